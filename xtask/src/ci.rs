@@ -1,0 +1,57 @@
+//! `cargo xtask ci`: every check CI runs, in the order a developer wants to hear about them.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+
+/// Runs formatting, lint, tests and the freshness check, then fails if the run changed the
+/// work tree (a test or step that writes files CI would not see committed).
+pub fn run(root: &Path) -> Result<()> {
+    let status_before = git_status(root)?;
+    step(root, "format", "cargo", &["fmt", "--all", "--check"])?;
+    step(
+        root,
+        "lint",
+        "cargo",
+        &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
+    )?;
+    step(root, "test", "cargo", &["test", "--workspace", "--locked"])?;
+    step(root, "freshness", "cargo", &["xtask", "schemas", "--check"])?;
+    let status_after = git_status(root)?;
+    if status_after != status_before {
+        bail!("the checks changed the work tree; `git status --porcelain` now shows:\n{status_after}");
+    }
+    println!("ci: all checks passed");
+    Ok(())
+}
+
+fn step(root: &Path, name: &str, program: &str, args: &[&str]) -> Result<()> {
+    println!("ci: {name}: {program} {}", args.join(" "));
+    let started = Instant::now();
+    let status = Command::new(program)
+        .args(args)
+        .current_dir(root)
+        // Snapshot tests must compare, never write: a changed sample fails CI.
+        .env("INSTA_UPDATE", "no")
+        .status()
+        .with_context(|| format!("could not run `{program}`"))?;
+    if !status.success() {
+        bail!("ci: {name} failed ({status}): `{program} {}`", args.join(" "));
+    }
+    println!("ci: {name}: ok in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn git_status(root: &Path) -> Result<String> {
+    let output = Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=all"])
+        .current_dir(root)
+        .output()
+        .context("could not run `git status`")?;
+    if !output.status.success() {
+        bail!("`git status` failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
