@@ -5,7 +5,6 @@
 use std::collections::BTreeSet;
 use std::fs;
 
-use contracts_common::registry;
 use xtask::workspace::{self, CONTRACTS_DIR};
 
 /// Contract crates other than `common` each own events; a crate the generator does not link
@@ -27,7 +26,7 @@ fn every_contract_crate_is_linked_into_the_generator() {
         }
     }
     let crates_with_events: BTreeSet<String> =
-        registry::all().iter().map(|e| e.owning_crate.to_owned()).collect();
+        contract_tests::events().iter().map(|e| e.owning_crate.to_owned()).collect();
     let unlinked: Vec<_> = crates_on_disk.difference(&crates_with_events).collect();
     assert!(
         unlinked.is_empty(),
@@ -53,7 +52,7 @@ fn the_catalog_lists_every_registered_event() {
             )
         })
         .collect();
-    let registered: Vec<(String, String, String)> = registry::all()
+    let registered: Vec<(String, String, String)> = contract_tests::events()
         .iter()
         .map(|e| (e.source.into(), e.detail_type.into(), e.owning_crate.into()))
         .collect();
@@ -64,7 +63,7 @@ fn the_catalog_lists_every_registered_event() {
 
 #[test]
 fn every_sample_round_trips_through_its_type() {
-    for event in registry::all() {
+    for event in contract_tests::events() {
         let sample = (event.sample_json)().unwrap();
         let again =
             (event.round_trip)(sample.clone()).unwrap_or_else(|e| panic!("{}: {e}", event.qualified_name()));
@@ -74,7 +73,7 @@ fn every_sample_round_trips_through_its_type() {
 
 #[test]
 fn samples_are_the_same_every_time() {
-    for event in registry::all() {
+    for event in contract_tests::events() {
         assert_eq!(
             (event.sample_json)().unwrap(),
             (event.sample_json)().unwrap(),

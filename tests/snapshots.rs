@@ -6,12 +6,11 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
 
-use contracts_common::registry;
 use xtask::outputs::snapshot_body;
 
 #[test]
 fn every_sample_matches_its_snapshot() {
-    for event in registry::all() {
+    for event in contract_tests::events() {
         let sample = (event.sample_json)().expect("the sample serialises");
         insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
             insta::assert_snapshot!(event.qualified_name(), snapshot_body(&sample));
@@ -28,7 +27,7 @@ fn no_snapshot_is_orphaned() {
         .filter(|name| name.ends_with(".snap"))
         .collect();
     let expected: BTreeSet<String> =
-        registry::all().iter().map(|e| format!("{}.snap", e.qualified_name())).collect();
+        contract_tests::events().iter().map(|e| format!("{}.snap", e.qualified_name())).collect();
     let orphans: Vec<_> = on_disk.difference(&expected).collect();
     assert!(orphans.is_empty(), "snapshots with no registered event: {orphans:?}; run `cargo xtask schemas`");
 }

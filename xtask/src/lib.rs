@@ -12,8 +12,10 @@
 
 pub mod ci;
 pub mod coverage;
+pub mod emit;
 pub mod events;
 pub mod freshness;
+pub mod infer;
 pub mod json;
 pub mod outputs;
 pub mod validation;

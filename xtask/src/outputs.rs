@@ -8,6 +8,8 @@ use std::fmt;
 
 use serde_json::{Value, json};
 
+use crate::emit::model::{self, EventSchema};
+use crate::emit::rust;
 use crate::events::EventInput;
 use crate::json::to_canonical_string;
 use crate::workspace::{SCHEMAS_DIR, SNAPSHOTS_DIR};
@@ -41,6 +43,7 @@ pub struct OwnedFolder {
 pub const OWNED_FOLDERS: &[OwnedFolder] = &[
     OwnedFolder { dir: SCHEMAS_DIR, extension: "json" },
     OwnedFolder { dir: SNAPSHOTS_DIR, extension: "snap" },
+    OwnedFolder { dir: "generated/rust/src", extension: "rs" },
 ];
 
 /// Why generation produced nothing: every failure of every event, not only the first.
@@ -65,6 +68,7 @@ pub fn generate(events: &[EventInput]) -> Result<OutputSet, GenerationError> {
     let mut failures = duplicate_names(events);
     let mut set = OutputSet::default();
     let mut catalog = Vec::new();
+    let mut schemas = Vec::new();
     for event in events {
         let name = event.qualified_name();
         let sample = match &event.sample {
@@ -83,10 +87,13 @@ pub fn generate(events: &[EventInput]) -> Result<OutputSet, GenerationError> {
             continue;
         }
         let schema_path = format!("{}/{}.json", event.source, event.detail_type);
-        set.files.insert(
-            format!("{SCHEMAS_DIR}/{schema_path}"),
-            to_canonical_string(&schema_document(event, sample)),
-        );
+        let document = schema_document(event, sample);
+        set.files.insert(format!("{SCHEMAS_DIR}/{schema_path}"), to_canonical_string(&document));
+        schemas.push(EventSchema {
+            source: event.source.clone(),
+            detail_type: event.detail_type.clone(),
+            schema: document,
+        });
         set.files.insert(format!("{SNAPSHOTS_DIR}/{name}.snap"), snapshot_file(sample));
         catalog.push(json!({
             "source": event.source,
@@ -94,6 +101,12 @@ pub fn generate(events: &[EventInput]) -> Result<OutputSet, GenerationError> {
             "schema": schema_path,
             "crate": event.owning_crate,
         }));
+    }
+    if failures.is_empty() {
+        match model::modules(&schemas).and_then(|modules| rust::emit_crate(&modules)) {
+            Ok(files) => set.files.extend(files),
+            Err(mut errors) => failures.append(&mut errors),
+        }
     }
     if !failures.is_empty() {
         return Err(GenerationError { failures });
