@@ -27,12 +27,12 @@ pub fn run(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn step(root: &Path, name: &str, program: &str, args: &[&str]) -> Result<()> {
+fn step(dir: &Path, name: &str, program: &str, args: &[&str]) -> Result<()> {
     println!("ci: {name}: {program} {}", args.join(" "));
     let started = Instant::now();
     let status = Command::new(program)
         .args(args)
-        .current_dir(root)
+        .current_dir(dir)
         // Snapshot tests must compare, never write: a changed sample fails CI.
         .env("INSTA_UPDATE", "no")
         .status()

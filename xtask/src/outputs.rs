@@ -9,7 +9,7 @@ use std::fmt;
 use serde_json::{Value, json};
 
 use crate::emit::model::{self, EventSchema};
-use crate::emit::rust;
+use crate::emit::{rust, typescript};
 use crate::events::EventInput;
 use crate::json::to_canonical_string;
 use crate::workspace::{SCHEMAS_DIR, SNAPSHOTS_DIR};
@@ -44,6 +44,8 @@ pub const OWNED_FOLDERS: &[OwnedFolder] = &[
     OwnedFolder { dir: SCHEMAS_DIR, extension: "json" },
     OwnedFolder { dir: SNAPSHOTS_DIR, extension: "snap" },
     OwnedFolder { dir: "generated/rust/src", extension: "rs" },
+    OwnedFolder { dir: "generated/typescript/src", extension: "ts" },
+    OwnedFolder { dir: "generated/typescript/test", extension: "ts" },
 ];
 
 /// Why generation produced nothing: every failure of every event, not only the first.
@@ -103,7 +105,7 @@ pub fn generate(events: &[EventInput]) -> Result<OutputSet, GenerationError> {
         }));
     }
     if failures.is_empty() {
-        match model::modules(&schemas).and_then(|modules| rust::emit_crate(&modules)) {
+        match emit_code(&schemas) {
             Ok(files) => set.files.extend(files),
             Err(mut errors) => failures.append(&mut errors),
         }
@@ -115,6 +117,18 @@ pub fn generate(events: &[EventInput]) -> Result<OutputSet, GenerationError> {
     let catalog = json!({ "$comment": GENERATED_BY, "events": catalog });
     set.files.insert(format!("{SCHEMAS_DIR}/catalog.json"), to_canonical_string(&catalog));
     Ok(set)
+}
+
+/// The generated Rust crate and TypeScript package, from the published schemas.
+fn emit_code(schemas: &[EventSchema]) -> Result<BTreeMap<String, String>, Vec<String>> {
+    let modules = model::modules(schemas)?;
+    let samples = schemas
+        .iter()
+        .map(|s| ((s.source.clone(), s.detail_type.clone()), s.schema["examples"][0].clone()))
+        .collect();
+    let mut files = rust::emit_crate(&modules)?;
+    files.extend(typescript::emit_package(&modules, &samples)?);
+    Ok(files)
 }
 
 /// Round-trip failures, coverage gaps and schema violations of one event's sample, as
