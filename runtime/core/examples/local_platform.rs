@@ -1,0 +1,122 @@
+//! A local platform in one process: the customers module creates an organisation in SQLite
+//! and publishes `OrganisationCreated` after its commit; the inventory module's handler
+//! receives it in-process. Then a rolled-back transaction publishes nothing.
+//!
+//! Run it with `cargo run -p event-runtime --example local_platform`.
+
+use std::sync::Arc;
+
+use contracts_common::fakes::rng_for;
+use contracts_common::{ContextFactory, EventEnvelope};
+use contracts_customers::OrganisationCreated;
+use event_runtime::{
+    Database, HandlerResult, LocalBus, Manifest, Publisher, RequestContext, Runtime, UnitOfWork, sqlx,
+};
+use uuid::Uuid;
+
+/// The inventory module's handler: opens a stock ledger for every new organisation.
+async fn open_stock_ledger(
+    event: Arc<EventEnvelope<OrganisationCreated>>,
+    ctx: RequestContext,
+) -> HandlerResult {
+    let organisation = &event.detail.organisation;
+    println!(
+        "  [inventory] InventoryOrganisationCreated received event {} for {:?} (correlation {})",
+        event.id, organisation.legal_name, ctx.correlation_id
+    );
+    sqlx::query("INSERT INTO stock_ledgers (organisation_id) VALUES (?)")
+        .bind(organisation.id.to_string())
+        .execute(ctx.runtime().database().pool())
+        .await?;
+    println!("  [inventory] opened a stock ledger for {}", organisation.id);
+    Ok(())
+}
+
+/// The customers module's service: store the organisation and queue its event.
+async fn create_organisation(
+    ctx: &RequestContext,
+    seed: &str,
+    commit: bool,
+) -> Result<(), event_runtime::Error> {
+    let mut event =
+        contracts_customers::factories::organisation_created(&mut rng_for("local_platform", seed));
+    event.metadata = ctx.metadata();
+    let mut uow: UnitOfWork<'static> = ctx.begin().await?;
+    sqlx::query("INSERT INTO organisations (id, legal_name) VALUES (?, ?)")
+        .bind(event.organisation.id.to_string())
+        .bind(event.organisation.legal_name.clone())
+        .execute(uow.conn())
+        .await?;
+    println!("  [customers] inserted organisation {:?} (not committed yet)", event.organisation.legal_name);
+    let id = ctx.publish_after_commit(event)?;
+    println!("  [customers] queued OrganisationCreated {id} after commit; nothing is published yet");
+    if commit {
+        println!("  [customers] committing...");
+        let report = uow.commit().await?;
+        let relay = report.relay.unwrap_or_default();
+        println!(
+            "  [customers] committed; relayed {} event(s), {} handler failure(s)",
+            relay.delivered.len(),
+            relay.handler_failures.len()
+        );
+    } else {
+        println!("  [customers] something went wrong: rolling back");
+        uow.rollback().await?;
+    }
+    Ok(())
+}
+
+async fn count(database: &Database, table: &str) -> Result<i64, event_runtime::Error> {
+    Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+        .fetch_one(database.pool())
+        .await?)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("local-platform-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("platform.db");
+    println!("SQLite database: {}", path.display());
+    let database = Database::open(&path).await?;
+    sqlx::raw_sql(
+        "CREATE TABLE organisations (id TEXT PRIMARY KEY, legal_name TEXT NOT NULL);
+         CREATE TABLE stock_ledgers (organisation_id TEXT PRIMARY KEY);",
+    )
+    .execute(database.pool())
+    .await?;
+
+    let inventory = Manifest::builder("inventory", "inventory")
+        .add::<OrganisationCreated>("Inventory", open_stock_ledger)
+        .build()?;
+    println!("inventory manifest keys: {:?}", inventory.keys());
+    println!(
+        "its EventBridge rule pattern: {}",
+        inventory.rule_pattern().map(|p| p.to_json()).unwrap_or_default()
+    );
+    let bus = LocalBus::new([inventory])?;
+    let runtime = Runtime::start(database.clone(), Arc::new(bus)).await?;
+
+    let ctx = runtime.context(ContextFactory.for_request(Uuid::new_v4(), Uuid::new_v4(), None));
+    println!("\n1. Create an organisation and commit:");
+    create_organisation(&ctx, "committed", true).await?;
+    println!(
+        "   => organisations: {}, stock ledgers: {}",
+        count(&database, "organisations").await?,
+        count(&database, "stock_ledgers").await?
+    );
+
+    println!("\n2. Create an organisation and roll back:");
+    create_organisation(&ctx, "rolled-back", false).await?;
+    println!(
+        "   => organisations: {}, stock ledgers: {}, outbox rows: {}: the rolled-back event reached neither the \
+         outbox nor a handler",
+        count(&database, "organisations").await?,
+        count(&database, "stock_ledgers").await?,
+        count(&database, "event_outbox").await?
+    );
+
+    database.close().await;
+    std::fs::remove_dir_all(&dir)?;
+    Ok(())
+}

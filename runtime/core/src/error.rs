@@ -1,0 +1,88 @@
+//! The runtime's errors.
+
+use std::fmt;
+
+use uuid::Uuid;
+
+use crate::{FailedEntry, HandlerError};
+
+/// An error of the database, the unit of work or publishing.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The database failed.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    /// A runtime migration failed; the database is left at the previous version.
+    #[error("runtime migration {version} ({description}) failed: {source}")]
+    Migration {
+        /// The migration's version.
+        version: i64,
+        /// What the migration does.
+        description: &'static str,
+        /// The database error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// `publish_after_commit` was called with no unit of work open on the request context.
+    #[error(
+        "cannot publish {detail_type} after commit: no unit of work is open on this request context \
+         (begin one with RequestContext::begin, or publish immediately)"
+    )]
+    NoUnitOfWork {
+        /// The detail-type of the event that was not queued.
+        detail_type: &'static str,
+    },
+    /// `RequestContext::begin` was called while a unit of work is open on the same context.
+    #[error(
+        "a unit of work is already open on this request context; open a nested scope with \
+         UnitOfWork::nested instead"
+    )]
+    AlreadyInUnitOfWork,
+    /// An event could not be serialised to JSON.
+    #[error("cannot serialise {detail_type}: {source}")]
+    Serialize {
+        /// The event's detail-type.
+        detail_type: String,
+        /// The serde error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The sink did not accept some events of an immediate publish.
+    #[error("the sink rejected {} event(s): {}", failed.len(), describe_failed(failed))]
+    Rejected {
+        /// The entries that failed.
+        failed: Vec<FailedEntry>,
+    },
+    /// An outbox row could not be read back.
+    #[error("outbox row {seq} is corrupt: {reason}")]
+    CorruptOutboxRow {
+        /// The row's sequence number.
+        seq: i64,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+fn describe_failed(failed: &[FailedEntry]) -> String {
+    failed.iter().map(|entry| format!("{} ({})", entry.event_id, entry.error)).collect::<Vec<_>>().join(", ")
+}
+
+/// A handler that failed (returned an error, panicked, or could not read the event's detail).
+///
+/// Reported, never fatal: the other handlers of the event still run and the publisher's
+/// commit stands.
+#[derive(Debug)]
+pub struct HandlerFailure {
+    /// The handler's key, e.g. `InventoryOrganisationCreated`.
+    pub key: String,
+    /// The envelope id of the event it was handling.
+    pub event_id: Uuid,
+    /// What went wrong.
+    pub error: HandlerError,
+}
+
+impl fmt::Display for HandlerFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "handler {} failed on event {}: {}", self.key, self.event_id, self.error)
+    }
+}

@@ -1,0 +1,54 @@
+//! The event runtime: how service code publishes the contracts' typed events, and how
+//! handlers receive them.
+//!
+//! - [`Publisher`] is the one publishing API: `publish`/`publish_batch` send now,
+//!   `publish_after_commit`/`publish_batch_after_commit` queue on the current
+//!   [`UnitOfWork`]. [`RequestContext`] implements it: a request's
+//!   [`contracts_common::Context`] bound to a [`Runtime`], so the context carries the publisher.
+//! - [`UnitOfWork`] is a SQLite transaction (a savepoint when nested) with Django `on_commit`
+//!   semantics: after-commit events are written to the outbox in the same transaction, dropped
+//!   on rollback, and relayed once, in order, after the outermost commit ([`outbox`]).
+//! - [`EventSink`] is where events go: [`LocalBus`] runs handlers in-process; an EventBridge
+//!   adapter implements the same trait in another crate. The outbox relay uses it too.
+//! - [`Manifest`] wires typed handlers under keys that cannot collide; [`Router`] is the
+//!   EventBridge-style (Lambda) entry point; [`RulePattern`] is the matching EventBridge rule.
+//!
+//! See `runtime/README.md` for the semantics in prose and `examples/local_platform.rs` for a
+//! runnable tour.
+
+mod context;
+pub mod database;
+mod error;
+mod handler;
+mod local;
+mod manifest;
+mod migrations;
+mod outbound;
+pub mod outbox;
+mod publisher;
+mod routing;
+mod rules;
+mod sink;
+mod unit_of_work;
+
+pub use context::RequestContext;
+pub use database::Database;
+pub use error::{Error, HandlerFailure};
+pub use handler::{Handler, HandlerError, HandlerResult};
+pub use local::LocalBus;
+pub use manifest::{HandlerEntry, KeyProblem, Manifest, ManifestBuilder, ManifestError};
+pub use outbound::{DetailError, OutboundEvent};
+pub use outbox::RelayReport;
+pub use publisher::{PublishReport, Publisher, Runtime};
+pub use routing::{RouteError, RouteOutcome, Router};
+pub use rules::RulePattern;
+pub use sink::{DeliveryReport, EventSink, FailedEntry};
+pub use unit_of_work::{CommitReport, UnitOfWork};
+
+/// The `sqlx` this crate is built on, so applications run their queries on a
+/// [`UnitOfWork`] with the same version.
+pub use sqlx;
+
+/// A boxed, sendable future: what dyn-compatible async traits ([`EventSink`], [`Handler`])
+/// return.
+pub type BoxFuture<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = T> + Send + 'a>>;

@@ -1,0 +1,86 @@
+//! [`LocalBus`]: the in-process sink, for local runs and tests.
+
+use std::collections::HashMap;
+
+use crate::handler;
+use crate::manifest::duplicate_keys;
+use crate::{
+    BoxFuture, DeliveryReport, EventSink, HandlerEntry, HandlerFailure, Manifest, ManifestError,
+    OutboundEvent, Runtime,
+};
+
+/// An [`EventSink`] that runs the matching handlers of its manifests in-process, with no
+/// AWS at all: the local and test stand-in for EventBridge plus Lambda.
+///
+/// An event goes to every handler whose event has its `source` and `detail-type`, one after
+/// another in registration order (manifest by manifest). A handler that fails (returns an
+/// error, panics, or cannot read the detail) is reported in
+/// [`DeliveryReport::handler_failures`] with its key and error; the other handlers still
+/// run, and the publisher's commit, long done, stands. The bus never reports an entry as
+/// failed: every event is delivered.
+pub struct LocalBus {
+    routes: HashMap<String, Vec<HandlerEntry>>,
+    keys: Vec<String>,
+}
+
+impl LocalBus {
+    /// A bus running the handlers of `manifests`; fails if two share a key.
+    pub fn new(manifests: impl IntoIterator<Item = Manifest>) -> Result<Self, ManifestError> {
+        let manifests: Vec<Manifest> = manifests.into_iter().collect();
+        let duplicates = duplicate_keys(&manifests);
+        if !duplicates.is_empty() {
+            let modules: Vec<&str> = manifests.iter().map(Manifest::module).collect();
+            return Err(ManifestError { module: modules.join(" + "), problems: duplicates });
+        }
+        let mut routes: HashMap<String, Vec<HandlerEntry>> = HashMap::new();
+        let mut keys = Vec::new();
+        for entry in manifests.iter().flat_map(Manifest::handlers) {
+            keys.push(entry.key().to_owned());
+            routes.entry(entry.detail_type().to_owned()).or_default().push(entry.clone());
+        }
+        keys.sort();
+        Ok(Self { routes, keys })
+    }
+
+    /// Every handler key on the bus, sorted.
+    pub fn keys(&self) -> &[String] {
+        &self.keys
+    }
+
+    /// Runs every handler of `event` and returns the failures.
+    pub async fn dispatch(&self, event: &OutboundEvent, runtime: &Runtime) -> Vec<HandlerFailure> {
+        let mut failures = Vec::new();
+        let Some(routes) = self.routes.get(event.detail_type()) else { return failures };
+        let mut metadata = None;
+        for route in routes.iter().filter(|route| route.source() == event.source()) {
+            let metadata = metadata.get_or_insert_with(|| event.metadata());
+            let ctx = runtime.handler_context(metadata.as_ref());
+            if let Err(error) = handler::run(route.handler(), event, ctx).await {
+                failures.push(HandlerFailure { key: route.key().to_owned(), event_id: event.id(), error });
+            }
+        }
+        failures
+    }
+}
+
+impl EventSink for LocalBus {
+    fn send<'a>(
+        &'a self,
+        events: &'a [OutboundEvent],
+        runtime: &'a Runtime,
+    ) -> BoxFuture<'a, DeliveryReport> {
+        Box::pin(async move {
+            let mut report = DeliveryReport::default();
+            for event in events {
+                report.handler_failures.extend(self.dispatch(event, runtime).await);
+            }
+            report
+        })
+    }
+}
+
+impl std::fmt::Debug for LocalBus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalBus").field("keys", &self.keys).finish()
+    }
+}

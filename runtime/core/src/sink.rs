@@ -1,0 +1,57 @@
+//! [`EventSink`]: where published events go.
+
+use uuid::Uuid;
+
+use crate::{BoxFuture, HandlerFailure, OutboundEvent, Runtime};
+
+/// A destination for events: the in-process [`LocalBus`](crate::LocalBus), or (in an adapter
+/// crate) EventBridge. Both immediate publishing and the outbox relay deliver through it.
+///
+/// The trait is dyn-compatible (the runtime holds an `Arc<dyn EventSink>`), so `send` returns
+/// a boxed future. It reports per entry, because EventBridge's `PutEvents` accepts at most 10
+/// entries per call and can fail some entries of a call: an EventBridge sink chunks `events`
+/// by 10, retries only the failed entries as it sees fit, and reports in
+/// [`DeliveryReport::failed`] the entries it finally could not deliver. The relay marks every
+/// other entry delivered and keeps the failed ones for its next pass.
+///
+/// Events arrive in queue order; a sink that must keep order should deliver them in order
+/// and, after a failure, report the rest as failed too.
+pub trait EventSink: Send + Sync + 'static {
+    /// Delivers `events`. `runtime` is the runtime delivering them: an in-process sink builds
+    /// its handlers' [`RequestContext`](crate::RequestContext)s from it; a remote sink can
+    /// ignore it.
+    fn send<'a>(&'a self, events: &'a [OutboundEvent], runtime: &'a Runtime)
+    -> BoxFuture<'a, DeliveryReport>;
+}
+
+/// What became of a [`EventSink::send`] call.
+#[derive(Debug, Default)]
+pub struct DeliveryReport {
+    /// Entries the sink could not deliver; the relay keeps them for another attempt.
+    pub failed: Vec<FailedEntry>,
+    /// Handlers that ran and failed. The event *was* delivered: a handler's failure is
+    /// reported, never retried by the relay, and never undoes the publisher's commit.
+    pub handler_failures: Vec<HandlerFailure>,
+}
+
+impl DeliveryReport {
+    /// A report that every one of `events` failed with `error` (e.g. the network was down).
+    pub fn all_failed(events: &[OutboundEvent], error: &str) -> Self {
+        Self {
+            failed: events
+                .iter()
+                .map(|event| FailedEntry { event_id: event.id(), error: error.to_owned() })
+                .collect(),
+            handler_failures: Vec::new(),
+        }
+    }
+}
+
+/// An entry a sink could not deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedEntry {
+    /// The envelope id of the event.
+    pub event_id: Uuid,
+    /// Why (for EventBridge: the entry's error code and message).
+    pub error: String,
+}

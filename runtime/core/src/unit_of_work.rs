@@ -1,0 +1,128 @@
+//! [`UnitOfWork`]: a transaction whose after-commit events follow Django's `on_commit`.
+
+use sqlx::{Sqlite, SqliteConnection, Transaction};
+use uuid::Uuid;
+
+use crate::outbox::{self, RelayReport};
+use crate::{Error, OutboundEvent, RequestContext};
+
+/// A database transaction, or a savepoint inside one, with the after-commit events published
+/// in it.
+///
+/// The rules (Django `on_commit`, Spring `AFTER_COMMIT`):
+/// - events queued with [`publish_after_commit`](crate::Publisher::publish_after_commit) go
+///   to the innermost open unit of work;
+/// - committing a nested unit (releasing its savepoint) hands its events to the enclosing
+///   one; rolling it back drops them, and the enclosing unit's events stay queued;
+/// - committing the outermost unit writes every queued event to the outbox in the same
+///   transaction, commits, then relays them in queue order, once;
+/// - rolling back, or dropping without commit (an early `?` return, a panic, a cancelled
+///   future), drops the events with the transaction.
+///
+/// Run the application's queries on [`UnitOfWork::conn`].
+#[must_use = "a unit of work rolls back and drops its events unless committed"]
+pub struct UnitOfWork<'c> {
+    tx: Transaction<'c, Sqlite>,
+    scope: Scope,
+}
+
+/// The unit of work's place in its context's stack of after-commit queues; closes (dropping
+/// the queue) when dropped open.
+struct Scope {
+    ctx: RequestContext,
+    depth: usize,
+    open: bool,
+}
+
+impl Drop for Scope {
+    fn drop(&mut self) {
+        if self.open {
+            drop(self.ctx.scopes().take(self.depth));
+        }
+    }
+}
+
+/// What a commit did.
+#[derive(Debug)]
+pub struct CommitReport {
+    /// The envelope ids of the after-commit events the committed scope held, in order.
+    pub events: Vec<Uuid>,
+    /// For the outermost commit, the relay's report; `None` for a nested commit, whose
+    /// events wait for the outermost one.
+    pub relay: Option<RelayReport>,
+}
+
+impl UnitOfWork<'static> {
+    pub(crate) async fn begin(ctx: RequestContext) -> Result<Self, Error> {
+        ctx.scopes().open(0)?;
+        let scope = Scope { ctx, depth: 0, open: true };
+        let tx = scope.ctx.runtime().database().pool().begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Self { tx, scope })
+    }
+}
+
+impl<'c> UnitOfWork<'c> {
+    /// The transaction's connection: run queries on it (`.execute(uow.conn())`).
+    pub fn conn(&mut self) -> &mut SqliteConnection {
+        &mut self.tx
+    }
+
+    /// The request context this unit of work belongs to.
+    pub fn context(&self) -> &RequestContext {
+        &self.scope.ctx
+    }
+
+    /// 0 for the outermost unit of work, 1 for a scope nested in it, and so on.
+    pub fn depth(&self) -> usize {
+        self.scope.depth
+    }
+
+    /// Opens a nested scope (a savepoint). Until it ends, after-commit events queue on it.
+    pub async fn nested(&mut self) -> Result<UnitOfWork<'_>, Error> {
+        let depth = self.scope.depth + 1;
+        self.scope.ctx.scopes().open(depth)?;
+        let scope = Scope { ctx: self.scope.ctx.clone(), depth, open: true };
+        let tx = sqlx::Connection::begin(&mut *self.tx).await?;
+        Ok(UnitOfWork { tx, scope })
+    }
+
+    /// Commits. A nested scope hands its events to the enclosing one; the outermost unit of
+    /// work writes its events to the outbox, commits, and relays them. `Ok` means the
+    /// transaction committed: delivery problems are in the [`RelayReport`], never an `Err`.
+    pub async fn commit(self) -> Result<CommitReport, Error> {
+        let UnitOfWork { mut tx, mut scope } = self;
+        if scope.depth > 0 {
+            tx.commit().await?;
+            scope.open = false;
+            let events = scope.ctx.scopes().merge_into_parent(scope.depth);
+            return Ok(CommitReport { events, relay: None });
+        }
+        let queued = scope.ctx.scopes().take(0);
+        scope.open = false;
+        let runtime = scope.ctx.runtime().clone();
+        let events: Vec<Uuid> = queued.iter().map(|queued| queued.event.id()).collect();
+        // Claimed before the rows become visible, so a concurrent relay pass skips them.
+        let claim = runtime.claim(events.iter().copied());
+        let seqs = outbox::write(&mut tx, &queued).await?;
+        tx.commit().await?;
+        let outbound: Vec<(i64, OutboundEvent)> =
+            seqs.into_iter().zip(queued).map(|(seq, queued)| (seq, queued.event)).collect();
+        let relay = outbox::deliver_committed(&runtime, outbound, claim).await;
+        Ok(CommitReport { events, relay: Some(relay) })
+    }
+
+    /// Rolls back, dropping the scope's after-commit events (and, for the outermost unit of
+    /// work, every event queued in it).
+    pub async fn rollback(self) -> Result<(), Error> {
+        let UnitOfWork { tx, scope } = self;
+        drop(scope);
+        tx.rollback().await?;
+        Ok(())
+    }
+}
+
+impl std::fmt::Debug for UnitOfWork<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UnitOfWork").field("depth", &self.scope.depth).finish_non_exhaustive()
+    }
+}
