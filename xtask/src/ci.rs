@@ -6,19 +6,26 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
-/// Runs formatting, lint, tests and the freshness check, then fails if the run changed the
-/// work tree (a test or step that writes files CI would not see committed).
-pub fn run(root: &Path) -> Result<()> {
+/// Installs what the checks need, runs formatting, lint, tests, the freshness check, `tsc`
+/// and, given a corpus folder, the corpus check; then fails if the run changed the work tree
+/// (a test or step that writes files CI would not see committed).
+pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     let status_before = git_status(root)?;
+    let typescript = root.join(crate::emit::typescript::PACKAGE_DIR);
+    // The pinned TypeScript compiler, from package-lock.json; the tests run it.
+    step(&typescript, "npm", "npm", &["ci", "--no-audit", "--no-fund"])?;
+    // ajv, the corpus check's second validator.
+    step(&root.join("xtask/corpus-check"), "npm", "npm", &["ci", "--no-audit", "--no-fund"])?;
     step(root, "format", "cargo", &["fmt", "--all", "--check"])?;
-    step(
-        root,
-        "lint",
-        "cargo",
-        &["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"],
-    )?;
+    let clippy = ["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"];
+    step(root, "lint", "cargo", &clippy)?;
     step(root, "test", "cargo", &["test", "--workspace", "--locked"])?;
     step(root, "freshness", "cargo", &["xtask", "schemas", "--check"])?;
+    step(&typescript, "typescript", "npx", &["--no-install", "tsc", "--noEmit", "-p", "."])?;
+    if let Some(corpus) = corpus {
+        println!("ci: corpus: {}", corpus.display());
+        crate::corpus::check(root, corpus)?;
+    }
     let status_after = git_status(root)?;
     if status_after != status_before {
         bail!("the checks changed the work tree; `git status --porcelain` now shows:\n{status_after}");

@@ -28,9 +28,28 @@ enum Command {
         /// Write nothing; exit 1 with a diff if any generated file is stale, missing or orphaned.
         #[arg(long)]
         check: bool,
+        /// Print how long each phase took.
+        #[arg(long)]
+        timings: bool,
     },
-    /// Run every check CI runs: formatting, clippy, all tests, and `schemas --check`.
-    Ci,
+    /// Run every check CI runs: npm ci, formatting, clippy, all tests, `schemas --check`, tsc.
+    Ci {
+        /// Also prove inference and both emitters on every JSON file under DIR (see `corpus`).
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<std::path::PathBuf>,
+    },
+    /// Infer a schema for every JSON file under DIR and prove it: both validators accept the
+    /// file, its TypeScript passes tsc --strict with the file assigned to it, and its Rust
+    /// compiles and round-trips the file. Prints a table; exits 1 on any failure.
+    Corpus {
+        /// Folder of JSON files, searched recursively.
+        dir: std::path::PathBuf,
+    },
+    /// Infer JSON Schema (or types) from JSON samples, like `quicktype --lang schema`.
+    ///
+    /// Each file is one type; in a directory each `*.json` is one type and each subdirectory
+    /// one type with its files as samples. Nothing is written if any input fails.
+    Infer(xtask::infer::cli::InferArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,7 +65,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.unwrap_or_else(workspace::root);
     match cli.command {
-        Command::Schemas { check } => {
+        Command::Schemas { check, timings } => {
             let set = match xtask::generate(&events::registered()) {
                 Ok(set) => set,
                 Err(error) => {
@@ -54,6 +73,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     return Ok(ExitCode::FAILURE);
                 }
             };
+            if timings {
+                for (phase, took) in &set.timings {
+                    eprintln!("{phase:>28}: {:7.1} ms", took.as_secs_f64() * 1e3);
+                }
+            }
             if check {
                 let drifts = freshness::compare(&root, &set)?;
                 if !drifts.is_empty() {
@@ -77,7 +101,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 );
             }
         }
-        Command::Ci => xtask::ci::run(&root)?,
+        Command::Ci { corpus } => xtask::ci::run(&root, corpus.as_deref())?,
+        Command::Corpus { dir } => xtask::corpus::check(&root, &dir)?,
+        Command::Infer(args) => return xtask::infer::cli::run(&args),
     }
     Ok(ExitCode::SUCCESS)
 }

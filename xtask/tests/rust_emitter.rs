@@ -3,12 +3,12 @@
 
 use serde_json::{Value, json};
 use xtask::emit::model::{EventSchema, modules};
-use xtask::emit::rust::emit_module;
+use xtask::emit::rust::{Origin, emit_module};
 
 fn emit(schema: Value) -> Result<String, Vec<String>> {
     let event = EventSchema { source: "test.source".into(), detail_type: "Thing Happened".into(), schema };
     let module = modules(&[event])?.remove(0);
-    emit_module(&module).map(|m| m.code)
+    emit_module(&module, Origin::Contract).map(|m| m.code)
 }
 
 #[test]
@@ -25,11 +25,32 @@ fn properties_that_collide_after_snake_casing_are_an_error_naming_both() {
         .unwrap_err();
     assert_eq!(
         errors,
-        [
-            "test.source: type `ThingHappened`: properties `fooBar` and `foo_bar` at the root both become the Rust field \
-          `foo_bar`; rename one"
-        ]
+        ["test.source: type `ThingHappened`: properties `fooBar` and `foo_bar` both become the Rust field \
+          `foo_bar`; rename one"]
     );
+}
+
+#[test]
+fn inferred_schemas_get_numbered_fields_that_keep_their_json_names() {
+    let schema = json!({"type": "object", "required": ["BOOL", "bool", "_Bool"], "properties": {
+        "BOOL": {"type": "string"}, "bool": {"type": "string"}, "_Bool": {"type": "string"}}});
+    let event = EventSchema { source: "s".into(), detail_type: "T".into(), schema };
+    let module = modules(&[event]).unwrap().remove(0);
+    let code = emit_module(&module, Origin::Inferred).unwrap().code;
+    let compact: String = code.split_whitespace().collect();
+    assert!(compact.contains("#[serde(rename=\"BOOL\")]pubbool:"), "{code}");
+    assert!(compact.contains("#[serde(rename=\"_Bool\")]pubbool_2:"), "{code}");
+    assert!(compact.contains("#[serde(rename=\"bool\")]pubbool_3:"), "{code}");
+}
+
+#[test]
+fn an_inline_type_never_takes_the_name_of_a_definition() {
+    // typify would name the inline union `ThingHappenedItem`, the name of a definition too.
+    let code = emit(json!({"type": "array", "items": {"anyOf": [{"$ref": "#/definitions/ThingHappenedItem"}, {"type": "integer"}]},
+        "definitions": {"ThingHappenedItem": {"type": "object", "properties": {"a": {"type": "string"}}}}}))
+    .unwrap();
+    assert_eq!(code.matches("pub struct ThingHappenedItem ").count(), 1, "{code}");
+    assert_eq!(code.matches("pub enum ThingHappenedItem2 ").count(), 1, "{code}");
 }
 
 #[test]

@@ -124,6 +124,35 @@ pub struct OrganisationCreated {
     pub user_id: ::uuid::Uuid,
 }
 ///The role an organisation plays in the grain supply chain.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum OrganisationKind {
+    Variant0(OrganisationKindVariant0),
+    Variant1(OrganisationKindVariant1),
+    Variant2(OrganisationKindVariant2),
+    Variant3(OrganisationKindVariant3),
+}
+impl ::std::convert::From<OrganisationKindVariant0> for OrganisationKind {
+    fn from(value: OrganisationKindVariant0) -> Self {
+        Self::Variant0(value)
+    }
+}
+impl ::std::convert::From<OrganisationKindVariant1> for OrganisationKind {
+    fn from(value: OrganisationKindVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<OrganisationKindVariant2> for OrganisationKind {
+    fn from(value: OrganisationKindVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+impl ::std::convert::From<OrganisationKindVariant3> for OrganisationKind {
+    fn from(value: OrganisationKindVariant3) -> Self {
+        Self::Variant3(value)
+    }
+}
+///Grows and sells grain.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -136,45 +165,29 @@ pub struct OrganisationCreated {
     PartialEq,
     PartialOrd
 )]
-pub enum OrganisationKind {
-    ///Grows and sells grain.
+pub enum OrganisationKindVariant0 {
     #[serde(rename = "grower")]
     Grower,
-    ///Buys grain to trade on.
-    #[serde(rename = "trader")]
-    Trader,
-    ///Turns grain into products (millers, maltsters, feedlots).
-    #[serde(rename = "processor")]
-    Processor,
-    ///Stores grain for others.
-    #[serde(rename = "storageProvider")]
-    StorageProvider,
 }
-impl ::std::fmt::Display for OrganisationKind {
+impl ::std::fmt::Display for OrganisationKindVariant0 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Grower => f.write_str("grower"),
-            Self::Trader => f.write_str("trader"),
-            Self::Processor => f.write_str("processor"),
-            Self::StorageProvider => f.write_str("storageProvider"),
         }
     }
 }
-impl ::std::str::FromStr for OrganisationKind {
+impl ::std::str::FromStr for OrganisationKindVariant0 {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "grower" => Ok(Self::Grower),
-            "trader" => Ok(Self::Trader),
-            "processor" => Ok(Self::Processor),
-            "storageProvider" => Ok(Self::StorageProvider),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for OrganisationKind {
+impl ::std::convert::TryFrom<&str> for OrganisationKindVariant0 {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -182,7 +195,160 @@ impl ::std::convert::TryFrom<&str> for OrganisationKind {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for OrganisationKind {
+impl ::std::convert::TryFrom<::std::string::String> for OrganisationKindVariant0 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Buys grain to trade on.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum OrganisationKindVariant1 {
+    #[serde(rename = "trader")]
+    Trader,
+}
+impl ::std::fmt::Display for OrganisationKindVariant1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Trader => f.write_str("trader"),
+        }
+    }
+}
+impl ::std::str::FromStr for OrganisationKindVariant1 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "trader" => Ok(Self::Trader),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for OrganisationKindVariant1 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for OrganisationKindVariant1 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Turns grain into products (millers, maltsters, feedlots).
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum OrganisationKindVariant2 {
+    #[serde(rename = "processor")]
+    Processor,
+}
+impl ::std::fmt::Display for OrganisationKindVariant2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Processor => f.write_str("processor"),
+        }
+    }
+}
+impl ::std::str::FromStr for OrganisationKindVariant2 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "processor" => Ok(Self::Processor),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for OrganisationKindVariant2 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for OrganisationKindVariant2 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Stores grain for others.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum OrganisationKindVariant3 {
+    #[serde(rename = "storageProvider")]
+    StorageProvider,
+}
+impl ::std::fmt::Display for OrganisationKindVariant3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::StorageProvider => f.write_str("storageProvider"),
+        }
+    }
+}
+impl ::std::str::FromStr for OrganisationKindVariant3 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "storageProvider" => Ok(Self::StorageProvider),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for OrganisationKindVariant3 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for OrganisationKindVariant3 {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -235,6 +401,35 @@ pub struct UserInvited {
     pub user_id: ::uuid::Uuid,
 }
 ///What an invited user may do.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum UserRole {
+    Variant0(UserRoleVariant0),
+    Variant1(UserRoleVariant1),
+    Variant2(UserRoleVariant2),
+    Variant3(UserRoleVariant3),
+}
+impl ::std::convert::From<UserRoleVariant0> for UserRole {
+    fn from(value: UserRoleVariant0) -> Self {
+        Self::Variant0(value)
+    }
+}
+impl ::std::convert::From<UserRoleVariant1> for UserRole {
+    fn from(value: UserRoleVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<UserRoleVariant2> for UserRole {
+    fn from(value: UserRoleVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+impl ::std::convert::From<UserRoleVariant3> for UserRole {
+    fn from(value: UserRoleVariant3) -> Self {
+        Self::Variant3(value)
+    }
+}
+///Manages users and settings.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -247,45 +442,29 @@ pub struct UserInvited {
     PartialEq,
     PartialOrd
 )]
-pub enum UserRole {
-    ///Manages users and settings.
+pub enum UserRoleVariant0 {
     #[serde(rename = "admin")]
     Admin,
-    ///Creates and manages trades.
-    #[serde(rename = "trader")]
-    Trader,
-    ///Receives and dispatches stock.
-    #[serde(rename = "siteOperator")]
-    SiteOperator,
-    ///Read-only access.
-    #[serde(rename = "viewer")]
-    Viewer,
 }
-impl ::std::fmt::Display for UserRole {
+impl ::std::fmt::Display for UserRoleVariant0 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Admin => f.write_str("admin"),
-            Self::Trader => f.write_str("trader"),
-            Self::SiteOperator => f.write_str("siteOperator"),
-            Self::Viewer => f.write_str("viewer"),
         }
     }
 }
-impl ::std::str::FromStr for UserRole {
+impl ::std::str::FromStr for UserRoleVariant0 {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "admin" => Ok(Self::Admin),
-            "trader" => Ok(Self::Trader),
-            "siteOperator" => Ok(Self::SiteOperator),
-            "viewer" => Ok(Self::Viewer),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for UserRole {
+impl ::std::convert::TryFrom<&str> for UserRoleVariant0 {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -293,7 +472,160 @@ impl ::std::convert::TryFrom<&str> for UserRole {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for UserRole {
+impl ::std::convert::TryFrom<::std::string::String> for UserRoleVariant0 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Creates and manages trades.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum UserRoleVariant1 {
+    #[serde(rename = "trader")]
+    Trader,
+}
+impl ::std::fmt::Display for UserRoleVariant1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Trader => f.write_str("trader"),
+        }
+    }
+}
+impl ::std::str::FromStr for UserRoleVariant1 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "trader" => Ok(Self::Trader),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for UserRoleVariant1 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for UserRoleVariant1 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Receives and dispatches stock.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum UserRoleVariant2 {
+    #[serde(rename = "siteOperator")]
+    SiteOperator,
+}
+impl ::std::fmt::Display for UserRoleVariant2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::SiteOperator => f.write_str("siteOperator"),
+        }
+    }
+}
+impl ::std::str::FromStr for UserRoleVariant2 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "siteOperator" => Ok(Self::SiteOperator),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for UserRoleVariant2 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for UserRoleVariant2 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Read-only access.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum UserRoleVariant3 {
+    #[serde(rename = "viewer")]
+    Viewer,
+}
+impl ::std::fmt::Display for UserRoleVariant3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Viewer => f.write_str("viewer"),
+        }
+    }
+}
+impl ::std::str::FromStr for UserRoleVariant3 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "viewer" => Ok(Self::Viewer),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for UserRoleVariant3 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for UserRoleVariant3 {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,

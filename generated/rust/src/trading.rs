@@ -37,6 +37,35 @@ pub struct Allocation {
     pub quantity_kg: u64,
 }
 ///Why a trade was cancelled.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum CancellationReason {
+    Variant0(CancellationReasonVariant0),
+    Variant1(CancellationReasonVariant1),
+    Variant2(CancellationReasonVariant2),
+    Variant3(CancellationReasonVariant3),
+}
+impl ::std::convert::From<CancellationReasonVariant0> for CancellationReason {
+    fn from(value: CancellationReasonVariant0) -> Self {
+        Self::Variant0(value)
+    }
+}
+impl ::std::convert::From<CancellationReasonVariant1> for CancellationReason {
+    fn from(value: CancellationReasonVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<CancellationReasonVariant2> for CancellationReason {
+    fn from(value: CancellationReasonVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+impl ::std::convert::From<CancellationReasonVariant3> for CancellationReason {
+    fn from(value: CancellationReasonVariant3) -> Self {
+        Self::Variant3(value)
+    }
+}
+///Buyer and seller agreed to cancel.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -49,45 +78,29 @@ pub struct Allocation {
     PartialEq,
     PartialOrd
 )]
-pub enum CancellationReason {
-    ///Buyer and seller agreed to cancel.
+pub enum CancellationReasonVariant0 {
     #[serde(rename = "mutualAgreement")]
     MutualAgreement,
-    ///The seller could not supply the grain.
-    #[serde(rename = "sellerDefault")]
-    SellerDefault,
-    ///The buyer did not pay or collect.
-    #[serde(rename = "buyerDefault")]
-    BuyerDefault,
-    ///Entered by mistake.
-    #[serde(rename = "dataEntryError")]
-    DataEntryError,
 }
-impl ::std::fmt::Display for CancellationReason {
+impl ::std::fmt::Display for CancellationReasonVariant0 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::MutualAgreement => f.write_str("mutualAgreement"),
-            Self::SellerDefault => f.write_str("sellerDefault"),
-            Self::BuyerDefault => f.write_str("buyerDefault"),
-            Self::DataEntryError => f.write_str("dataEntryError"),
         }
     }
 }
-impl ::std::str::FromStr for CancellationReason {
+impl ::std::str::FromStr for CancellationReasonVariant0 {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "mutualAgreement" => Ok(Self::MutualAgreement),
-            "sellerDefault" => Ok(Self::SellerDefault),
-            "buyerDefault" => Ok(Self::BuyerDefault),
-            "dataEntryError" => Ok(Self::DataEntryError),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for CancellationReason {
+impl ::std::convert::TryFrom<&str> for CancellationReasonVariant0 {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -95,7 +108,160 @@ impl ::std::convert::TryFrom<&str> for CancellationReason {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for CancellationReason {
+impl ::std::convert::TryFrom<::std::string::String> for CancellationReasonVariant0 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The seller could not supply the grain.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CancellationReasonVariant1 {
+    #[serde(rename = "sellerDefault")]
+    SellerDefault,
+}
+impl ::std::fmt::Display for CancellationReasonVariant1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::SellerDefault => f.write_str("sellerDefault"),
+        }
+    }
+}
+impl ::std::str::FromStr for CancellationReasonVariant1 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "sellerDefault" => Ok(Self::SellerDefault),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CancellationReasonVariant1 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CancellationReasonVariant1 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The buyer did not pay or collect.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CancellationReasonVariant2 {
+    #[serde(rename = "buyerDefault")]
+    BuyerDefault,
+}
+impl ::std::fmt::Display for CancellationReasonVariant2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::BuyerDefault => f.write_str("buyerDefault"),
+        }
+    }
+}
+impl ::std::str::FromStr for CancellationReasonVariant2 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "buyerDefault" => Ok(Self::BuyerDefault),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CancellationReasonVariant2 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CancellationReasonVariant2 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Entered by mistake.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CancellationReasonVariant3 {
+    #[serde(rename = "dataEntryError")]
+    DataEntryError,
+}
+impl ::std::fmt::Display for CancellationReasonVariant3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::DataEntryError => f.write_str("dataEntryError"),
+        }
+    }
+}
+impl ::std::str::FromStr for CancellationReasonVariant3 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "dataEntryError" => Ok(Self::DataEntryError),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CancellationReasonVariant3 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CancellationReasonVariant3 {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -104,6 +270,41 @@ impl ::std::convert::TryFrom<::std::string::String> for CancellationReason {
     }
 }
 ///A traded grain or pulse.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum Commodity {
+    Variant0(CommodityVariant0),
+    Variant1(CommodityVariant1),
+    Variant2(CommodityVariant2),
+    Variant3(CommodityVariant3),
+    Variant4(CommodityVariant4),
+}
+impl ::std::convert::From<CommodityVariant0> for Commodity {
+    fn from(value: CommodityVariant0) -> Self {
+        Self::Variant0(value)
+    }
+}
+impl ::std::convert::From<CommodityVariant1> for Commodity {
+    fn from(value: CommodityVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<CommodityVariant2> for Commodity {
+    fn from(value: CommodityVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+impl ::std::convert::From<CommodityVariant3> for Commodity {
+    fn from(value: CommodityVariant3) -> Self {
+        Self::Variant3(value)
+    }
+}
+impl ::std::convert::From<CommodityVariant4> for Commodity {
+    fn from(value: CommodityVariant4) -> Self {
+        Self::Variant4(value)
+    }
+}
+///Wheat.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -116,50 +317,29 @@ impl ::std::convert::TryFrom<::std::string::String> for CancellationReason {
     PartialEq,
     PartialOrd
 )]
-pub enum Commodity {
-    ///Wheat.
+pub enum CommodityVariant0 {
     #[serde(rename = "wheat")]
     Wheat,
-    ///Barley.
-    #[serde(rename = "barley")]
-    Barley,
-    ///Canola.
-    #[serde(rename = "canola")]
-    Canola,
-    ///Sorghum.
-    #[serde(rename = "sorghum")]
-    Sorghum,
-    ///Chickpeas.
-    #[serde(rename = "chickpeas")]
-    Chickpeas,
 }
-impl ::std::fmt::Display for Commodity {
+impl ::std::fmt::Display for CommodityVariant0 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Wheat => f.write_str("wheat"),
-            Self::Barley => f.write_str("barley"),
-            Self::Canola => f.write_str("canola"),
-            Self::Sorghum => f.write_str("sorghum"),
-            Self::Chickpeas => f.write_str("chickpeas"),
         }
     }
 }
-impl ::std::str::FromStr for Commodity {
+impl ::std::str::FromStr for CommodityVariant0 {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "wheat" => Ok(Self::Wheat),
-            "barley" => Ok(Self::Barley),
-            "canola" => Ok(Self::Canola),
-            "sorghum" => Ok(Self::Sorghum),
-            "chickpeas" => Ok(Self::Chickpeas),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for Commodity {
+impl ::std::convert::TryFrom<&str> for CommodityVariant0 {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -167,7 +347,211 @@ impl ::std::convert::TryFrom<&str> for Commodity {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for Commodity {
+impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant0 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Barley.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CommodityVariant1 {
+    #[serde(rename = "barley")]
+    Barley,
+}
+impl ::std::fmt::Display for CommodityVariant1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Barley => f.write_str("barley"),
+        }
+    }
+}
+impl ::std::str::FromStr for CommodityVariant1 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "barley" => Ok(Self::Barley),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CommodityVariant1 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant1 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Canola.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CommodityVariant2 {
+    #[serde(rename = "canola")]
+    Canola,
+}
+impl ::std::fmt::Display for CommodityVariant2 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Canola => f.write_str("canola"),
+        }
+    }
+}
+impl ::std::str::FromStr for CommodityVariant2 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "canola" => Ok(Self::Canola),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CommodityVariant2 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant2 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Sorghum.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CommodityVariant3 {
+    #[serde(rename = "sorghum")]
+    Sorghum,
+}
+impl ::std::fmt::Display for CommodityVariant3 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Sorghum => f.write_str("sorghum"),
+        }
+    }
+}
+impl ::std::str::FromStr for CommodityVariant3 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "sorghum" => Ok(Self::Sorghum),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CommodityVariant3 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant3 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///Chickpeas.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CommodityVariant4 {
+    #[serde(rename = "chickpeas")]
+    Chickpeas,
+}
+impl ::std::fmt::Display for CommodityVariant4 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Chickpeas => f.write_str("chickpeas"),
+        }
+    }
+}
+impl ::std::str::FromStr for CommodityVariant4 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "chickpeas" => Ok(Self::Chickpeas),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CommodityVariant4 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant4 {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -176,6 +560,23 @@ impl ::std::convert::TryFrom<::std::string::String> for Commodity {
     }
 }
 ///Currencies the platform trades in.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[serde(untagged)]
+pub enum Currency {
+    Variant0(CurrencyVariant0),
+    Variant1(CurrencyVariant1),
+}
+impl ::std::convert::From<CurrencyVariant0> for Currency {
+    fn from(value: CurrencyVariant0) -> Self {
+        Self::Variant0(value)
+    }
+}
+impl ::std::convert::From<CurrencyVariant1> for Currency {
+    fn from(value: CurrencyVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+///Australian dollar.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -188,35 +589,29 @@ impl ::std::convert::TryFrom<::std::string::String> for Commodity {
     PartialEq,
     PartialOrd
 )]
-pub enum Currency {
-    ///Australian dollar.
+pub enum CurrencyVariant0 {
     #[serde(rename = "AUD")]
     Aud,
-    ///United States dollar.
-    #[serde(rename = "USD")]
-    Usd,
 }
-impl ::std::fmt::Display for Currency {
+impl ::std::fmt::Display for CurrencyVariant0 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Aud => f.write_str("AUD"),
-            Self::Usd => f.write_str("USD"),
         }
     }
 }
-impl ::std::str::FromStr for Currency {
+impl ::std::str::FromStr for CurrencyVariant0 {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "AUD" => Ok(Self::Aud),
-            "USD" => Ok(Self::Usd),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for Currency {
+impl ::std::convert::TryFrom<&str> for CurrencyVariant0 {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -224,7 +619,58 @@ impl ::std::convert::TryFrom<&str> for Currency {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for Currency {
+impl ::std::convert::TryFrom<::std::string::String> for CurrencyVariant0 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///United States dollar.
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum CurrencyVariant1 {
+    #[serde(rename = "USD")]
+    Usd,
+}
+impl ::std::fmt::Display for CurrencyVariant1 {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Usd => f.write_str("USD"),
+        }
+    }
+}
+impl ::std::str::FromStr for CurrencyVariant1 {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "USD" => Ok(Self::Usd),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for CurrencyVariant1 {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for CurrencyVariant1 {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -234,38 +680,212 @@ impl ::std::convert::TryFrom<::std::string::String> for Currency {
 }
 ///Where and how grain changes hands; `method` tells the variant.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(tag = "method")]
+#[serde(untagged)]
 pub enum DeliveryTerms {
-    ///The seller delivers to the buyer's site.
+    Variant0(DeliveryTermsVariant0),
+    Variant1(DeliveryTermsVariant1),
+    Variant2(DeliveryTermsVariant2),
+}
+impl ::std::convert::From<DeliveryTermsVariant0> for DeliveryTerms {
+    fn from(value: DeliveryTermsVariant0) -> Self {
+        Self::Variant0(value)
+    }
+}
+impl ::std::convert::From<DeliveryTermsVariant1> for DeliveryTerms {
+    fn from(value: DeliveryTermsVariant1) -> Self {
+        Self::Variant1(value)
+    }
+}
+impl ::std::convert::From<DeliveryTermsVariant2> for DeliveryTerms {
+    fn from(value: DeliveryTermsVariant2) -> Self {
+        Self::Variant2(value)
+    }
+}
+///The seller delivers to the buyer's site.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DeliveryTermsVariant0 {
+    ///Its address.
+    pub address: Address,
+    pub method: DeliveryTermsVariant0Method,
+    ///The receiving business unit.
+    #[serde(rename = "siteId")]
+    pub site_id: ::uuid::Uuid,
+}
+///`DeliveryTermsVariant0Method`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum DeliveryTermsVariant0Method {
     #[serde(rename = "delivered")]
-    Delivered {
-        ///Its address.
-        address: Address,
-        ///The receiving business unit.
-        #[serde(rename = "siteId")]
-        site_id: ::uuid::Uuid,
-    },
-    ///The buyer collects from the seller's farm.
+    Delivered,
+}
+impl ::std::fmt::Display for DeliveryTermsVariant0Method {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::Delivered => f.write_str("delivered"),
+        }
+    }
+}
+impl ::std::str::FromStr for DeliveryTermsVariant0Method {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "delivered" => Ok(Self::Delivered),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for DeliveryTermsVariant0Method {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for DeliveryTermsVariant0Method {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The buyer collects from the seller's farm.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DeliveryTermsVariant1 {
+    ///The farm's business unit.
+    #[serde(rename = "farmId")]
+    pub farm_id: ::uuid::Uuid,
+    pub method: DeliveryTermsVariant1Method,
+}
+///`DeliveryTermsVariant1Method`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum DeliveryTermsVariant1Method {
     #[serde(rename = "exFarm")]
-    ExFarm {
-        ///The farm's business unit.
-        #[serde(rename = "farmId")]
-        farm_id: ::uuid::Uuid,
-    },
-    ///The seller loads onto a ship at a port.
+    ExFarm,
+}
+impl ::std::fmt::Display for DeliveryTermsVariant1Method {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::ExFarm => f.write_str("exFarm"),
+        }
+    }
+}
+impl ::std::str::FromStr for DeliveryTermsVariant1Method {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "exFarm" => Ok(Self::ExFarm),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for DeliveryTermsVariant1Method {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for DeliveryTermsVariant1Method {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+///The seller loads onto a ship at a port.
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+pub struct DeliveryTermsVariant2 {
+    pub method: DeliveryTermsVariant2Method,
+    ///Port name, e.g. `Port Kembla`.
+    pub port: ::std::string::String,
+    ///Vessel name once nominated.
+    #[serde(
+        rename = "vesselName",
+        skip_serializing_if = "::std::option::Option::is_none",
+        default,
+        with = "double_option"
+    )]
+    pub vessel_name: ::std::option::Option<::std::option::Option<::std::string::String>>,
+}
+///`DeliveryTermsVariant2Method`
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd
+)]
+pub enum DeliveryTermsVariant2Method {
     #[serde(rename = "freeOnBoard")]
-    FreeOnBoard {
-        ///Port name, e.g. `Port Kembla`.
-        port: ::std::string::String,
-        ///Vessel name once nominated.
-        #[serde(
-            rename = "vesselName",
-            skip_serializing_if = "::std::option::Option::is_none",
-            default,
-            with = "double_option"
-        )]
-        vessel_name: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    },
+    FreeOnBoard,
+}
+impl ::std::fmt::Display for DeliveryTermsVariant2Method {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::FreeOnBoard => f.write_str("freeOnBoard"),
+        }
+    }
+}
+impl ::std::str::FromStr for DeliveryTermsVariant2Method {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "freeOnBoard" => Ok(Self::FreeOnBoard),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for DeliveryTermsVariant2Method {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for DeliveryTermsVariant2Method {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
 }
 ///An inclusive range of delivery dates.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]

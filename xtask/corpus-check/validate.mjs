@@ -1,0 +1,26 @@
+// Validates each `<case>.schema.json` / `<case>.sample.json` pair in a folder with ajv
+// (draft-07, formats checked), printing one JSON line per case: {"case", "ok", "errors"}.
+// Used by `cargo xtask ci --corpus` as a validator that shares no code with the Rust one.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import Ajv from "ajv";
+import addFormats from "ajv-formats";
+
+const dir = process.argv[2];
+const cases = readdirSync(dir).filter((f) => f.endsWith(".schema.json")).sort();
+for (const file of cases) {
+  const name = file.slice(0, -".schema.json".length);
+  const schema = JSON.parse(readFileSync(join(dir, file), "utf8"));
+  const sample = JSON.parse(readFileSync(join(dir, `${name}.sample.json`), "utf8"));
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  let result;
+  try {
+    const validate = ajv.compile(schema);
+    const ok = validate(sample);
+    result = { case: name, ok, errors: ok ? [] : validate.errors.map((e) => `${e.instancePath || "/"} ${e.message}`) };
+  } catch (error) {
+    result = { case: name, ok: false, errors: [`schema does not compile: ${error.message}`] };
+  }
+  console.log(JSON.stringify(result));
+}
