@@ -61,6 +61,7 @@ fn events(count: usize) -> Vec<EventSchema> {
             source: format!("module{:03}", n / EVENTS_PER_SOURCE),
             detail_type: format!("Event{n}"),
             schema: event_schema(n),
+            inferred: false,
         })
         .collect()
 }

@@ -130,8 +130,12 @@ fn source_modules(cases: &[Case]) -> BTreeMap<String, Result<model::SourceModule
         .iter()
         .filter_map(|case| {
             let schema = case.schema.clone()?;
-            let event =
-                EventSchema { source: case.id.clone(), detail_type: type_name_of(&case.file), schema };
+            let event = EventSchema {
+                source: case.id.clone(),
+                detail_type: type_name_of(&case.file),
+                schema,
+                inferred: true,
+            };
             let module = model::modules(&[event]).map(|mut m| m.remove(0)).map_err(|e| e.join("; "));
             Some((case.id.clone(), module))
         })

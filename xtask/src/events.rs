@@ -21,6 +21,17 @@ pub struct EventInput {
     pub sample: Result<Value, String>,
     /// Deserialises JSON into the event's type and back, when the type can be deserialised.
     pub round_trip: Option<fn(Value) -> Result<Value, serde_json::Error>>,
+    /// Set for a sample-only event, whose schema was inferred from its samples.
+    pub consumed: Option<Consumed>,
+}
+
+/// Where a sample-only event's samples are, and each sample's `detail`.
+#[derive(Debug, Clone)]
+pub struct Consumed {
+    /// The samples' folder, relative to the workspace root.
+    pub dir: String,
+    /// Every sample's `detail`, in file order; the first is also the event's `sample`.
+    pub details: Vec<Value>,
 }
 
 impl EventInput {
@@ -34,6 +45,7 @@ impl EventInput {
             schema: serde_json::to_value((event.schema)()).expect("a schemars schema serialises"),
             sample: (event.sample_json)().map_err(|e| e.to_string()),
             round_trip: Some(event.round_trip),
+            consumed: None,
         }
     }
 
@@ -52,6 +64,7 @@ impl EventInput {
             schema: serde_json::to_value(registry::schema_of::<T>()).expect("a schemars schema serialises"),
             sample: serde_json::to_value(sample).map_err(|e| e.to_string()),
             round_trip: None,
+            consumed: None,
         }
     }
 
@@ -69,6 +82,16 @@ impl EventInput {
 /// Every registered event, sorted by source and detail-type.
 pub fn registered() -> Vec<EventInput> {
     registry::all().into_iter().map(EventInput::from_registration).collect()
+}
+
+/// Every event the generator covers: the registered ones and the sample-only ones under
+/// `contracts/consumed` (read from this workspace, like the registry is compiled from it),
+/// with the inference warnings of the latter.
+pub fn all() -> Result<(Vec<EventInput>, Vec<String>), Vec<String>> {
+    let (mut events, warnings) = crate::consumed::load(&crate::workspace::root())?;
+    events.extend(registered());
+    events.sort_by(|a, b| (&a.source, &a.detail_type).cmp(&(&b.source, &b.detail_type)));
+    Ok((events, warnings))
 }
 
 // Link every contract crate so its `register_event!` submissions reach the registry. A crate

@@ -11,6 +11,7 @@
 //! 5. [`freshness`] writes that set to disk, or compares it with the disk in `--check` mode.
 
 pub mod ci;
+pub mod consumed;
 pub mod corpus;
 pub mod coverage;
 pub mod emit;

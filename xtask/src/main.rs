@@ -66,7 +66,21 @@ fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.unwrap_or_else(workspace::root);
     match cli.command {
         Command::Schemas { check, timings } => {
-            let set = match xtask::generate(&events::registered()) {
+            let events = match events::all() {
+                Ok((events, warnings)) => {
+                    warnings.iter().for_each(|warning| eprintln!("warning: {warning}"));
+                    events
+                }
+                Err(errors) => {
+                    errors.iter().for_each(|error| eprintln!("error: {error}"));
+                    eprintln!(
+                        "error: {} problem(s) in sample-only events; nothing was written",
+                        errors.len()
+                    );
+                    return Ok(ExitCode::FAILURE);
+                }
+            };
+            let set = match xtask::generate(&events) {
                 Ok(set) => set,
                 Err(error) => {
                     eprint!("error: {error}");

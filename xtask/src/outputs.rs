@@ -98,14 +98,19 @@ pub fn generate(events: &[EventInput]) -> Result<OutputSet, GenerationError> {
             source: event.source.clone(),
             detail_type: event.detail_type.clone(),
             schema: document,
+            inferred: event.consumed.is_some(),
         });
-        set.files.insert(format!("{SNAPSHOTS_DIR}/{name}.snap"), snapshot_file(sample));
-        catalog.push(json!({
-            "source": event.source,
-            "detailType": event.detail_type,
-            "schema": schema_path,
-            "crate": event.owning_crate,
-        }));
+        let mut entry =
+            json!({"source": event.source, "detailType": event.detail_type, "schema": schema_path});
+        match &event.consumed {
+            // A sample-only event's samples are committed, reviewed files already: no snapshot.
+            Some(consumed) => entry["samples"] = json!(consumed.dir),
+            None => {
+                set.files.insert(format!("{SNAPSHOTS_DIR}/{name}.snap"), snapshot_file(sample));
+                entry["crate"] = json!(event.owning_crate);
+            }
+        }
+        catalog.push(entry);
     }
     set.timings.push(("samples, checks and schemas", started.elapsed()));
     if failures.is_empty() {
@@ -156,14 +161,15 @@ fn problems_with_sample(event: &EventInput, sample: &Value) -> Vec<String> {
         )),
         _ => {}
     }
+    // A sample-only event's schema has exactly what its samples have: nothing to cover.
+    let coverage = if event.consumed.is_some() { Vec::new() } else { coverage::gaps(&event.schema, sample) };
     problems.extend(
-        coverage::gaps(&event.schema, sample)
-            .into_iter()
-            .map(|gap| format!("{name}: {}, in {}", gap.describe(), event.factory_hint())),
+        coverage.into_iter().map(|gap| format!("{name}: {}, in {}", gap.describe(), event.factory_hint())),
     );
-    match validation::violations(&event.schema, sample) {
+    let samples = event.consumed.as_ref().map_or(std::slice::from_ref(sample), |c| c.details.as_slice());
+    match samples.iter().map(|s| validation::violations(&event.schema, s)).collect::<Result<Vec<_>, _>>() {
         Err(error) => problems.push(format!("{name}: {error}")),
-        Ok(violations) => problems.extend(violations.into_iter().map(|v| {
+        Ok(violations) => problems.extend(violations.into_iter().flatten().map(|v| {
             format!(
                 "{name}: sample breaks its schema at {}: {}; the type's Serialize and JsonSchema disagree",
                 if v.path.is_empty() { "the root" } else { &v.path },
@@ -196,7 +202,8 @@ fn schema_document(event: &EventInput, sample: &Value) -> Value {
     let mut document = event.schema.clone();
     let object = document.as_object_mut().expect("a root schema is an object");
     object.insert("$comment".into(), json!(GENERATED_BY));
-    object.insert("examples".into(), json!([sample]));
+    let examples = event.consumed.as_ref().map_or_else(|| vec![sample.clone()], |c| c.details.clone());
+    object.insert("examples".into(), json!(examples));
     object.insert("x-event-source".into(), json!(event.source));
     object.insert("x-event-detail-type".into(), json!(event.detail_type));
     document

@@ -16,3 +16,5 @@ pub const SCHEMAS_DIR: &str = "schemas";
 pub const SNAPSHOTS_DIR: &str = "tests/snapshots";
 /// The folder of contract crates, relative to the root.
 pub const CONTRACTS_DIR: &str = "contracts";
+/// The folder of sample-only events, relative to the root.
+pub const CONSUMED_DIR: &str = "contracts/consumed";

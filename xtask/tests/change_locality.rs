@@ -6,8 +6,8 @@ use xtask::{events, generate};
 
 #[test]
 fn adding_a_field_to_one_event_changes_only_its_own_outputs() {
-    let before = generate(&events::registered()).unwrap();
-    let mut changed = events::registered();
+    let before = generate(&events::all().unwrap().0).unwrap();
+    let mut changed = events::all().unwrap().0;
     let event = changed.iter_mut().find(|e| e.detail_type == "TradeCancelled").unwrap();
     event.schema["properties"]["refundDue"] =
         json!({"type": "boolean", "description": "Whether a refund is due."});

@@ -90,7 +90,7 @@ fn generating_repairs_every_drift_and_deletes_orphans() {
     fs::create_dir_all(root.join("schemas/ghosts")).unwrap();
     fs::write(root.join("schemas/ghosts/Ghost.json"), "{}\n").unwrap();
 
-    let set = generate(&events::registered()).unwrap();
+    let set = generate(&events::all().unwrap().0).unwrap();
     let drifts = freshness::compare(root, &set).unwrap();
     assert_eq!(
         drifts,
@@ -121,7 +121,7 @@ fn files_outside_the_generated_folders_are_never_touched() {
 #[test]
 fn two_runs_are_byte_identical() {
     let (first, second) = (fresh_copy(), fresh_copy());
-    let set = generate(&events::registered()).unwrap();
+    let set = generate(&events::all().unwrap().0).unwrap();
     for path in set.files.keys() {
         let a = fs::read(first.path().join(path)).unwrap();
         let b = fs::read(second.path().join(path)).unwrap();

@@ -6,7 +6,12 @@ use xtask::emit::model::{EventSchema, modules};
 use xtask::emit::rust::{Origin, emit_module};
 
 fn emit(schema: Value) -> Result<String, Vec<String>> {
-    let event = EventSchema { source: "test.source".into(), detail_type: "Thing Happened".into(), schema };
+    let event = EventSchema {
+        source: "test.source".into(),
+        detail_type: "Thing Happened".into(),
+        schema,
+        inferred: false,
+    };
     let module = modules(&[event])?.remove(0);
     emit_module(&module, Origin::Contract).map(|m| m.code)
 }
@@ -34,7 +39,7 @@ fn properties_that_collide_after_snake_casing_are_an_error_naming_both() {
 fn inferred_schemas_get_numbered_fields_that_keep_their_json_names() {
     let schema = json!({"type": "object", "required": ["BOOL", "bool", "_Bool"], "properties": {
         "BOOL": {"type": "string"}, "bool": {"type": "string"}, "_Bool": {"type": "string"}}});
-    let event = EventSchema { source: "s".into(), detail_type: "T".into(), schema };
+    let event = EventSchema { source: "s".into(), detail_type: "T".into(), schema, inferred: true };
     let module = modules(&[event]).unwrap().remove(0);
     let code = emit_module(&module, Origin::Inferred).unwrap().code;
     let compact: String = code.split_whitespace().collect();

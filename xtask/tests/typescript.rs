@@ -92,7 +92,7 @@ fn cases() -> Vec<(&'static str, Value)> {
 
 fn emit(name: &str, schema: Value) -> String {
     let title = heck::AsUpperCamelCase(name).to_string();
-    let event = EventSchema { source: name.into(), detail_type: title, schema };
+    let event = EventSchema { source: name.into(), detail_type: title, schema, inferred: false };
     emit_module(&modules(&[event]).unwrap()[0])
 }
 
@@ -195,4 +195,33 @@ fn replace_first_value(text: &str, key: &str, value: &str) -> String {
     let end = start + text[start..].find([',', '\n']).unwrap();
     assert_ne!(&text[start..end], value, "the edit must change the fixture");
     format!("{}{value}{}", &text[..start], &text[end..])
+}
+
+/// `cargo xtask infer <dir> --lang typescript` on real AWS events prints one module that
+/// `tsc --strict` accepts: types sharing a definition name (`Detail`) do not clash.
+#[test]
+fn inferred_typescript_for_the_aws_corpus_compiles() {
+    let corpus = xtask::workspace::root().join("../shared/corpus/aws-events");
+    assert!(corpus.is_dir(), "the shared corpus is missing at {}", corpus.display());
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["infer", "--lang", "typescript"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("aws.ts");
+    fs::write(&file, &output.stdout).unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("export interface AutoscalingEventLaunchSuccessfulDetail"), "{text}");
+    let tsc = Command::new(tsc())
+        .args(["--strict", "--noEmit", "--exactOptionalPropertyTypes", "--target", "ES2022"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(
+        tsc.status.success(),
+        "tsc rejected inferred TypeScript:\n{}",
+        String::from_utf8_lossy(&tsc.stdout)
+    );
 }

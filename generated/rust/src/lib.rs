@@ -8,6 +8,12 @@
 #![allow(clippy::all)]
 
 #[rustfmt::skip]
+pub mod aws_ec2;
+#[rustfmt::skip]
+pub mod aws_events;
+#[rustfmt::skip]
+pub mod aws_s3;
+#[rustfmt::skip]
 pub mod customers;
 #[rustfmt::skip]
 pub mod inventory;

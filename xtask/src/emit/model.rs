@@ -14,6 +14,8 @@ pub struct EventSchema {
     pub detail_type: String,
     /// The published schema document (with `definitions`).
     pub schema: Value,
+    /// Whether the schema was inferred from samples rather than derived from a Rust type.
+    pub inferred: bool,
 }
 
 /// One source's events: the types its module will hold.
@@ -26,6 +28,8 @@ pub struct SourceModule {
     /// Every named type of the module (event roots and shared definitions), by name; the
     /// schemas' `$ref`s point at `#/definitions/<name>`.
     pub types: BTreeMap<String, Value>,
+    /// Whether any of its events' schemas was inferred from samples.
+    pub inferred: bool,
 }
 
 /// Keywords typify cannot handle (it panics on them) and the TypeScript emitter does not
@@ -68,10 +72,25 @@ pub fn modules(events: &[EventSchema]) -> Result<Vec<SourceModule>, Vec<String>>
 
 fn module(source: &str, events: &[&EventSchema]) -> Result<SourceModule, Vec<String>> {
     let mut errors = Vec::new();
+    // Inferred schemas name definitions from property paths, so two events of one source can
+    // both have a `Detail` of different shapes; no one can rename those, so prefix them.
+    let inferred: Vec<(String, Value)> =
+        events.iter().filter(|e| e.inferred).map(|e| (root_type_name(e), e.schema.clone())).collect();
+    let mut prefixed = prefix_clashing_definitions(&inferred).into_iter();
+    let events: Vec<EventSchema> = events
+        .iter()
+        .map(|event| {
+            let mut event = (*event).clone();
+            if event.inferred {
+                event.schema = prefixed.next().expect("one per inferred event").1;
+            }
+            event
+        })
+        .collect();
     // Each type remembers the event it came from, to name both sides of a clash.
     let mut types: BTreeMap<String, (Value, String)> = BTreeMap::new();
     let mut roots = Vec::new();
-    for event in events {
+    for event in &events {
         let origin = format!("{}.{}", event.source, event.detail_type);
         for location in unsupported_keywords(&event.schema, String::new()) {
             errors.push(format!(
@@ -87,6 +106,7 @@ fn module(source: &str, events: &[&EventSchema]) -> Result<SourceModule, Vec<Str
         let root_name = root_type_name(event);
         root.as_object_mut().map(|o| o.insert("title".into(), Value::String(root_name.clone())));
         roots.push((event.detail_type.clone(), root_name.clone()));
+        let _ = &root_name;
         for (name, schema) in definitions.into_iter().chain([(root_name, root)]) {
             match types.get(&name) {
                 Some((existing, first)) if *existing != schema => errors.push(format!(
@@ -107,7 +127,33 @@ fn module(source: &str, events: &[&EventSchema]) -> Result<SourceModule, Vec<Str
         source: source.to_owned(),
         events: roots,
         types: types.into_iter().map(|(name, (schema, _))| (name, schema)).collect(),
+        inferred: events.iter().any(|e| e.inferred),
     })
+}
+
+/// Renames, in every schema that has it, a definition that several of the named schemas
+/// define differently: `Detail` in `ScheduledEvent` becomes `ScheduledEventDetail`. Names
+/// shared with one shape stay, so identical definitions are still shared.
+pub fn prefix_clashing_definitions(schemas: &[(String, Value)]) -> Vec<(String, Value)> {
+    let mut shapes: BTreeMap<&str, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for (_, schema) in schemas {
+        for (name, definition) in schema.get("definitions").and_then(Value::as_object).into_iter().flatten() {
+            shapes.entry(name).or_default().insert(definition.to_string());
+        }
+    }
+    schemas
+        .iter()
+        .map(|(root, schema)| {
+            let renames: BTreeMap<String, String> = shapes
+                .iter()
+                .filter(|(name, variants)| {
+                    variants.len() > 1 && schema.get("definitions").and_then(|d| d.get(**name)).is_some()
+                })
+                .map(|(name, _)| ((*name).to_owned(), format!("{root}{name}")))
+                .collect();
+            (root.clone(), rename_refs(schema, &renames))
+        })
+        .collect()
 }
 
 /// Definition keys as type names: `Foo Bar` and `foo-bar` both become `FooBar`.
@@ -119,8 +165,8 @@ fn definition_renames(schema: &Value) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-/// A copy of `schema` whose definitions and `$ref`s use type names.
-fn rename_refs(schema: &Value, renames: &BTreeMap<String, String>) -> Value {
+/// A copy of `schema` whose definitions and `$ref`s are renamed as `renames` says.
+pub fn rename_refs(schema: &Value, renames: &BTreeMap<String, String>) -> Value {
     match schema {
         Value::Object(object) => {
             let mut renamed = Map::new();
@@ -217,7 +263,7 @@ mod tests {
     use serde_json::json;
 
     fn event(source: &str, detail_type: &str, schema: Value) -> EventSchema {
-        EventSchema { source: source.into(), detail_type: detail_type.into(), schema }
+        EventSchema { source: source.into(), detail_type: detail_type.into(), schema, inferred: false }
     }
 
     #[test]

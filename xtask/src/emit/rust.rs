@@ -569,7 +569,8 @@ pub fn emit_crate(modules: &[SourceModule]) -> Result<BTreeMap<String, String>, 
     let mut errors = Vec::new();
     let mut needs = Needs::default();
     for module in modules {
-        match emit_module(module, Origin::Contract) {
+        let origin = if module.inferred { Origin::Inferred } else { Origin::Contract };
+        match emit_module(module, origin) {
             Ok(rust) => {
                 needs.chrono |= rust.needs.chrono;
                 needs.uuid |= rust.needs.uuid;

@@ -231,10 +231,42 @@ pub fn render(lang: Lang, schemas: &[NamedSchema]) -> Result<Vec<OutputFile>> {
 
 /// TypeScript and Rust output, through the same emitters as the contracts.
 ///
-/// Placeholder until the emitters are wired in (they are being written beside this module).
+/// All types go into one module (`<Name>.ts` or `<Name>.rs` for one type, `types.ts` or
+/// `types.rs` for several), so shapes they share are declared once. A definition name that
+/// two types use for different shapes is prefixed with its type's name in both (`Detail`
+/// becomes `ScheduledEventDetail`), so nothing clashes and nothing is silently merged.
 pub fn emit_other_language(lang: Lang, schemas: &[NamedSchema]) -> Result<Vec<OutputFile>> {
-    let _ = schemas;
-    bail!("--lang {lang} is not wired yet; the {lang} emitter is being connected (use --lang schema)")
+    use crate::emit::model::{self, EventSchema};
+    use crate::emit::{rust, typescript};
+
+    let named: Vec<(String, Value)> = schemas.iter().map(|s| (s.name.clone(), s.schema.clone())).collect();
+    let events: Vec<EventSchema> = model::prefix_clashing_definitions(&named)
+        .into_iter()
+        .map(|(name, schema)| EventSchema {
+            source: "infer".into(),
+            detail_type: name,
+            schema,
+            inferred: true,
+        })
+        .collect();
+    let Some(module) = model::modules(&events).map_err(|errors| anyhow::anyhow!(errors.join("\n")))?.pop()
+    else {
+        bail!("no types to emit");
+    };
+    let stem = match schemas {
+        [one] => one.name.clone(),
+        _ => "types".to_owned(),
+    };
+    let (extension, text) = match lang {
+        Lang::Typescript => ("ts", typescript::emit_module(&module)),
+        Lang::Rust => {
+            let emitted = rust::emit_module(&module, rust::Origin::Inferred)
+                .map_err(|errors| anyhow::anyhow!(errors.join("\n")))?;
+            ("rs", emitted.code)
+        }
+        Lang::Schema => unreachable!("schemas are rendered by `render`"),
+    };
+    Ok(vec![OutputFile { file_name: format!("{stem}.{extension}"), text }])
 }
 
 /// What is printed without `--out`: the one schema, or for several types one JSON object
@@ -367,9 +399,30 @@ mod tests {
         assert!(!out.join("C.json").exists());
     }
 
+    fn named(name: &str, detail_field: &str) -> NamedSchema {
+        let mut inferrer = Inferrer::new(name, Hints::default());
+        inferrer.add_json_text("t.json", &format!(r#"{{"detail": {{"{detail_field}": "x"}}}}"#)).unwrap();
+        NamedSchema { name: name.into(), schema: inferrer.finish().unwrap().schema }
+    }
+
     #[test]
-    fn other_languages_say_they_are_not_wired_yet() {
-        let error = render(Lang::Typescript, &[]).unwrap_err();
-        assert!(error.to_string().contains("not wired yet"));
+    fn typescript_for_several_types_is_one_module_with_clashing_names_prefixed() {
+        let files = render(Lang::Typescript, &[named("Created", "a"), named("Deleted", "b")]).unwrap();
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].file_name, "types.ts");
+        assert!(files[0].text.contains("export interface CreatedDetail {"), "{}", files[0].text);
+        assert!(files[0].text.contains("export interface DeletedDetail {"), "{}", files[0].text);
+    }
+
+    #[test]
+    fn rust_for_one_type_is_named_after_it() {
+        let files = render(Lang::Rust, &[named("Created", "a")]).unwrap();
+        assert_eq!(files[0].file_name, "Created.rs");
+        assert!(files[0].text.contains("pub struct Created {"), "{}", files[0].text);
+    }
+
+    #[test]
+    fn no_types_is_an_error_not_a_panic() {
+        assert!(render(Lang::Typescript, &[]).is_err());
     }
 }

@@ -256,7 +256,10 @@ impl Builder<'_> {
             };
             let values_place = place.child("-", naming::element_name(&place.base, "Value"), &place.base);
             let schema = if values.is_unseen() {
-                self.warn(place, "map is always empty in the samples; its values accept anything");
+                // A `map` hint already says the emptiness is expected: no warning then.
+                if !matches!(hint, Some(Hint::Map)) {
+                    self.warn(place, "map is always empty in the samples; its values accept anything");
+                }
                 json!({})
             } else {
                 self.place(values, &values_place)?
