@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
-/// Installs what the checks need, runs formatting, lint, tests, the freshness check, `tsc`
-/// and, given a corpus folder, the corpus check; then fails if the run changed the work tree
-/// (a test or step that writes files CI would not see committed).
+/// Installs what the checks need (npm packages, a moto server for the AWS tests), runs
+/// formatting, lint, tests, the freshness check, `tsc` and, given a corpus folder, the corpus
+/// check; then fails if the run changed the work tree (a test or step that writes files CI
+/// would not see committed).
 pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     let status_before = git_status(root)?;
     let typescript = root.join(crate::emit::typescript::PACKAGE_DIR);
@@ -19,7 +20,17 @@ pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     step(root, "format", "cargo", &["fmt", "--all", "--check"])?;
     let clippy = ["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"];
     step(root, "lint", "cargo", &clippy)?;
-    step(root, "test", "cargo", &["test", "--workspace", "--locked"])?;
+    let moto = crate::moto::MotoServer::start(root).context("starting moto for the AWS tests")?;
+    println!("ci: moto: serving on {}", moto.endpoint);
+    let tested = step_with(
+        root,
+        "test",
+        "cargo",
+        &["test", "--workspace", "--locked"],
+        &[(crate::moto::ENDPOINT_VARIABLE, &moto.endpoint)],
+    );
+    drop(moto);
+    tested?;
     step(root, "freshness", "cargo", &["xtask", "schemas", "--check"])?;
     step(&typescript, "typescript", "npx", &["--no-install", "tsc", "--noEmit", "-p", "."])?;
     if let Some(corpus) = corpus {
@@ -35,10 +46,15 @@ pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
 }
 
 fn step(dir: &Path, name: &str, program: &str, args: &[&str]) -> Result<()> {
+    step_with(dir, name, program, args, &[])
+}
+
+fn step_with(dir: &Path, name: &str, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<()> {
     println!("ci: {name}: {program} {}", args.join(" "));
     let started = Instant::now();
     let status = Command::new(program)
         .args(args)
+        .envs(envs.iter().copied())
         .current_dir(dir)
         // Snapshot tests must compare, never write: a changed sample fails CI.
         .env("INSTA_UPDATE", "no")

@@ -19,6 +19,7 @@ pub mod events;
 pub mod freshness;
 pub mod infer;
 pub mod json;
+pub mod moto;
 pub mod outputs;
 pub mod validation;
 pub mod workspace;

@@ -38,12 +38,25 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         corpus: Option<std::path::PathBuf>,
     },
-    /// Infer a schema for every JSON file under DIR and prove it: both validators accept the
-    /// file, its TypeScript passes tsc --strict with the file assigned to it, and its Rust
-    /// compiles and round-trips the file. Prints a table; exits 1 on any failure.
+    /// Prove inference and both emitters on every JSON file under DIR.
+    ///
+    /// Infers a schema per file; both validators (jsonschema, ajv) must accept the file, its
+    /// TypeScript must pass tsc --strict with the file assigned to it, and its Rust must
+    /// compile and round-trip the file. Prints a table; exits 1 on any failure.
     Corpus {
         /// Folder of JSON files, searched recursively.
         dir: std::path::PathBuf,
+    },
+    /// Stream events from an EventBridge bus, validating each against its schema.
+    ///
+    /// Runs `event-tail` from the AWS adapters crate (built on first use, so the generator
+    /// never compiles the AWS SDK); everything after `tail` goes to it: see
+    /// `cargo xtask tail --help`.
+    #[command(disable_help_flag = true)]
+    Tail {
+        /// Arguments for event-tail, e.g. `--bus platform --json`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
     /// Infer JSON Schema (or types) from JSON samples, like `quicktype --lang schema`.
     ///
@@ -117,6 +130,14 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Ci { corpus } => xtask::ci::run(&root, corpus.as_deref())?,
         Command::Corpus { dir } => xtask::corpus::check(&root, &dir)?,
+        Command::Tail { args } => {
+            let status = std::process::Command::new("cargo")
+                .args(["run", "--quiet", "--package", "event-runtime-aws", "--bin", "event-tail", "--"])
+                .args(&args)
+                .current_dir(&root)
+                .status()?;
+            return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+        }
         Command::Infer(args) => return xtask::infer::cli::run(&args),
     }
     Ok(ExitCode::SUCCESS)

@@ -1,6 +1,6 @@
 //! Throughput of the runtime: in-process dispatch, and the outbox (commit + relay) on SQLite.
 //!
-//! `cargo bench -p event-runtime` (results and the exact command in runtime/BENCHMARKS.md).
+//! `cargo bench -p event-runtime` (results and the exact command in BENCHMARKS.md).
 
 use std::hint::black_box;
 use std::sync::Arc;

@@ -1,0 +1,90 @@
+//! A local moto server (an AWS mock from PyPI) for the AWS adapters' end-to-end tests.
+//!
+//! `cargo xtask ci` installs moto into a Python venv under `target/` (once; later runs reuse
+//! it), starts it on a free loopback port, hands the tests its address in `MOTO_ENDPOINT`,
+//! and stops it when the guard drops, whether the tests passed or not.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+
+/// The moto release the end-to-end tests are written against.
+pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
+
+/// The environment variable the tests read the endpoint from.
+pub const ENDPOINT_VARIABLE: &str = "MOTO_ENDPOINT";
+
+/// A running moto server; stopped on drop.
+pub struct MotoServer {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub endpoint: String,
+}
+
+impl MotoServer {
+    /// Installs moto if needed and starts it on a free port, waiting until it accepts
+    /// connections.
+    pub fn start(root: &Path) -> Result<Self> {
+        let venv = root.join("target/moto-venv");
+        let server = venv.join("bin/moto_server");
+        if !server.exists() {
+            run(Command::new("python3").arg("-m").arg("venv").arg(&venv), "create the moto venv")?;
+            run(
+                Command::new(venv.join("bin/pip")).args([
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    MOTO_REQUIREMENT,
+                ]),
+                "pip install moto",
+            )?;
+        }
+        let port = free_port()?;
+        let child = Command::new(&server)
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("could not start {}", server.display()))?;
+        let mut moto = MotoServer { child, endpoint: format!("http://127.0.0.1:{port}") };
+        moto.wait_until_ready(SocketAddr::from(([127, 0, 0, 1], port)))?;
+        Ok(moto)
+    }
+
+    fn wait_until_ready(&mut self, address: SocketAddr) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+                return Ok(());
+            }
+            if let Some(status) = self.child.try_wait()? {
+                bail!("moto exited before it was ready ({status})");
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        bail!("moto did not accept connections on {address} within 60 s")
+    }
+}
+
+impl Drop for MotoServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("no free loopback port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+fn run(command: &mut Command, what: &str) -> Result<()> {
+    let status = command.status().with_context(|| format!("could not {what}"))?;
+    if !status.success() {
+        bail!("could not {what} ({status})");
+    }
+    Ok(())
+}
