@@ -196,20 +196,11 @@ fn run_tsc(
             Err(error) => case.results[3] = Some(Err(error.clone())),
         }
     }
-    let tsc = root.join("generated/typescript/node_modules/.bin/tsc");
-    let output = Command::new(&tsc)
-        .args([
-            "--strict",
-            "--noEmit",
-            "--exactOptionalPropertyTypes",
-            "--target",
-            "ES2022",
-            "--module",
-            "ESNext",
-        ])
-        .args(&files)
-        .output()
-        .with_context(|| format!("could not run {} (run `npm ci` in generated/typescript)", tsc.display()))?;
+    let tsc = typescript::tsc(root);
+    let output =
+        Command::new(&tsc).args(typescript::TSC_STRICT_ARGS).args(&files).output().with_context(|| {
+            format!("could not run {} (run `npm ci` in generated/typescript)", tsc.display())
+        })?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     for case in cases.iter_mut().filter(|c| c.results[3].is_none() && modules.contains_key(&c.id)) {
         let prefix = format!("{}.ts(", case.id);

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 use xtask::emit::model::{EventSchema, modules};
-use xtask::emit::typescript::emit_module;
+use xtask::emit::typescript::{TSC_STRICT_ARGS, emit_module};
 
 /// Each golden case: a name and a root schema (with `definitions` where it needs them).
 fn cases() -> Vec<(&'static str, Value)> {
@@ -106,7 +106,7 @@ fn golden_outputs_match_their_snapshots() {
 /// The TypeScript compiler of `generated/typescript`, installed by `npm ci` there
 /// (`cargo xtask ci` does it).
 pub fn tsc() -> PathBuf {
-    let tsc = xtask::workspace::root().join("generated/typescript/node_modules/.bin/tsc");
+    let tsc = xtask::emit::typescript::tsc(&xtask::workspace::root());
     assert!(
         tsc.exists(),
         "tsc is not installed: run `npm ci` in generated/typescript (`cargo xtask ci` does this first)"
@@ -121,15 +121,7 @@ fn golden_outputs_compile_with_tsc_strict() {
         fs::write(dir.path().join(format!("{name}.ts")), emit(name, schema)).unwrap();
     }
     let output = Command::new(tsc())
-        .args([
-            "--strict",
-            "--noEmit",
-            "--exactOptionalPropertyTypes",
-            "--target",
-            "ES2022",
-            "--module",
-            "ESNext",
-        ])
+        .args(TSC_STRICT_ARGS)
         .args(cases().iter().map(|(name, _)| dir.path().join(format!("{name}.ts"))))
         .output()
         .unwrap();
@@ -214,11 +206,7 @@ fn inferred_typescript_for_the_aws_corpus_compiles() {
     fs::write(&file, &output.stdout).unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("export interface AutoscalingEventLaunchSuccessfulDetail"), "{text}");
-    let tsc = Command::new(tsc())
-        .args(["--strict", "--noEmit", "--exactOptionalPropertyTypes", "--target", "ES2022"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let tsc = Command::new(tsc()).args(TSC_STRICT_ARGS).arg(&file).output().unwrap();
     assert!(
         tsc.status.success(),
         "tsc rejected inferred TypeScript:\n{}",
