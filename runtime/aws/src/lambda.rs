@@ -1,0 +1,130 @@
+//! [`LambdaHandler`]: a manifest's [`Router`] served as a Lambda function.
+
+use std::sync::Arc;
+
+use event_runtime::{Database, Manifest, RouteError, RouteOutcome, Router, Runtime};
+use lambda_runtime::{Diagnostic, LambdaEvent, service_fn};
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
+
+use crate::{AwsSettings, EventBridgePublisher, event_id_from_resources};
+
+/// The environment variable naming the bus a Lambda's default runtime publishes follow-up
+/// events to (else EventBridge's `default` bus).
+pub const EVENT_BUS_ENV: &str = "EVENT_BUS_NAME";
+
+/// A Lambda function serving the handlers of one manifest under one prefix: the EventBridge
+/// rule [`Manifest::rule_pattern_for`] with the same prefix invokes it, and every invocation
+/// goes through the runtime's [`Router`] (key = prefix + `detail-type`, typed `detail`).
+///
+/// Before routing, an envelope whose `resources` carry `urn:event-id:<uuid>` (as
+/// [`EventBridgePublisher`] sends) gets that id as its `id`, so a handler sees the id the
+/// publisher's runtime gave the event, the same on every redelivery, and de-duplicates on it
+/// exactly as with the in-process bus. Other events keep EventBridge's id.
+///
+/// The runtime (database and sink for follow-up events) is the one given to
+/// [`LambdaHandler::with_runtime`], or else, built at the first invocation: an in-memory
+/// database and an [`EventBridgePublisher`] to the bus in `EVENT_BUS_NAME` (`default`),
+/// configured from the environment like any AWS SDK.
+///
+/// ```no_run
+/// # use event_runtime::Manifest;
+/// # async fn serve(manifest: Manifest) -> Result<(), event_runtime_aws::lambda_runtime::Error> {
+/// event_runtime_aws::LambdaHandler::new(manifest, Some("Handle")).run().await
+/// # }
+/// ```
+pub struct LambdaHandler {
+    manifest: Manifest,
+    prefix: Option<String>,
+    runtime: Option<Runtime>,
+    router: OnceCell<Router>,
+}
+
+/// Why an invocation failed; Lambda reports it, and EventBridge retries the delivery.
+#[derive(Debug, thiserror::Error)]
+pub enum LambdaHandlerError {
+    /// The default runtime could not be built.
+    #[error("the Lambda's runtime could not start: {0}")]
+    Setup(String),
+    /// The router could not handle the event.
+    #[error(transparent)]
+    Route(#[from] RouteError),
+}
+
+impl From<LambdaHandlerError> for Diagnostic {
+    fn from(error: LambdaHandlerError) -> Self {
+        let kind = match &error {
+            LambdaHandlerError::Setup(_) => "Setup",
+            LambdaHandlerError::Route(RouteError::InvalidEnvelope { .. }) => "InvalidEnvelope",
+            LambdaHandlerError::Route(RouteError::UnknownDetailType { .. }) => "UnknownDetailType",
+            LambdaHandlerError::Route(RouteError::SourceMismatch { .. }) => "SourceMismatch",
+            LambdaHandlerError::Route(RouteError::MalformedDetail { .. }) => "MalformedDetail",
+            LambdaHandlerError::Route(RouteError::Handler { .. }) => "HandlerFailed",
+        };
+        Diagnostic { error_type: kind.to_owned(), error_message: error.to_string() }
+    }
+}
+
+impl LambdaHandler {
+    /// A handler for `manifest`'s keys starting with `prefix` (none: bare detail-types).
+    pub fn new(manifest: Manifest, prefix: Option<&str>) -> Self {
+        Self { manifest, prefix: prefix.map(str::to_owned), runtime: None, router: OnceCell::new() }
+    }
+
+    /// The same handler on `runtime` instead of the default one.
+    #[must_use]
+    pub fn with_runtime(mut self, runtime: Runtime) -> Self {
+        self.runtime = Some(runtime);
+        self
+    }
+
+    /// Handles one invocation's payload, a raw EventBridge event; returns the handler's key
+    /// and the event id it saw as `{"key": ..., "eventId": ...}`.
+    pub async fn handle(&self, mut event: Value) -> Result<Value, LambdaHandlerError> {
+        use_runtime_event_id(&mut event);
+        let router = self.router().await?;
+        let RouteOutcome { key, event_id } = router.handle(&event).await?;
+        Ok(json!({ "key": key, "eventId": event_id }))
+    }
+
+    /// Serves the handler as a Lambda function until the Lambda service stops it.
+    pub async fn run(self) -> Result<(), lambda_runtime::Error> {
+        let handler = Arc::new(self);
+        lambda_runtime::run(service_fn(move |event: LambdaEvent<Value>| {
+            let handler = Arc::clone(&handler);
+            async move { handler.handle(event.payload).await }
+        }))
+        .await
+    }
+
+    async fn router(&self) -> Result<&Router, LambdaHandlerError> {
+        self.router
+            .get_or_try_init(|| async {
+                let runtime = match &self.runtime {
+                    Some(runtime) => runtime.clone(),
+                    None => default_runtime().await?,
+                };
+                Ok(Router::new(runtime, self.manifest.clone(), self.prefix.as_deref()))
+            })
+            .await
+    }
+}
+
+/// An in-memory database and an EventBridge sink configured from the environment.
+async fn default_runtime() -> Result<Runtime, LambdaHandlerError> {
+    let setup = |error: &dyn std::fmt::Display| LambdaHandlerError::Setup(error.to_string());
+    let bus = std::env::var(EVENT_BUS_ENV).unwrap_or_else(|_| "default".to_owned());
+    let publisher =
+        EventBridgePublisher::connect(&AwsSettings::from_env(), bus).await.map_err(|e| setup(&e))?;
+    let database = Database::in_memory().await.map_err(|e| setup(&e))?;
+    Runtime::start(database, Arc::new(publisher)).await.map_err(|e| setup(&e))
+}
+
+/// Replaces the envelope's `id` with the runtime id in its resources, if it has one.
+fn use_runtime_event_id(event: &mut Value) {
+    let Some(resources) = event.get("resources").and_then(Value::as_array) else { return };
+    let resources: Vec<&str> = resources.iter().filter_map(Value::as_str).collect();
+    if let Some(id) = event_id_from_resources(&resources) {
+        event["id"] = Value::String(id.to_string());
+    }
+}
