@@ -18,6 +18,8 @@ pub mod event;
 pub mod fakes;
 pub mod metadata;
 pub mod registry;
+#[cfg(feature = "validation")]
+pub mod validation;
 pub mod values;
 
 pub use context::{Context, ContextFactory};

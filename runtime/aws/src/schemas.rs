@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use jsonschema::{Draft, Validator};
+use contracts_common::validation;
+use jsonschema::Validator;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -62,15 +63,8 @@ impl SchemaCatalog {
         for entry in catalog.events {
             let path = dir.join(&entry.schema);
             let schema: Value = read_json(&path)?;
-            let validator = jsonschema::options()
-                .with_draft(Draft::Draft7)
-                .should_validate_formats(true)
-                .with_format("uuid", is_hyphenated_uuid)
-                .build(&schema)
-                .map_err(|error| SchemaError {
-                    path: path.clone(),
-                    message: format!("invalid schema: {error}"),
-                })?;
+            let validator = validation::validator(&schema)
+                .map_err(|message| SchemaError { path: path.clone(), message })?;
             validators.insert((entry.source, entry.detail_type), validator);
         }
         Ok(Self { dir, validators })
@@ -96,9 +90,9 @@ impl SchemaCatalog {
         let Some(validator) = self.validators.get(&(source.to_owned(), detail_type.to_owned())) else {
             return Verdict::Unknown;
         };
-        let violations: Vec<String> = validator
-            .iter_errors(detail)
-            .map(|error| format!("{}: {error}", error.instance_path().as_str()))
+        let violations: Vec<String> = validation::violations_of(validator, detail)
+            .into_iter()
+            .map(|violation| format!("{}: {}", violation.path, violation.message))
             .collect();
         if violations.is_empty() { Verdict::Valid } else { Verdict::Invalid(violations) }
     }
@@ -122,16 +116,6 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, SchemaErr
         .map_err(|error| SchemaError { path: path.to_owned(), message: error.to_string() })?;
     serde_json::from_str(&text)
         .map_err(|error| SchemaError { path: path.to_owned(), message: error.to_string() })
-}
-
-/// RFC 4122 text form: 8-4-4-4-12 hexadecimal digits (draft-07 predates `uuid`, which
-/// schemars emits for every `Uuid`).
-fn is_hyphenated_uuid(text: &str) -> bool {
-    text.len() == 36
-        && text.char_indices().all(|(i, c)| match i {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        })
 }
 
 #[cfg(test)]

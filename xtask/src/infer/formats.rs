@@ -10,7 +10,7 @@
 
 use std::sync::OnceLock;
 
-use jsonschema::{Draft, Validator};
+use jsonschema::Validator;
 use serde_json::{Value, json};
 
 /// A standard string format inference may put in a schema.
@@ -77,19 +77,14 @@ pub fn has_format(format: Format, text: &str) -> bool {
     strict && (format == Format::Uuid || validator_accepts(format, text))
 }
 
-/// The `jsonschema` validator, configured as [`crate::validation::violations`], agrees.
+/// The `jsonschema` validator, configured as everywhere ([`crate::validation::validator`]), agrees.
 fn validator_accepts(format: Format, text: &str) -> bool {
     static VALIDATORS: OnceLock<Vec<Option<Validator>>> = OnceLock::new();
     let validators = VALIDATORS.get_or_init(|| {
         Format::ALL
             .iter()
             .map(|format| {
-                jsonschema::options()
-                    .with_draft(Draft::Draft7)
-                    .should_validate_formats(true)
-                    .with_format("uuid", crate::validation::is_hyphenated_uuid)
-                    .build(&json!({"type": "string", "format": format.keyword()}))
-                    .ok()
+                crate::validation::validator(&json!({"type": "string", "format": format.keyword()})).ok()
             })
             .collect()
     });
