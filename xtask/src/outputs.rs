@@ -113,11 +113,10 @@ pub fn generate(events: &[EventInput]) -> Result<OutputSet, GenerationError> {
         catalog.push(entry);
     }
     set.timings.push(("samples, checks and schemas", started.elapsed()));
-    if failures.is_empty() {
-        match emit_code(&schemas, &mut set) {
-            Ok(()) => {}
-            Err(mut errors) => failures.append(&mut errors),
-        }
+    if failures.is_empty()
+        && let Err(mut errors) = emit_code(&schemas, &mut set)
+    {
+        failures.append(&mut errors);
     }
     if !failures.is_empty() {
         return Err(GenerationError { failures });

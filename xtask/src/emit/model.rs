@@ -104,9 +104,10 @@ fn module(source: &str, events: &[&EventSchema]) -> Result<SourceModule, Vec<Str
         let definitions = take_definitions(&mut root);
         strip_document_keywords(&mut root);
         let root_name = root_type_name(event);
-        root.as_object_mut().map(|o| o.insert("title".into(), Value::String(root_name.clone())));
+        if let Some(object) = root.as_object_mut() {
+            object.insert("title".into(), Value::String(root_name.clone()));
+        }
         roots.push((event.detail_type.clone(), root_name.clone()));
-        let _ = &root_name;
         for (name, schema) in definitions.into_iter().chain([(root_name, root)]) {
             match types.get(&name) {
                 Some((existing, first)) if *existing != schema => errors.push(format!(
