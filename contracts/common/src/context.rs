@@ -3,6 +3,7 @@
 use uuid::Uuid;
 
 use crate::EventMetadata;
+#[cfg(feature = "samples")]
 use crate::fakes::{self, FakeRng};
 
 /// Who is acting and in which request: the part of a request every event it causes repeats.
@@ -54,6 +55,7 @@ impl ContextFactory {
     }
 
     /// A deterministic fake context for samples and tests.
+    #[cfg(feature = "samples")]
     pub fn fake(&self, rng: &mut FakeRng) -> Context {
         Context {
             correlation_id: fakes::uuid(rng),
@@ -78,6 +80,7 @@ mod tests {
         assert_eq!(factory.for_request(user, org, Some(given)).correlation_id, given);
     }
 
+    #[cfg(feature = "samples")]
     #[test]
     fn a_handler_context_continues_the_event_correlation() {
         let original = ContextFactory.fake(&mut fakes::rng_for("test", "Context"));

@@ -23,7 +23,7 @@ pub fn rng_for(source: &str, detail_type: &str) -> FakeRng {
     FakeRng::seed_from_u64(stable_hash(&format!("{source}/{detail_type}")))
 }
 
-/// The RNG for event `E`: what `E::sample()` should build from.
+/// The RNG for event `E`: what its `Sample::sample()` should build from.
 pub fn rng_for_event<E: Event>() -> FakeRng {
     rng_for(E::SOURCE, E::DETAIL_TYPE)
 }

@@ -15,6 +15,7 @@
 pub mod context;
 pub mod envelope;
 pub mod event;
+#[cfg(feature = "samples")]
 pub mod fakes;
 pub mod metadata;
 pub mod registry;
@@ -25,6 +26,8 @@ pub mod values;
 pub use context::{Context, ContextFactory};
 pub use envelope::EventEnvelope;
 pub use event::Event;
+#[cfg(feature = "samples")]
+pub use event::Sample;
 pub use metadata::EventMetadata;
 
 #[doc(hidden)]

@@ -2,6 +2,7 @@
 
 use schemars::r#gen::SchemaSettings;
 use schemars::schema::RootSchema;
+use serde_json::Value;
 
 use crate::Event;
 
@@ -14,33 +15,57 @@ pub struct Registration {
     pub detail_type: &'static str,
     /// The Cargo package that defines the event.
     pub owning_crate: &'static str,
-    /// The file that implements `Event` (and so `sample()`), relative to the workspace root.
+    /// The file that implements `Event`, relative to the workspace root.
     pub defined_in: &'static str,
-    /// Builds the sample and serialises it to JSON.
-    pub sample_json: fn() -> Result<serde_json::Value, serde_json::Error>,
+    /// Builds every sample (`Sample::sample` first, then `Sample::more_samples`) and
+    /// serialises each; `None` when the owning crate was built without its `samples` feature.
+    pub build_samples: Option<fn() -> Result<Vec<Value>, serde_json::Error>>,
     /// Derives the draft-07 JSON Schema of the type.
     pub schema: fn() -> RootSchema,
     /// Deserialises JSON into the type and serialises it back: proof a payload fits the type.
-    pub round_trip: fn(serde_json::Value) -> Result<serde_json::Value, serde_json::Error>,
+    pub round_trip: fn(Value) -> Result<Value, serde_json::Error>,
 }
 
 impl Registration {
-    /// The registration of `E`; used by [`register_event!`](crate::register_event).
+    /// The registration of `E` in a build without samples; used by
+    /// [`register_event!`](crate::register_event).
     pub const fn of<E: Event>(owning_crate: &'static str, defined_in: &'static str) -> Self {
         Self {
             source: E::SOURCE,
             detail_type: E::DETAIL_TYPE,
             owning_crate,
             defined_in,
-            sample_json: sample_json::<E>,
+            build_samples: None,
             schema: schema_of::<E>,
             round_trip: round_trip::<E>,
         }
     }
 
+    /// The registration of `E` with its samples; used by
+    /// [`register_event!`](crate::register_event) in crates built with `samples`.
+    #[cfg(feature = "samples")]
+    pub const fn with_samples<E: crate::Sample>(
+        owning_crate: &'static str,
+        defined_in: &'static str,
+    ) -> Self {
+        Self { build_samples: Some(samples_json::<E>), ..Self::of::<E>(owning_crate, defined_in) }
+    }
+
     /// `source.DetailType`, the name used in messages and snapshot names.
     pub fn qualified_name(&self) -> String {
         format!("{}.{}", self.source, self.detail_type)
+    }
+
+    /// Every sample, serialised, or why there is none.
+    pub fn samples(&self) -> Result<Vec<Value>, String> {
+        let build = self.build_samples.ok_or_else(|| {
+            format!(
+                "{} was built without the `samples` feature of {}",
+                self.qualified_name(),
+                self.owning_crate
+            )
+        })?;
+        build().map_err(|e| format!("{}: a sample does not serialise: {e}", self.qualified_name()))
     }
 }
 
@@ -48,8 +73,8 @@ inventory::collect!(Registration);
 
 /// Every registered event, sorted by source and detail-type.
 ///
-/// Only crates linked into the current binary are seen: the generator links every contract
-/// crate, and a workspace test proves none is missing.
+/// Only crates linked into the current binary are seen: the generator and the workspace
+/// tests link every contract crate through `contracts-all`.
 pub fn all() -> Vec<&'static Registration> {
     let mut events: Vec<_> = inventory::iter::<Registration>.into_iter().collect();
     events.sort_by_key(|e| (e.source, e.detail_type));
@@ -61,10 +86,11 @@ pub fn schema_of<T: schemars::JsonSchema>() -> RootSchema {
     SchemaSettings::draft07().into_generator().into_root_schema_for::<T>()
 }
 
-fn sample_json<E: Event>() -> Result<serde_json::Value, serde_json::Error> {
-    serde_json::to_value(E::sample())
+#[cfg(feature = "samples")]
+fn samples_json<E: crate::Sample>() -> Result<Vec<Value>, serde_json::Error> {
+    std::iter::once(E::sample()).chain(E::more_samples()).map(|sample| serde_json::to_value(sample)).collect()
 }
 
-fn round_trip<E: Event>(json: serde_json::Value) -> Result<serde_json::Value, serde_json::Error> {
+fn round_trip<E: Event>(json: Value) -> Result<Value, serde_json::Error> {
     serde_json::from_value::<E>(json).and_then(serde_json::to_value)
 }

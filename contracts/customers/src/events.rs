@@ -1,13 +1,11 @@
 //! The customers module's events.
 
 use chrono::{DateTime, Utc};
-use contracts_common::fakes::rng_for_event;
 use contracts_common::{Event, EventMetadata, register_event};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::factories;
 use crate::models::{BusinessUnit, Organisation, OrganisationChanges, UserRole};
 
 /// An organisation joined the platform.
@@ -68,35 +66,23 @@ pub struct UserInvited {
 impl Event for OrganisationCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "OrganisationCreated";
-    fn sample() -> Self {
-        factories::organisation_created(&mut rng_for_event::<Self>())
-    }
 }
 register_event!(OrganisationCreated);
 
 impl Event for OrganisationUpdated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "OrganisationUpdated";
-    fn sample() -> Self {
-        factories::organisation_updated(&mut rng_for_event::<Self>())
-    }
 }
 register_event!(OrganisationUpdated);
 
 impl Event for BusinessUnitsCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "BusinessUnitsCreated";
-    fn sample() -> Self {
-        factories::business_units_created(&mut rng_for_event::<Self>())
-    }
 }
 register_event!(BusinessUnitsCreated);
 
 impl Event for UserInvited {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "UserInvited";
-    fn sample() -> Self {
-        factories::user_invited(&mut rng_for_event::<Self>())
-    }
 }
 register_event!(UserInvited);

@@ -1,11 +1,14 @@
-//! Fake-data factories for customers events, shared by `sample()` and tests.
+//! Fake-data factories for customers events, and each event's
+//! [`Sample`], shared by the generator and tests. Compiled only with the `samples` feature, so
+//! production builds link no fake-data code.
 //!
 //! Each factory fills every field (every `Option` is `Some`, every list non-empty): the
 //! generator's coverage check requires it of samples.
 
 use chrono::Duration;
 use contracts_common::ContextFactory;
-use contracts_common::fakes::{self, FakeRng};
+use contracts_common::Sample;
+use contracts_common::fakes::{self, FakeRng, rng_for_event};
 use fake::Fake;
 use fake::faker::company::en::CompanyName;
 use fake::faker::internet::en::SafeEmail;
@@ -88,5 +91,29 @@ pub fn user_invited(rng: &mut FakeRng) -> UserInvited {
         display_name: Name().fake_with_rng(rng),
         role: fakes::pick(rng, &[UserRole::Admin, UserRole::Trader, UserRole::SiteOperator]),
         expires_at: sent_at + Duration::days(7),
+    }
+}
+
+impl Sample for OrganisationCreated {
+    fn sample() -> Self {
+        organisation_created(&mut rng_for_event::<Self>())
+    }
+}
+
+impl Sample for OrganisationUpdated {
+    fn sample() -> Self {
+        organisation_updated(&mut rng_for_event::<Self>())
+    }
+}
+
+impl Sample for BusinessUnitsCreated {
+    fn sample() -> Self {
+        business_units_created(&mut rng_for_event::<Self>())
+    }
+}
+
+impl Sample for UserInvited {
+    fn sample() -> Self {
+        user_invited(&mut rng_for_event::<Self>())
     }
 }

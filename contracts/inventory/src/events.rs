@@ -1,13 +1,11 @@
 //! The inventory module's events.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use contracts_common::fakes::rng_for_event;
 use contracts_common::{Event, EventMetadata, register_event};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::factories;
 use crate::models::{AdjustmentReason, Freight, InventoryLot};
 
 /// A lot of grain was received into storage.
@@ -66,26 +64,17 @@ pub struct InventoryTransferred {
 impl Event for InventoryCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "InventoryCreated";
-    fn sample() -> Self {
-        factories::inventory_created(&mut rng_for_event::<Self>())
-    }
 }
 register_event!(InventoryCreated);
 
 impl Event for StockAdjusted {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "StockAdjusted";
-    fn sample() -> Self {
-        factories::stock_adjusted(&mut rng_for_event::<Self>())
-    }
 }
 register_event!(StockAdjusted);
 
 impl Event for InventoryTransferred {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "InventoryTransferred";
-    fn sample() -> Self {
-        factories::inventory_transferred(&mut rng_for_event::<Self>())
-    }
 }
 register_event!(InventoryTransferred);

@@ -1,4 +1,6 @@
-//! Fake-data factories for inventory events, shared by `sample()` and tests.
+//! Fake-data factories for inventory events, and each event's
+//! [`Sample`], shared by the generator and tests. Compiled only with the `samples` feature, so
+//! production builds link no fake-data code.
 //!
 //! Each factory fills every field (every `Option` is `Some`, every list and map non-empty):
 //! the generator's coverage check requires it of samples.
@@ -7,7 +9,8 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 use contracts_common::ContextFactory;
-use contracts_common::fakes::{self, FakeRng};
+use contracts_common::Sample;
+use contracts_common::fakes::{self, FakeRng, rng_for_event};
 use contracts_common::values::Commodity;
 use fake::Fake;
 use fake::faker::company::en::CompanyName;
@@ -70,5 +73,23 @@ pub fn inventory_transferred(rng: &mut FakeRng) -> InventoryTransferred {
             cost: fakes::money(rng, 300, 3_000),
         },
         dispatched_on: fakes::date(rng),
+    }
+}
+
+impl Sample for InventoryCreated {
+    fn sample() -> Self {
+        inventory_created(&mut rng_for_event::<Self>())
+    }
+}
+
+impl Sample for StockAdjusted {
+    fn sample() -> Self {
+        stock_adjusted(&mut rng_for_event::<Self>())
+    }
+}
+
+impl Sample for InventoryTransferred {
+    fn sample() -> Self {
+        inventory_transferred(&mut rng_for_event::<Self>())
     }
 }

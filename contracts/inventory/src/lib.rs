@@ -5,6 +5,7 @@
 //! factories to build realistic payloads.
 
 pub mod events;
+#[cfg(feature = "samples")]
 pub mod factories;
 pub mod models;
 

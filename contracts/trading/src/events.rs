@@ -1,14 +1,12 @@
 //! The trading module's events.
 
 use chrono::{DateTime, Utc};
-use contracts_common::fakes::rng_for_event;
 use contracts_common::values::Money;
 use contracts_common::{Event, EventMetadata, register_event};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::factories;
 use crate::models::{Allocation, CancellationReason, Trade};
 
 /// A trade was agreed.
@@ -59,26 +57,17 @@ pub struct TradeCancelled {
 impl Event for TradeCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "TradeCreated";
-    fn sample() -> Self {
-        factories::trade_created(&mut rng_for_event::<Self>())
-    }
 }
 register_event!(TradeCreated);
 
 impl Event for TradeInventoryAllocated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "TradeInventoryAllocated";
-    fn sample() -> Self {
-        factories::trade_inventory_allocated(&mut rng_for_event::<Self>())
-    }
 }
 register_event!(TradeInventoryAllocated);
 
 impl Event for TradeCancelled {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "TradeCancelled";
-    fn sample() -> Self {
-        factories::trade_cancelled(&mut rng_for_event::<Self>())
-    }
 }
 register_event!(TradeCancelled);

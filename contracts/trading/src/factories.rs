@@ -1,4 +1,6 @@
-//! Fake-data factories for trading events, shared by `sample()` and tests.
+//! Fake-data factories for trading events, and each event's
+//! [`Sample`], shared by the generator and tests. Compiled only with the `samples` feature, so
+//! production builds link no fake-data code.
 //!
 //! Each factory fills every field (every `Option` is `Some`, every list and map non-empty):
 //! the generator's coverage check requires it of samples.
@@ -7,7 +9,8 @@ use std::collections::BTreeMap;
 
 use chrono::Duration;
 use contracts_common::ContextFactory;
-use contracts_common::fakes::{self, FakeRng};
+use contracts_common::Sample;
+use contracts_common::fakes::{self, FakeRng, rng_for_event};
 use contracts_common::values::Commodity;
 use rand::RngExt;
 
@@ -78,5 +81,23 @@ pub fn trade_cancelled(rng: &mut FakeRng) -> TradeCancelled {
         note: Some("Seller's crop was downgraded by frost; cannot supply the contracted grade.".to_owned()),
         cancellation_fee: Some(fakes::money(rng, 500, 5_000)),
         cancelled_at: fakes::date_time(rng),
+    }
+}
+
+impl Sample for TradeCreated {
+    fn sample() -> Self {
+        trade_created(&mut rng_for_event::<Self>())
+    }
+}
+
+impl Sample for TradeInventoryAllocated {
+    fn sample() -> Self {
+        trade_inventory_allocated(&mut rng_for_event::<Self>())
+    }
+}
+
+impl Sample for TradeCancelled {
+    fn sample() -> Self {
+        trade_cancelled(&mut rng_for_event::<Self>())
     }
 }

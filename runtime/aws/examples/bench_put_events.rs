@@ -8,7 +8,7 @@
 
 use std::time::Instant;
 
-use contracts_common::Event;
+use contracts_common::Sample;
 use contracts_trading::TradeInventoryAllocated;
 use event_runtime::OutboundEvent;
 use event_runtime_aws::aws_sdk_eventbridge::config::Credentials;

@@ -51,7 +51,7 @@ async fn main() -> Result<(), event_runtime_aws::lambda_runtime::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use contracts_common::Event;
+    use contracts_common::Sample;
     use event_runtime::{BoxFuture, Database, DeliveryReport, EventSink, OutboundEvent, Runtime};
     use event_runtime_aws::lambda_runtime::Diagnostic;
     use serde_json::json;

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
-use contracts_common::{ContextFactory, Event};
+use contracts_common::{ContextFactory, Sample};
 use contracts_trading::TradeInventoryAllocated;
 use event_runtime::{BoxFuture, Database, OutboundEvent, Publisher, Runtime};
 use event_runtime_aws::aws_sdk_eventbridge::types::PutEventsRequestEntry;

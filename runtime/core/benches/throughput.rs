@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use contracts_common::{ContextFactory, Event, EventEnvelope};
+use contracts_common::{ContextFactory, EventEnvelope, Sample};
 use contracts_customers::OrganisationCreated;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use event_runtime::{

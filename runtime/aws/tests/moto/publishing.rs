@@ -1,7 +1,7 @@
 //! Publishing through the runtime to a custom bus; a rule with source and detail-type routes
 //! to an SQS queue, where the envelope and detail are checked.
 
-use contracts_common::Event;
+use contracts_common::Sample;
 use contracts_trading::{TradeCreated, TradeInventoryAllocated};
 use event_runtime::Publisher;
 use event_runtime_aws::schemas::{SchemaCatalog, Verdict};

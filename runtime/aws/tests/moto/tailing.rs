@@ -4,7 +4,7 @@
 use std::process::Stdio;
 use std::time::Duration;
 
-use contracts_common::Event;
+use contracts_common::Sample;
 use contracts_trading::TradeInventoryAllocated;
 use event_runtime::Publisher;
 use event_runtime_aws::aws_sdk_eventbridge::types::PutEventsRequestEntry;

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use contracts_common::{Event, EventEnvelope};
+use contracts_common::{Event, EventEnvelope, Sample};
 use contracts_customers::OrganisationCreated;
 use contracts_inventory::InventoryCreated;
 use event_runtime::{HandlerResult, LocalBus, Manifest, Publisher, RequestContext};

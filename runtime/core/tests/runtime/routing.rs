@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use contracts_common::{Event, EventEnvelope};
+use contracts_common::{EventEnvelope, Sample};
 use contracts_customers::OrganisationCreated;
 use contracts_trading::TradeCreated;
 use event_runtime::{HandlerResult, Manifest, RequestContext, RouteError, Router, Runtime};
@@ -13,7 +13,7 @@ use crate::support::*;
 type Seen = Arc<Mutex<Vec<String>>>;
 
 /// A raw EventBridge event around `E`'s sample, as a Lambda receives it.
-fn raw_event<E: Event>() -> Value {
+fn raw_event<E: Sample>() -> Value {
     json!({
         "version": "0",
         "id": "6a7e8feb-b491-4cf7-a9f1-bf3703467718",

@@ -45,7 +45,7 @@ fn sample_envelope(event: &registry::Registration) -> Value {
         "detail-type": event.detail_type,
         "source": event.source,
         "time": "2026-03-01T12:00:00Z",
-        "detail": (event.sample_json)().unwrap(),
+        "detail": event.samples().unwrap()[0],
     })
 }
 
