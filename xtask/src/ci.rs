@@ -12,7 +12,7 @@ use anyhow::{Context as _, Result, bail};
 /// would not see committed).
 pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     let status_before = git_status(root)?;
-    let typescript = root.join(crate::emit::typescript::PACKAGE_DIR);
+    let typescript = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);
     // The pinned TypeScript compiler, from package-lock.json; the tests run it.
     step(&typescript, "npm", "npm", &["ci", "--no-audit", "--no-fund"])?;
     // ajv, the corpus check's second validator.

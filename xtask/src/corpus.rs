@@ -22,10 +22,17 @@ use std::process::Command;
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
-use crate::emit::model::{self, EventSchema};
-use crate::emit::{rust, typescript};
-use crate::infer::{Hints, Inferrer};
+use schema_emit::preamble::{Format, preamble};
+use schema_emit::{Namespace, Origin, SchemaItem, rust, typescript};
+use schema_infer::{Hints, Inferrer};
+
+use crate::outputs::typescript_package;
 use crate::validation;
+
+/// The preamble of every file the corpus check generates.
+fn header() -> String {
+    preamble("cargo xtask corpus", Format::Slashes)
+}
 
 /// The checks, in table order.
 const CHECKS: [&str; 5] =
@@ -78,23 +85,14 @@ pub fn check(root: &Path, corpus: &Path) -> Result<()> {
 }
 
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    let entries =
-        fs::read_dir(dir).with_context(|| format!("cannot read corpus folder {}", dir.display()))?;
-    for entry in entries {
-        let path = entry?.path();
-        if path.is_dir() {
-            found.extend(json_files(&path)?);
-        } else if path.extension().is_some_and(|e| e == "json") {
-            found.push(path);
-        }
+    if !dir.is_dir() {
+        bail!("cannot read corpus folder {}: not a directory", dir.display());
     }
-    found.sort();
-    Ok(found)
+    crate::workspace::files_with_extension(dir, "json", usize::MAX).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
 fn type_name_of(file: &Path) -> String {
-    model::type_name(&file.file_stem().unwrap_or_default().to_string_lossy())
+    schema_ident::pascal_case(&file.file_stem().unwrap_or_default().to_string_lossy())
 }
 
 fn infer_and_validate(case: &mut Case) {
@@ -123,23 +121,26 @@ fn infer_and_validate(case: &mut Case) {
     }
 }
 
-/// One emitter module per inferred case, keyed by case id; a case whose schema the model
-/// rejects fails the code checks with that reason.
-fn source_modules(cases: &[Case]) -> BTreeMap<String, Result<model::SourceModule, String>> {
+/// One emitter namespace per inferred case, keyed by case id; a case whose schema the emitters
+/// reject fails the code checks with that reason.
+fn source_modules(cases: &[Case]) -> BTreeMap<String, Result<Namespace, String>> {
     cases
         .iter()
         .filter_map(|case| {
-            let schema = case.schema.clone()?;
-            let event = EventSchema {
-                source: case.id.clone(),
-                detail_type: type_name_of(&case.file),
-                schema,
-                inferred: true,
+            let item = SchemaItem {
+                name: type_name_of(&case.file),
+                schema: case.schema.clone()?,
+                origin: Origin::Inferred,
+                label: case.file.display().to_string(),
             };
-            let module = model::modules(&[event]).map(|mut m| m.remove(0)).map_err(|e| e.join("; "));
-            Some((case.id.clone(), module))
+            let namespace = schema_emit::namespace(&case.id, &[item]).map_err(|e| joined(&e));
+            Some((case.id.clone(), namespace))
         })
         .collect()
+}
+
+fn joined(diagnostics: &[schema_emit::Diagnostic]) -> String {
+    diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
 fn run_ajv(root: &Path, scratch: &Path, cases: &mut [Case]) -> Result<()> {
@@ -176,7 +177,7 @@ fn run_tsc(
     root: &Path,
     scratch: &Path,
     cases: &mut [Case],
-    modules: &BTreeMap<String, Result<model::SourceModule, String>>,
+    modules: &BTreeMap<String, Result<Namespace, String>>,
 ) -> Result<()> {
     let dir = scratch.join("typescript");
     fs::create_dir_all(&dir)?;
@@ -185,8 +186,8 @@ fn run_tsc(
         let Some(module) = modules.get(&case.id) else { continue };
         match module {
             Ok(module) => {
-                let (_, root_type) = &module.events[0];
-                let mut text = typescript::emit_module(module);
+                let root_type = &module.roots[0];
+                let mut text = typescript::emit_module(module, &header());
                 let sample = serde_json::to_string_pretty(case.sample.as_ref().unwrap())?;
                 let _ = write!(text, "\nexport const sample: {root_type} = {sample};\n");
                 let file = dir.join(format!("{}.ts", case.id));
@@ -196,7 +197,7 @@ fn run_tsc(
             Err(error) => case.results[3] = Some(Err(error.clone())),
         }
     }
-    let tsc = typescript::tsc(root);
+    let tsc = typescript_package::tsc(root);
     let output =
         Command::new(&tsc).args(typescript::TSC_STRICT_ARGS).args(&files).output().with_context(|| {
             format!("could not run {} (run `npm ci` in generated/typescript)", tsc.display())
@@ -217,7 +218,7 @@ fn run_rust(
     root: &Path,
     scratch: &Path,
     cases: &mut [Case],
-    modules: &BTreeMap<String, Result<model::SourceModule, String>>,
+    modules: &BTreeMap<String, Result<Namespace, String>>,
 ) -> Result<()> {
     let dir = scratch.join("rust");
     fs::create_dir_all(dir.join("src"))?;
@@ -227,8 +228,7 @@ fn run_rust(
         let Some(module) = modules.get(&case.id) else { continue };
         let emitted = module
             .clone()
-            .map_err(|e| vec![e])
-            .and_then(|m| rust::emit_module(&m, rust::Origin::Inferred).map(|r| (m, r)));
+            .and_then(|m| rust::emit_module(&m, &header()).map(|r| (m, r)).map_err(|e| joined(&e)));
         match emitted {
             Ok((module, code)) => {
                 fs::write(dir.join(format!("src/{}.rs", case.id)), code.code)?;
@@ -237,11 +237,11 @@ fn run_rust(
                     arms,
                     "    check::<{id}::{ty}>({id:?}, {path:?});",
                     id = case.id,
-                    ty = module.events[0].1,
+                    ty = module.roots[0],
                     path = case.file.display().to_string()
                 );
             }
-            Err(errors) => case.results[4] = Some(Err(errors.join("; "))),
+            Err(error) => case.results[4] = Some(Err(error)),
         }
     }
     fs::write(dir.join("Cargo.toml"), CORPUS_CRATE_MANIFEST)?;

@@ -104,8 +104,9 @@ pub fn write(root: &Path, set: &OutputSet) -> io::Result<WriteSummary> {
     Ok(summary)
 }
 
-/// The `--check` report: every drifted file, its diff, and the fix.
-pub fn report(drifts: &[Drift]) -> String {
+/// The `--check` report: every drifted file, its diff, and the fix; `others` counts drifted
+/// files reported elsewhere (insta's sample snapshots), which the same command fixes.
+pub fn report(drifts: &[Drift], others: usize) -> String {
     let mut text = String::new();
     for drift in drifts {
         match drift {
@@ -123,7 +124,7 @@ pub fn report(drifts: &[Drift]) -> String {
     let _ = writeln!(
         text,
         "{} generated file(s) are out of date: run `{FIX_COMMAND}` and commit the result.",
-        drifts.len()
+        drifts.len() + others
     );
     text
 }
@@ -149,32 +150,13 @@ fn bounded_diff(path: &str, actual: &str, expected: &str) -> String {
 fn owned_files(root: &Path) -> io::Result<Vec<String>> {
     let mut found = Vec::new();
     for folder in OWNED_FOLDERS {
-        collect_files(root, &root.join(folder.dir), folder.extension, &mut found)?;
+        let files =
+            crate::workspace::files_with_extension(&root.join(folder.dir), folder.extension, usize::MAX)
+                .map_err(|e| io::Error::other(e.to_string()))?;
+        found.extend(files.iter().map(|path| crate::workspace::relative(root, path)));
     }
     found.sort();
     Ok(found)
-}
-
-fn collect_files(root: &Path, dir: &Path, extension: &str, found: &mut Vec<String>) -> io::Result<()> {
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(e),
-    };
-    for entry in entries {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_files(root, &path, extension, found)?;
-        } else if path.extension().is_some_and(|e| e == extension) {
-            found.push(relative(root, &path));
-        }
-    }
-    Ok(())
-}
-
-fn relative(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).expect("found under root");
-    relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 fn read_if_exists(path: &Path) -> io::Result<Option<String>> {

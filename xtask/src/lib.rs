@@ -1,26 +1,32 @@
-//! The generator behind `cargo xtask`: it turns every registered event into a JSON Schema, a
-//! catalog entry and a sample snapshot, and proves the checked-in copies are fresh.
+//! `cargo xtask`: the project's commands, as thin glue between the contracts and the code
+//! generation engines (`schema-infer`, `schema-emit`).
 //!
 //! The binary (`main.rs`) only parses arguments; everything here is a library so it can be
-//! tested and benchmarked. The pipeline, one module per step:
+//! tested. The event pipeline of `cargo xtask schemas`, one module per step:
 //!
-//! 1. [`events`] reads each registered event's sample and type schema;
-//! 2. [`coverage`] proves the sample gives every field of the type a value;
-//! 3. [`validation`] validates the sample against the schema with an independent validator;
-//! 4. [`outputs`] renders the whole output set in memory (schemas, catalog, snapshots);
-//! 5. [`freshness`] writes that set to disk, or compares it with the disk in `--check` mode.
+//! 1. [`events`] gathers every event: registered ones from the contract crates, sample-only
+//!    ones from `contracts/consumed`;
+//! 2. [`outputs::checks`] proves each event's samples round-trip, cover its schema
+//!    ([`coverage`]) and validate against it ([`validation`]);
+//! 3. [`outputs`] renders the whole output set in memory (schemas, catalog, snapshots, the
+//!    Rust crate and the TypeScript package);
+//! 4. [`freshness`] writes that set to disk, or compares it with the disk in `--check` mode;
+//!    [`snapshots`] has insta refresh the sample snapshots.
+//!
+//! The other commands: [`infer`] (the quicktype replacement), [`corpus`] (inference and both
+//! emitters proven on real JSON), [`ci`] (every check CI runs, with [`moto`] for the AWS
+//! tests).
 
 pub mod ci;
-pub mod consumed;
 pub mod corpus;
 pub mod coverage;
-pub mod emit;
 pub mod events;
 pub mod freshness;
 pub mod infer;
 pub mod json;
 pub mod moto;
 pub mod outputs;
+pub mod snapshots;
 pub mod validation;
 pub mod workspace;
 

@@ -1,28 +1,32 @@
-//! `cargo xtask`: the project's generator and checks. See the crate library for the parts.
+//! `cargo xtask`: the project's commands. See the crate library for the parts.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use xtask::{events, freshness, workspace};
 
-/// Generate and check the event contracts' JSON Schemas and snapshots.
+/// The event contracts' generator and checks.
 #[derive(Debug, Parser)]
 #[command(name = "cargo xtask", bin_name = "cargo xtask", version, about)]
 struct Cli {
-    /// Workspace root whose files are read and written (default: this workspace).
+    /// Workspace root whose files are read and written (default: the workspace this binary
+    /// was built in). Registered events are compiled in; sample-only events, generated files
+    /// and tools are taken from here.
     #[arg(long, global = true, value_name = "DIR")]
-    root: Option<std::path::PathBuf>,
+    root: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Generate schemas/, the catalog and sample snapshots from every registered event.
+    /// Generate schemas/, the catalog, sample snapshots, the Rust crate and the TypeScript
+    /// package from every event.
     ///
-    /// Builds each event's sample, derives its schema, checks the sample covers every field
-    /// and validates against the schema, then writes every file (and deletes orphans), or
+    /// Builds each event's samples, derives its schema, checks the samples cover every field
+    /// and validate against the schema, then writes every file (and deletes orphans), or
     /// nothing at all if any event fails.
     Schemas {
         /// Write nothing; exit 1 with a diff if any generated file is stale, missing or orphaned.
@@ -36,7 +40,7 @@ enum Command {
     Ci {
         /// Also prove inference and both emitters on every JSON file under DIR (see `corpus`).
         #[arg(long, value_name = "DIR")]
-        corpus: Option<std::path::PathBuf>,
+        corpus: Option<PathBuf>,
     },
     /// Prove inference and both emitters on every JSON file under DIR.
     ///
@@ -45,7 +49,7 @@ enum Command {
     /// compile and round-trip the file. Prints a table; exits 1 on any failure.
     Corpus {
         /// Folder of JSON files, searched recursively.
-        dir: std::path::PathBuf,
+        dir: PathBuf,
     },
     /// Stream events from an EventBridge bus, validating each against its schema.
     ///
@@ -62,7 +66,7 @@ enum Command {
     ///
     /// Each file is one type; in a directory each `*.json` is one type and each subdirectory
     /// one type with its files as samples. Nothing is written if any input fails.
-    Infer(xtask::infer::cli::InferArgs),
+    Infer(xtask::infer::InferArgs),
 }
 
 fn main() -> ExitCode {
@@ -78,56 +82,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.unwrap_or_else(workspace::root);
     match cli.command {
-        Command::Schemas { check, timings } => {
-            let events = match events::all() {
-                Ok((events, warnings)) => {
-                    warnings.iter().for_each(|warning| eprintln!("warning: {warning}"));
-                    events
-                }
-                Err(errors) => {
-                    errors.iter().for_each(|error| eprintln!("error: {error}"));
-                    eprintln!(
-                        "error: {} problem(s) in sample-only events; nothing was written",
-                        errors.len()
-                    );
-                    return Ok(ExitCode::FAILURE);
-                }
-            };
-            let set = match xtask::generate(&events) {
-                Ok(set) => set,
-                Err(error) => {
-                    eprint!("error: {error}");
-                    return Ok(ExitCode::FAILURE);
-                }
-            };
-            if timings {
-                for (phase, took) in &set.timings {
-                    eprintln!("{phase:>28}: {:7.1} ms", took.as_secs_f64() * 1e3);
-                }
-            }
-            if check {
-                let drifts = freshness::compare(&root, &set)?;
-                if !drifts.is_empty() {
-                    eprint!("{}", freshness::report(&drifts));
-                    return Ok(ExitCode::FAILURE);
-                }
-                println!("{} generated files are up to date", set.files.len());
-            } else {
-                let summary = freshness::write(&root, &set)?;
-                for path in &summary.written {
-                    println!("wrote   {path}");
-                }
-                for path in &summary.deleted {
-                    println!("deleted {path}");
-                }
-                println!(
-                    "{} written, {} deleted, {} unchanged",
-                    summary.written.len(),
-                    summary.deleted.len(),
-                    summary.unchanged
-                );
-            }
-        }
+        Command::Schemas { check, timings } => return schemas(&root, check, timings),
         Command::Ci { corpus } => xtask::ci::run(&root, corpus.as_deref())?,
         Command::Corpus { dir } => xtask::corpus::check(&root, &dir)?,
         Command::Tail { args } => {
@@ -138,7 +93,83 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 .status()?;
             return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
         }
-        Command::Infer(args) => return xtask::infer::cli::run(&args),
+        Command::Infer(args) => return xtask::infer::run(&args),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask schemas [--check] [--timings]`.
+fn schemas(root: &std::path::Path, check: bool, timings: bool) -> Result<ExitCode> {
+    let events = match events::all(root) {
+        Ok((events, warnings)) => {
+            warnings.iter().for_each(|warning| eprintln!("warning: {warning}"));
+            events
+        }
+        Err(errors) => {
+            errors.iter().for_each(|error| eprintln!("error: {error}"));
+            eprintln!("error: {} problem(s) in the events; nothing was written", errors.len());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    let options = xtask::outputs::Options {
+        cache: Some(schema_emit::rust::cache::Cache::new(root.join("target/xtask-cache/rust"))),
+    };
+    let set = match xtask::outputs::generate_with(&events, &options) {
+        Ok(set) => set,
+        Err(error) => {
+            eprint!("error: {error}");
+            return Ok(ExitCode::FAILURE);
+        }
+    };
+    if timings {
+        for (phase, took) in &set.timings {
+            eprintln!("{phase:>28}: {:7.1} ms", took.as_secs_f64() * 1e3);
+        }
+    }
+    if check {
+        let drifts = freshness::compare(root, &set)?;
+        let snapshots = snapshots_of(root, |root| Ok(xtask::snapshots::drifted(root, &events)))?;
+        if !drifts.is_empty() || !snapshots.is_empty() {
+            for name in &snapshots {
+                eprintln!(
+                    "stale:   {}/{name} (insta's: the snapshot test shows the diff)",
+                    workspace::SNAPSHOTS_DIR
+                );
+            }
+            eprint!("{}", freshness::report(&drifts, snapshots.len()));
+            return Ok(ExitCode::FAILURE);
+        }
+        println!("{} generated files are up to date", set.files.len());
+    } else {
+        let summary = freshness::write(root, &set)?;
+        for path in &summary.written {
+            println!("wrote   {path}");
+        }
+        for path in &summary.deleted {
+            println!("deleted {path}");
+        }
+        println!(
+            "{} written, {} deleted, {} unchanged",
+            summary.written.len(),
+            summary.deleted.len(),
+            summary.unchanged
+        );
+        snapshots_of(root, |root| xtask::snapshots::refresh(root, &events))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs `step` on the sample snapshots when `root` is this workspace; says so otherwise.
+fn snapshots_of(
+    root: &std::path::Path,
+    step: impl FnOnce(&std::path::Path) -> Result<Vec<String>>,
+) -> Result<Vec<String>> {
+    if xtask::snapshots::apply_to(root) {
+        return step(root);
+    }
+    eprintln!(
+        "note: sample snapshots were not looked at: only the snapshot test of {} writes them",
+        workspace::root().display()
+    );
+    Ok(Vec::new())
 }

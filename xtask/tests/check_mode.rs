@@ -6,17 +6,31 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use xtask::freshness::{self, Drift};
-use xtask::{events, generate};
+use xtask::{events, generate, workspace};
 
 fn xtask(root: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_xtask")).arg("--root").arg(root).args(args).output().expect("xtask runs")
 }
 
+/// A temporary root with this workspace's sample-only events, and every file generated.
 fn fresh_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
+    copy_dir(&workspace::root().join("contracts/consumed"), &dir.path().join("contracts/consumed"));
     let written = xtask(dir.path(), &["schemas"]);
     assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
     dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
 
 fn check_fails_naming(root: &Path, expected: &[&str]) -> String {
@@ -61,13 +75,13 @@ fn check_fails_when_a_schema_is_missing() {
 }
 
 #[test]
-fn check_fails_on_an_orphaned_schema_and_snapshot() {
+fn check_fails_on_an_orphaned_schema_and_generated_module() {
     let dir = fresh_copy();
     fs::write(dir.path().join("schemas/trading/Ghost.json"), "{}\n").unwrap();
-    fs::write(dir.path().join("tests/snapshots/trading.Ghost.snap"), "---\n---\n{}\n").unwrap();
+    fs::write(dir.path().join("generated/typescript/src/ghost.ts"), "export {};\n").unwrap();
     check_fails_naming(
         dir.path(),
-        &["orphan:  schemas/trading/Ghost.json", "orphan:  tests/snapshots/trading.Ghost.snap"],
+        &["orphan:  generated/typescript/src/ghost.ts", "orphan:  schemas/trading/Ghost.json"],
     );
 }
 
@@ -90,7 +104,7 @@ fn generating_repairs_every_drift_and_deletes_orphans() {
     fs::create_dir_all(root.join("schemas/ghosts")).unwrap();
     fs::write(root.join("schemas/ghosts/Ghost.json"), "{}\n").unwrap();
 
-    let set = generate(&events::all().unwrap().0).unwrap();
+    let set = generate(&events::all(root).unwrap().0).unwrap();
     let drifts = freshness::compare(root, &set).unwrap();
     assert_eq!(
         drifts,
@@ -113,7 +127,8 @@ fn generating_repairs_every_drift_and_deletes_orphans() {
 fn files_outside_the_generated_folders_are_never_touched() {
     let dir = fresh_copy();
     fs::write(dir.path().join("schemas/README.md"), "notes\n").unwrap();
-    fs::write(dir.path().join("tests/snapshots.rs"), "// test code\n").unwrap();
+    fs::write(dir.path().join("generated/rust/README.md"), "notes\n").unwrap();
+    fs::write(dir.path().join("generated/typescript/src/notes.md"), "notes\n").unwrap();
     let output = xtask(dir.path(), &["schemas", "--check"]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }
@@ -121,7 +136,7 @@ fn files_outside_the_generated_folders_are_never_touched() {
 #[test]
 fn two_runs_are_byte_identical() {
     let (first, second) = (fresh_copy(), fresh_copy());
-    let set = generate(&events::all().unwrap().0).unwrap();
+    let set = generate(&events::all(first.path()).unwrap().0).unwrap();
     for path in set.files.keys() {
         let a = fs::read(first.path().join(path)).unwrap();
         let b = fs::read(second.path().join(path)).unwrap();

@@ -3,7 +3,7 @@
 
 use schemars::JsonSchema;
 use serde::Serialize;
-use xtask::events::EventInput;
+use xtask::events::{EventInput, EventKind};
 use xtask::generate;
 
 #[derive(Serialize, JsonSchema)]
@@ -27,7 +27,7 @@ fn allocated(allocations: Vec<Allocation>, note: Option<&str>) -> EventInput {
 }
 
 fn failures(events: &[EventInput]) -> Vec<String> {
-    generate(events).expect_err("generation must fail").failures
+    generate(events).expect_err("generation must fail").failures.iter().map(ToString::to_string).collect()
 }
 
 #[test]
@@ -74,9 +74,9 @@ fn every_failing_event_is_reported_and_nothing_is_produced() {
 fn a_sample_that_breaks_its_schema_fails_naming_the_path() {
     let mut event =
         allocated(vec![Allocation { inventory_id: "i".into(), grade: Some("H1".into()) }], Some("n"));
-    event.sample = Ok(
-        serde_json::json!({"tradeId": 7, "allocations": [{"inventoryId": "i", "grade": "H1"}], "note": "n"}),
-    );
+    event.samples = Ok(vec![serde_json::json!(
+        {"tradeId": 7, "allocations": [{"inventoryId": "i", "grade": "H1"}], "note": "n"}
+    )]);
     let found = failures(&[event]);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(
@@ -92,7 +92,10 @@ fn a_sample_that_breaks_its_schema_fails_naming_the_path() {
 fn a_field_colliding_with_flattened_metadata_fails() {
     let mut event =
         allocated(vec![Allocation { inventory_id: "i".into(), grade: Some("H1".into()) }], Some("n"));
-    event.round_trip = Some(|_| Err(serde::de::Error::missing_field("organisationId")));
+    event.kind = EventKind::Registered {
+        owning_crate: "tests".into(),
+        round_trip: |_| Err(serde::de::Error::missing_field("organisationId")),
+    };
     let found = failures(&[event]);
     assert_eq!(found.len(), 1, "{found:#?}");
     assert!(

@@ -12,6 +12,7 @@
 //! crate the generator does not link, is closed by a workspace test that compares the
 //! crates under `contracts/` with the owning crates seen in the registry.
 
+pub mod catalog;
 pub mod context;
 pub mod envelope;
 pub mod event;

@@ -6,6 +6,9 @@ use serde_json::Value;
 
 use crate::Event;
 
+/// Builds an event's samples and serialises each.
+pub type BuildSamples = fn() -> Result<Vec<Value>, serde_json::Error>;
+
 /// What the generator and the tests need to know about one event type, without naming it.
 #[derive(Debug, Clone, Copy)]
 pub struct Registration {
@@ -19,7 +22,7 @@ pub struct Registration {
     pub defined_in: &'static str,
     /// Builds every sample (`Sample::sample` first, then `Sample::more_samples`) and
     /// serialises each; `None` when the owning crate was built without its `samples` feature.
-    pub build_samples: Option<fn() -> Result<Vec<Value>, serde_json::Error>>,
+    pub build_samples: Option<BuildSamples>,
     /// Derives the draft-07 JSON Schema of the type.
     pub schema: fn() -> RootSchema,
     /// Deserialises JSON into the type and serialises it back: proof a payload fits the type.

@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use contracts_common::catalog::Catalog;
 use contracts_common::validation;
 use jsonschema::Validator;
-use serde::Deserialize;
 use serde_json::Value;
 
 /// The schemas of every event in a catalog, compiled, by `(source, detail-type)`.
@@ -36,19 +36,6 @@ pub struct SchemaError {
     pub message: String,
 }
 
-#[derive(Deserialize)]
-struct Catalog {
-    events: Vec<CatalogEntry>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CatalogEntry {
-    source: String,
-    detail_type: String,
-    schema: String,
-}
-
 impl SchemaCatalog {
     /// The workspace's `schemas/` directory (as seen from this crate's source).
     pub fn workspace_dir() -> PathBuf {
@@ -58,7 +45,7 @@ impl SchemaCatalog {
     /// Loads `dir/catalog.json` and compiles every schema it lists (draft-07, formats checked).
     pub fn load(dir: impl AsRef<Path>) -> Result<Self, SchemaError> {
         let dir = dir.as_ref().to_path_buf();
-        let catalog: Catalog = read_json(&dir.join("catalog.json"))?;
+        let catalog: Catalog = read_json(&dir.join(Catalog::FILE_NAME))?;
         let mut validators = BTreeMap::new();
         for entry in catalog.events {
             let path = dir.join(&entry.schema);

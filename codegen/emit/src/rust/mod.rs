@@ -1,0 +1,111 @@
+//! Rust types through typify, wrapped so it never surprises.
+//!
+//! typify 0.8 is the newest that builds on our toolchain; it reads schemars 0.8's schema
+//! model, which is also what the contracts derive, so no conversion is needed at the
+//! boundary. Around it:
+//! - [`prepass`] names every type (typify drops untitled roots and names inline types
+//!   without checking for clashes) and marks what the post-passes need;
+//! - typify runs with its panics caught ([`typify_driver`]), and its errors and panics
+//!   become [`Diagnostic`]s naming the module;
+//! - [`postpass`] rejects or renames fields that collide after snake-casing and keeps `null`,
+//!   `[]` and absent apart;
+//! - the result is formatted with prettyplease under the caller's preamble.
+//!
+//! [`emit_modules`] runs modules in parallel across the machine's cores; [`cache`] skips
+//! modules whose schemas did not change.
+
+pub mod assemble;
+pub mod cache;
+pub mod postpass;
+pub mod prepass;
+mod typify_driver;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crate::{Diagnostic, Namespace, Origin};
+
+/// What the generated code of a set of modules needs from outside `std`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// `chrono`, for `date-time` and `date` formats.
+    pub chrono: bool,
+    /// `uuid`, for the `uuid` format.
+    pub uuid: bool,
+    /// `regress`, for `pattern`.
+    pub regress: bool,
+}
+
+impl Needs {
+    /// What either needs.
+    pub fn union(self, other: Needs) -> Needs {
+        Needs {
+            chrono: self.chrono || other.chrono,
+            uuid: self.uuid || other.uuid,
+            regress: self.regress || other.regress,
+        }
+    }
+}
+
+/// The Rust source of one module, with what it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustModule {
+    /// Formatted source, preamble included.
+    pub code: String,
+    /// Crates the code uses besides `serde` and `serde_json`.
+    pub needs: Needs,
+}
+
+/// One module's code, or every problem that stopped it.
+pub type Emitted = Result<RustModule, Vec<Diagnostic>>;
+
+/// Generates the Rust module of one namespace; `preamble` starts the file.
+pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
+    let mut types = prepass::hoist_inline_types(&namespace.types);
+    if namespace.origin == Origin::Inferred {
+        types.values_mut().for_each(prepass::drop_string_formats);
+    }
+    let mut marked = 0;
+    let mut definitions = Vec::with_capacity(types.len());
+    for (name, schema) in &types {
+        let (schema, count) = prepass::mark_optional_nullable(schema, &types);
+        marked += count;
+        definitions.push((name.clone(), schema));
+    }
+    let (tokens, needs) = typify_driver::run(&namespace.name, definitions)?;
+    let code = postpass::format_module(&namespace.name, tokens, marked, namespace.origin, preamble)?;
+    Ok(RustModule { code, needs })
+}
+
+/// [`emit_module`] for every namespace, in parallel on the machine's cores; results in
+/// input order.
+pub fn emit_modules(namespaces: &[Namespace], preamble: &str) -> Vec<Emitted> {
+    parallel_map(namespaces, |namespace| emit_module(namespace, preamble))
+}
+
+/// `f` over `items` on up to as many threads as the machine has cores, results in order.
+/// typify is single-threaded and modules are independent, so this is all the parallelism
+/// emission needs.
+pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    if workers <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(item) = items.get(index) else { break done };
+                        done.push((index, f(item)));
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+    });
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}

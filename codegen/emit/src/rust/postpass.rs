@@ -1,0 +1,270 @@
+//! Passes over typify's output (as a `syn` tree): each rewrites what typify cannot be told.
+//!
+//! - [`resolve_field_collisions`]: fields typify gave one name are an error (contracts) or
+//!   numbered with their JSON names kept (inferred schemas);
+//! - [`keep_absent_distinct`]: optional lists, maps and nullable fields keep `[]`, `null` and
+//!   absent apart, so a round-trip loses nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proc_macro2::TokenStream;
+use syn::{Fields, GenericArgument, Item, PathArguments, Type};
+
+use super::prepass::NULLABLE_MARK;
+use crate::{Diagnostic, Origin};
+
+/// typify's `tokens` for `module` as formatted source under `preamble`, after the passes.
+/// `marked` is how many optional nullable properties the pre-pass marked: each must become
+/// an `Option<Option<T>>`, or the module is refused rather than silently merging `null` into
+/// absent.
+pub fn format_module(
+    module: &str,
+    tokens: TokenStream,
+    marked: usize,
+    origin: Origin,
+    preamble: &str,
+) -> Result<String, Vec<Diagnostic>> {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        vec![Diagnostic::new(module, format!("typify produced code that does not parse: {e}"))]
+    })?;
+    resolve_field_collisions(&mut file, module, origin)?;
+    let rewritten = keep_absent_distinct(&mut file).map_err(|e| vec![Diagnostic::new(module, e)])?;
+    if rewritten != marked {
+        return Err(vec![Diagnostic::new(
+            module,
+            format!(
+                "{marked} optional nullable propert(ies) but {rewritten} field(s) could keep null apart from \
+                 absent; this schema shape is not supported by the Rust generator yet"
+            ),
+        )]);
+    }
+    let mut code = String::from(preamble);
+    code.push_str(&prettyplease::unparse(&file));
+    if rewritten > 0 {
+        code.push_str(DOUBLE_OPTION);
+    }
+    Ok(code)
+}
+
+/// Serde glue for `Option<Option<T>>`: absent is `None`, `null` is `Some(None)`.
+const DOUBLE_OPTION: &str = r#"
+/// Keeps an absent field (`None`) apart from an explicit `null` (`Some(None)`).
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(inner) => inner.serialize(serializer),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(deserializer).map(Some)
+    }
+}
+"#;
+
+/// Rewrites typify's optional fields so a round-trip loses nothing:
+/// - an optional array or map (typify: `Vec<T>` skipped when empty) becomes
+///   `Option<Vec<T>>`, so `[]` and absent stay apart;
+/// - an optional property that admits `null` (marked before typify ran) becomes
+///   `Option<Option<T>>` through `double_option`, so `null` and absent stay apart.
+///
+/// Returns how many fields became `Option<Option<T>>`.
+fn keep_absent_distinct(file: &mut syn::File) -> Result<usize, String> {
+    let mut double_options = 0;
+    for item in &mut file.items {
+        match item {
+            Item::Struct(item) => double_options += rewrite_fields(&mut item.fields)?,
+            // Struct variants of a tagged enum have fields too.
+            Item::Enum(item) => {
+                for variant in &mut item.variants {
+                    double_options += rewrite_fields(&mut variant.fields)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    syn::visit_mut::visit_file_mut(&mut StripMark, file);
+    Ok(double_options)
+}
+
+fn rewrite_fields(fields: &mut Fields) -> Result<usize, String> {
+    let Fields::Named(fields) = fields else { return Ok(0) };
+    let mut double_options = 0;
+    for field in &mut fields.named {
+        let marked =
+            field.attrs.iter().any(|attr| doc_text(attr).is_some_and(|doc| doc.contains(NULLABLE_MARK)));
+        for attr in &mut field.attrs {
+            if !attr.path().is_ident("serde") {
+                continue;
+            }
+            let mut options = serde_options(attr)?;
+            let empty_skip = options.iter_mut().find(|(key, value)| {
+                key == "skip_serializing_if" && value.as_deref().is_some_and(|v| v.ends_with("::is_empty"))
+            });
+            if let Some((_, value)) = empty_skip {
+                *value = Some("::std::option::Option::is_none".to_owned());
+            } else if marked && is_option(&field.ty) {
+                if !options.iter().any(|(key, _)| key == "default") {
+                    options.push(("default".to_owned(), None));
+                }
+                options.push(("with".to_owned(), Some("double_option".to_owned())));
+                double_options += 1;
+            } else {
+                continue;
+            }
+            let ty = &field.ty;
+            field.ty = syn::parse_quote!(::std::option::Option<#ty>);
+            *attr = serde_attribute(&options);
+        }
+    }
+    Ok(double_options)
+}
+
+/// Removes [`NULLABLE_MARK`] from every doc comment, including typify's JSON dumps.
+struct StripMark;
+
+impl syn::visit_mut::VisitMut for StripMark {
+    fn visit_attribute_mut(&mut self, attr: &mut syn::Attribute) {
+        if let Some(doc) = doc_text(attr).filter(|doc| doc.contains(NULLABLE_MARK)) {
+            let cleaned = doc.replace(&format!("\n\n{NULLABLE_MARK}"), "").replace(NULLABLE_MARK, "");
+            *attr = syn::parse_quote!(#[doc = #cleaned]);
+        }
+    }
+}
+
+fn doc_text(attr: &syn::Attribute) -> Option<String> {
+    match &attr.meta {
+        syn::Meta::NameValue(nv) if nv.path.is_ident("doc") => match &nv.value {
+            syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => Some(text.value()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn is_option(ty: &Type) -> bool {
+    let Type::Path(path) = ty else { return false };
+    let Some(last) = path.path.segments.last() else { return false };
+    last.ident == "Option"
+        && matches!(&last.arguments, PathArguments::AngleBracketed(args) if matches!(args.args.first(), Some(GenericArgument::Type(_))))
+}
+
+/// The `key` or `key = "value"` options of a `#[serde(...)]` attribute, in order.
+fn serde_options(attr: &syn::Attribute) -> Result<Vec<(String, Option<String>)>, String> {
+    let mut options = Vec::new();
+    attr.parse_nested_meta(|meta| {
+        let key = meta.path.get_ident().map(ToString::to_string).unwrap_or_default();
+        let value = if meta.input.peek(syn::Token![=]) {
+            Some(meta.value()?.parse::<syn::LitStr>()?.value())
+        } else {
+            None
+        };
+        options.push((key, value));
+        Ok(())
+    })
+    .map_err(|e| format!("typify wrote a serde attribute this wrapper does not understand: {e}"))?;
+    Ok(options)
+}
+
+fn serde_attribute(options: &[(String, Option<String>)]) -> syn::Attribute {
+    let items = options.iter().map(|(key, value)| {
+        let key = syn::Ident::new(key, proc_macro2::Span::call_site());
+        match value {
+            Some(value) => quote::quote!(#key = #value),
+            None => quote::quote!(#key),
+        }
+    });
+    syn::parse_quote!(#[serde(#(#items),*)])
+}
+
+/// Finds fields of one struct (or struct variant) that typify gave the same name; rejects
+/// them or numbers the later ones, per `policy` (see [`Origin`]). Checked on typify's output, so the check is
+/// exact whatever typify's name sanitising does (`!`, `_` and `` all become `x`).
+fn resolve_field_collisions(
+    file: &mut syn::File,
+    source: &str,
+    policy: Origin,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for item in &mut file.items {
+        match item {
+            Item::Struct(item) => {
+                let owner = format!("{source}: type `{}`", item.ident);
+                resolve_in(&mut item.fields, &owner, policy, &mut errors);
+            }
+            Item::Enum(item) => {
+                for variant in &mut item.variants {
+                    let owner = format!("{source}: type `{}::{}`", item.ident, variant.ident);
+                    resolve_in(&mut variant.fields, &owner, policy, &mut errors);
+                }
+            }
+            _ => {}
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+fn resolve_in(fields: &mut Fields, owner: &str, policy: Origin, errors: &mut Vec<Diagnostic>) {
+    let Fields::Named(fields) = fields else { return };
+    // Every identifier in the struct, so a new name never takes a later field's.
+    let idents: BTreeSet<String> =
+        fields.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    for field in &mut fields.named {
+        let ident = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+        let json_name = json_name(field);
+        let Some(first) = taken.get(&ident).cloned() else {
+            taken.insert(ident, json_name);
+            continue;
+        };
+        match policy {
+            Origin::Contract => errors.push(
+                Diagnostic::new(
+                    owner,
+                    format!("properties `{first}` and `{json_name}` both become the Rust field `{ident}`"),
+                )
+                .with_fix("rename one"),
+            ),
+            Origin::Inferred => {
+                let base = ident.trim_start_matches("r#").to_owned();
+                let fresh = (2..)
+                    .map(|n| format!("{base}_{n}"))
+                    .find(|name| !taken.contains_key(name) && !idents.contains(name))
+                    .expect("some suffix is free");
+                set_json_name(field, &json_name);
+                field.ident = Some(syn::Ident::new(&fresh, proc_macro2::Span::call_site()));
+                taken.insert(fresh, json_name);
+            }
+        }
+    }
+}
+
+/// The JSON name of a field: its `serde(rename)`, or else its identifier.
+fn json_name(field: &syn::Field) -> String {
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        if let Ok(options) = serde_options(attr)
+            && let Some((_, Some(name))) = options.into_iter().find(|(key, _)| key == "rename")
+        {
+            return name;
+        }
+    }
+    field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default()
+}
+
+/// Makes sure the field keeps `name` on the wire after its identifier changes.
+fn set_json_name(field: &mut syn::Field, name: &str) {
+    for attr in field.attrs.iter_mut().filter(|a| a.path().is_ident("serde")) {
+        if let Ok(mut options) = serde_options(attr) {
+            if options.iter().any(|(key, _)| key == "rename") {
+                return;
+            }
+            options.insert(0, ("rename".to_owned(), Some(name.to_owned())));
+            *attr = serde_attribute(&options);
+            return;
+        }
+    }
+    field.attrs.push(syn::parse_quote!(#[serde(rename = #name)]));
+}

@@ -1,0 +1,269 @@
+//! Schema inference: JSON samples of one type in, a draft-07 JSON Schema out.
+//!
+//! Events the platform consumes but does not define (AWS service events, webhooks) exist only
+//! as samples; this module gives them a schema that the emitters turn into Rust and
+//! TypeScript like any other. It learns from quicktype, genson and jtd-infer and avoids
+//! their known faults: it never guesses (no enum or map without evidence, no non-standard
+//! format, no type for an always-empty array), and the schema accepts every sample, always.
+//!
+//! ```
+//! use serde_json::json;
+//! use schema_infer::{Hints, Inferrer};
+//!
+//! let mut inferrer = Inferrer::new("Scheduled", Hints::default());
+//! inferrer.add_json_text("a.json", r#"{"id": 1, "at": "2024-05-01T12:00:00Z"}"#).unwrap();
+//! inferrer.add_json_text("b.json", r#"{"id": 2.5, "note": null}"#).unwrap();
+//! let inferred = inferrer.finish().unwrap();
+//! assert_eq!(inferred.schema["title"], "Scheduled");
+//! assert_eq!(inferred.schema["required"], json!(["id"]));
+//! assert_eq!(inferred.schema["properties"]["id"], json!({"type": "number"}));
+//! assert_eq!(inferred.schema["properties"]["at"], json!({"type": "string", "format": "date-time"}));
+//! assert_eq!(inferred.warnings[0].path, "/note"); // always null: reported, accepts anything
+//! ```
+//!
+//! # Rules
+//! - **Merging.** Any number of samples fold into one [`shape`] per place. A key missing from
+//!   some object is optional (left out of `required`); `null` makes a value nullable; the two
+//!   stay distinct (`?: T | null` needs both). Integers with other numbers widen to `number`;
+//!   numbers beyond 64 bits (parsed as floats) are `number`.
+//! - **Kinds.** Several JSON kinds at one place become a `type` array (scalars) or an `anyOf`
+//!   (see [`schema`] for the exact shapes emitted).
+//! - **Formats.** `date-time`, `date`, `time`, `uuid`, `uri`, `email` only, and only when
+//!   every string seen at the place has it, by strict recognisers ([`formats`]).
+//! - **Maps and enums** need evidence, with thresholds documented in [`evidence`], or a hint
+//!   ([`hints`] documents the file).
+//! - **Definitions.** Records and enums are definitions; identical ones share one; names come
+//!   from property paths, singular for array items, and collide into readable prefixes
+//!   ([`naming`]). Every definition and the root carry a `title` (typify needs it).
+//! - **Warnings.** Always-null values, always-empty arrays, maps and objects get a permissive
+//!   schema and a [`Warning`] with their path; nothing is guessed.
+//! - **Bounded.** Values are folded while parsing ([`fold`]): memory is O(shape), not
+//!   O(input); nesting deeper than [`fold::MAX_DEPTH`] is an error, not a stack overflow.
+
+pub mod evidence;
+pub mod fold;
+pub mod formats;
+pub mod hints;
+pub mod naming;
+pub mod schema;
+pub mod shape;
+
+use std::fmt;
+
+use serde::de::DeserializeSeed;
+use serde_json::Value;
+
+pub use hints::{Hint, Hints};
+
+use fold::{Context, Fold};
+use shape::Shape;
+
+/// Why inference failed; every variant names the input or hint at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InferError {
+    /// A sample is not valid JSON (or nests too deep).
+    #[error("{origin}:{line}:{column}: invalid JSON: {message}")]
+    Json {
+        /// The sample's file (or other name).
+        origin: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// A sample given as a value could not be used.
+    #[error("{origin}: {message}")]
+    Value {
+        /// The sample's name.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The hints file is malformed.
+    #[error("{origin}: invalid hints file: {message}")]
+    Hints {
+        /// The hints file.
+        origin: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// Hints whose pointer matches no value in any sample.
+    #[error("{origin}: no sample has a value at {}; fix or remove these hints", pointers.join(", "))]
+    UnreachedHints {
+        /// The hints file.
+        origin: String,
+        /// The pointers, sorted.
+        pointers: Vec<String>,
+    },
+    /// A hint the samples contradict.
+    #[error("hint {hint} at {pointer:?} does not fit the samples: {reason}")]
+    HintMismatch {
+        /// The hint's pointer.
+        pointer: String,
+        /// The hint as written.
+        hint: String,
+        /// Why it does not fit.
+        reason: String,
+    },
+    /// `finish` without any sample.
+    #[error("{name}: no samples to infer a schema from")]
+    NoSamples {
+        /// The type's name.
+        name: String,
+    },
+}
+
+/// Something the samples could not tell, and the permissive schema given for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// JSON Pointer to the place in the samples (`-` for every array element or map value;
+    /// empty for the root), usable as is in a hints file.
+    pub path: String,
+    /// What was seen and what the schema says.
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() { "(root)" } else { &self.path };
+        write!(f, "{path}: {}", self.message)
+    }
+}
+
+/// The result of inference.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inferred {
+    /// The draft-07 schema, with `title` and `definitions`.
+    pub schema: Value,
+    /// Places the samples said too little about, sorted by path.
+    pub warnings: Vec<Warning>,
+}
+
+/// Accumulates samples of one type, then infers its schema.
+///
+/// Each sample is folded into a fresh shape and merged only if it was read completely, so a
+/// sample that fails leaves the inferrer as it was.
+#[derive(Debug)]
+pub struct Inferrer {
+    name: String,
+    hints: Hints,
+    shape: Shape,
+    reached: Vec<bool>,
+    samples: u64,
+    deferred: Option<InferError>,
+}
+
+impl Inferrer {
+    /// An inferrer for the type `name` (made PascalCase), following `hints`.
+    pub fn new(name: &str, hints: Hints) -> Self {
+        let reached = vec![false; hints.len()];
+        Inferrer {
+            name: naming::pascal_case(name),
+            hints,
+            shape: Shape::default(),
+            reached,
+            samples: 0,
+            deferred: None,
+        }
+    }
+
+    /// The type's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Adds one sample given as JSON text; `origin` (a file name) names it in errors, which
+    /// give the line and column of invalid JSON.
+    pub fn add_json_text(&mut self, origin: &str, text: &str) -> Result<(), InferError> {
+        self.add_json_bytes(origin, text.as_bytes())
+    }
+
+    /// Adds one sample given as JSON bytes (UTF-8), as [`add_json_text`](Self::add_json_text).
+    pub fn add_json_bytes(&mut self, origin: &str, bytes: &[u8]) -> Result<(), InferError> {
+        self.fold(|seed| {
+            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+            seed.deserialize(&mut deserializer).and_then(|()| deserializer.end())
+        })
+        .map_err(|error| json_error(origin, &error))
+    }
+
+    /// Adds one sample given as a value. A value nested deeper than [`fold::MAX_DEPTH`] is
+    /// not added, and [`finish`](Self::finish) reports it; use
+    /// [`try_add_value`](Self::try_add_value) to get the error at once.
+    pub fn add_value(&mut self, value: &Value) {
+        if let Err(error) = self.try_add_value("a sample value", value) {
+            self.deferred.get_or_insert(error);
+        }
+    }
+
+    /// Adds one sample given as a value, or says why it cannot be used.
+    pub fn try_add_value(&mut self, origin: &str, value: &Value) -> Result<(), InferError> {
+        self.fold(|seed| seed.deserialize(value))
+            .map_err(|error| InferError::Value { origin: origin.to_owned(), message: error.to_string() })
+    }
+
+    fn fold<E>(&mut self, read: impl FnOnce(Fold<'_, '_, '_>) -> Result<(), E>) -> Result<(), E> {
+        let mut shape = Shape::default();
+        let mut reached = self.reached.clone();
+        let mut context = Context { hints: &self.hints, reached: &mut reached };
+        let seed = Fold { shape: &mut shape, context: &mut context, depth: 0, hint: self.hints.root() };
+        read(seed)?;
+        self.shape.merge(shape);
+        self.reached = reached;
+        self.samples += 1;
+        Ok(())
+    }
+
+    /// Infers the schema of every sample added.
+    pub fn finish(self) -> Result<Inferred, InferError> {
+        if let Some(error) = self.deferred {
+            return Err(error);
+        }
+        if self.samples == 0 {
+            return Err(InferError::NoSamples { name: self.name });
+        }
+        let unreached = self.hints.unreached(&self.reached);
+        if !unreached.is_empty() {
+            return Err(InferError::UnreachedHints {
+                origin: self.hints.origin().to_owned(),
+                pointers: unreached,
+            });
+        }
+        let name = match self.hints.hint(self.hints.root()) {
+            Some(Hint::Name(name)) => name.clone(),
+            _ => self.name,
+        };
+        let (schema, mut warnings) = schema::build(&name, &self.shape, &self.hints)?;
+        warnings.sort_by(|a, b| a.path.cmp(&b.path).then_with(|| a.message.cmp(&b.message)));
+        Ok(Inferred { schema, warnings })
+    }
+}
+
+/// An invalid-JSON error with the place serde_json found it.
+fn json_error(origin: &str, error: &serde_json::Error) -> InferError {
+    let text = error.to_string();
+    let message = match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    };
+    let message = if message.contains("recursion limit exceeded") {
+        format!("{message} (JSON nested more than {} levels deep)", fold::MAX_DEPTH)
+    } else {
+        message
+    };
+    InferError::Json { origin: origin.to_owned(), line: error.line(), column: error.column(), message }
+}
+
+/// Infers the schema of `samples`, all of the type `name`, without hints.
+pub fn infer_values<'a>(
+    name: &str,
+    samples: impl IntoIterator<Item = &'a Value>,
+) -> Result<Inferred, InferError> {
+    let mut inferrer = Inferrer::new(name, Hints::default());
+    for (i, sample) in samples.into_iter().enumerate() {
+        inferrer.try_add_value(&format!("sample {i}"), sample)?;
+    }
+    inferrer.finish()
+}

@@ -1,0 +1,377 @@
+//! Turning a [`Shape`] into a draft-07 JSON Schema.
+//!
+//! One walk over the shape, keys sorted, builds each place's schema. Records and enums become
+//! definitions: their bodies are interned by canonical text, so identical shapes anywhere
+//! share one definition; references are placeholders until every definition has its name
+//! (see [`crate::naming`]), then become `#/definitions/<Name>`.
+//!
+//! The output uses only `$schema`, `title`, `type`, `properties`, `required`,
+//! `additionalProperties`, `items`, `enum`, `format`, `anyOf`, `$ref` and `definitions`, in
+//! the shapes schemars produces, so the emitters for Rust-defined events read it too:
+//! - one kind: `{"type": "integer"}`, `{"type": "string", "format": "date"}`,
+//!   `{"type": "array", "items": …}`, `{"$ref": …}` (records, enums),
+//!   `{"type": "object", "additionalProperties": …}` (maps);
+//! - nullable: `"type": [T, "null"]` beside the same keywords, or
+//!   `{"anyOf": [{"$ref": …}, {"type": "null"}]}` for references and enums;
+//! - several scalar kinds: `"type": ["integer", "string"]`; any other mix: `anyOf` of the
+//!   one-kind schemas (plus `{"type": "null"}` when nullable);
+//! - nothing known (always null, items of arrays always empty): `{}`, with a [`Warning`].
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value, json};
+
+use crate::evidence;
+use crate::hints::{Hint, Hints};
+use crate::naming::{self, Wish};
+use crate::shape::{FormatState, ObjectShape, Shape, StringShape};
+use crate::{InferError, Warning};
+
+/// The `$schema` of every inferred schema.
+pub const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
+
+/// Marks a placeholder `$ref` (a definition id) until names are assigned.
+const PLACEHOLDER: char = '\u{0}';
+
+/// Builds the schema of `shape` for the type `root`.
+pub fn build(root: &str, shape: &Shape, hints: &Hints) -> Result<(Value, Vec<Warning>), InferError> {
+    let mut builder =
+        Builder { hints, defs: Vec::new(), interned: HashMap::new(), warnings: Vec::new(), order: 0 };
+    let place = Place { pointer: String::new(), base: root.to_owned(), parent: root.to_owned(), root: true };
+    let mut schema = builder.place(shape, &place)?;
+    let wishes: Vec<Wish> = builder.defs.iter().map(Def::wish).collect();
+    let names = naming::assign(root, &wishes);
+    let mut definitions = Map::new();
+    for (def, name) in builder.defs.iter_mut().zip(&names) {
+        let mut body = std::mem::take(&mut def.body);
+        resolve_refs(&mut body, &names);
+        if let Value::Object(map) = &mut body {
+            map.insert("title".into(), Value::String(name.clone()));
+        }
+        definitions.insert(name.clone(), body);
+    }
+    resolve_refs(&mut schema, &names);
+    let mut root_schema = match schema {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    root_schema.insert("$schema".into(), DRAFT_07.into());
+    root_schema.insert("title".into(), root.into());
+    if !definitions.is_empty() {
+        root_schema.insert("definitions".into(), Value::Object(definitions));
+    }
+    Ok((Value::Object(root_schema), builder.warnings))
+}
+
+/// Where in the samples a schema is being built, and what a definition there would be called.
+struct Place {
+    /// JSON Pointer, `-` for array elements and map values (the hints file's syntax).
+    pointer: String,
+    /// Name a definition here would like.
+    base: String,
+    /// Name of the enclosing place, the prefix on a name collision.
+    parent: String,
+    /// The sample's root, whose record or enum is the schema itself, not a definition.
+    root: bool,
+}
+
+impl Place {
+    fn child(&self, segment: &str, base: String, parent: &str) -> Place {
+        Place { pointer: pointer_push(&self.pointer, segment), base, parent: parent.to_owned(), root: false }
+    }
+}
+
+/// A definition being built: its body (without title) and every place it occurred.
+struct Def {
+    body: Value,
+    hinted: Option<String>,
+    /// (pre-order position, base name, parent name) of each occurrence.
+    occurrences: Vec<(usize, String, String)>,
+}
+
+impl Def {
+    /// The most common base name among the occurrences (the first on ties).
+    fn wish(&self) -> Wish {
+        let mut counts: HashMap<&str, usize> = HashMap::new();
+        for (_, base, _) in &self.occurrences {
+            *counts.entry(base).or_default() += 1;
+        }
+        let best = self
+            .occurrences
+            .iter()
+            .max_by(|a, b| counts[a.1.as_str()].cmp(&counts[b.1.as_str()]).then(b.0.cmp(&a.0)));
+        let (_, base, parent) = best.cloned().unwrap_or_default();
+        Wish { base, parent, hinted: self.hinted.clone() }
+    }
+}
+
+struct Builder<'h> {
+    hints: &'h Hints,
+    defs: Vec<Def>,
+    interned: HashMap<String, usize>,
+    warnings: Vec<Warning>,
+    order: usize,
+}
+
+impl Builder<'_> {
+    fn warn(&mut self, place: &Place, message: &str) {
+        self.warnings.push(Warning { path: place.pointer.clone(), message: message.to_owned() });
+    }
+
+    fn mismatch(&self, shape: &Shape, hint: &Hint, reason: &str) -> InferError {
+        let pointer = shape.hint.map(|n| self.hints.pointer(n).to_owned()).unwrap_or_default();
+        InferError::HintMismatch { pointer, hint: hint.spelling(), reason: reason.to_owned() }
+    }
+
+    /// The schema of every value seen at `place`.
+    fn place(&mut self, shape: &Shape, place: &Place) -> Result<Value, InferError> {
+        let order = self.order;
+        self.order += 1;
+        let hint = self.hints.hint(shape.hint).cloned();
+        if hint == Some(Hint::Any) || shape.is_unseen() {
+            return Ok(json!({}));
+        }
+        let kinds = shape.kinds();
+        let only_strings = kinds.0 & !crate::shape::Kinds::STRING == 0 && shape.strings.is_some();
+        match &hint {
+            Some(h @ (Hint::String | Hint::Enum)) if !only_strings => {
+                return Err(self.mismatch(
+                    shape,
+                    h,
+                    "the samples have values other than strings (or null) there",
+                ));
+            }
+            Some(h @ Hint::Map) if shape.objects.is_none() => {
+                return Err(self.mismatch(shape, h, "the samples have no object there"));
+            }
+            _ => {}
+        }
+        if kinds.is_empty() {
+            self.warn(place, "always null in the samples; accepts anything");
+            return Ok(json!({}));
+        }
+        let inline = place.root && kinds.len() == 1;
+        let branch_place = |suffix: &str| Place {
+            pointer: place.pointer.clone(),
+            base: if place.root && !inline { format!("{}{suffix}", place.base) } else { place.base.clone() },
+            parent: place.parent.clone(),
+            root: place.root,
+        };
+        let mut branches = Vec::new();
+        let mut defined = false;
+        if shape.booleans > 0 {
+            branches.push(json!({"type": "boolean"}));
+        }
+        if shape.integers + shape.floats > 0 {
+            branches.push(json!({"type": if shape.floats > 0 { "number" } else { "integer" }}));
+        }
+        if let Some(strings) = &shape.strings {
+            let (schema, is_def) =
+                self.strings(strings, shape, &hint, &branch_place("Enum"), order, inline)?;
+            defined |= is_def;
+            branches.push(schema);
+        }
+        if let Some(arrays) = &shape.arrays {
+            let items_place = place.child("-", naming::element_name(&place.base, "Item"), &place.parent);
+            let items = if arrays.items.is_unseen() {
+                self.warn(place, "array is always empty in the samples; its items accept anything");
+                json!({})
+            } else {
+                self.place(&arrays.items, &items_place)?
+            };
+            branches.push(json!({"type": "array", "items": items}));
+        }
+        if let Some(objects) = &shape.objects {
+            let (schema, is_def) =
+                self.objects(objects, shape, &hint, &branch_place("Object"), order, inline)?;
+            defined |= is_def;
+            branches.push(schema);
+        }
+        if let Some(h @ Hint::Name(_)) = &hint
+            && !defined
+        {
+            return Err(self.mismatch(
+                shape,
+                h,
+                "only a record or an enum can be named, and there is neither",
+            ));
+        }
+        Ok(combine(branches, shape.nulls > 0))
+    }
+
+    /// The schema of the strings at a place: plain, with a format, or an enum definition.
+    fn strings(
+        &mut self,
+        strings: &StringShape,
+        shape: &Shape,
+        hint: &Option<Hint>,
+        place: &Place,
+        order: usize,
+        inline: bool,
+    ) -> Result<(Value, bool), InferError> {
+        let values = match hint {
+            Some(Hint::String) => return Ok((json!({"type": "string"}), false)),
+            Some(h @ Hint::Enum) => Some(evidence::sorted_values(strings).ok_or_else(|| {
+                self.mismatch(shape, h, "the samples have more than 1000 distinct strings there")
+            })?),
+            _ => evidence::enum_values(strings),
+        };
+        if let Some(values) = values {
+            let body = json!({"type": "string", "enum": values});
+            return Ok((self.define(body, place, hint, order, inline), true));
+        }
+        Ok(match strings.format {
+            FormatState::All(format) => (json!({"type": "string", "format": format.keyword()}), false),
+            _ => (json!({"type": "string"}), false),
+        })
+    }
+
+    /// The schema of the objects at a place: a record definition, or an inline map.
+    fn objects(
+        &mut self,
+        objects: &ObjectShape,
+        shape: &Shape,
+        hint: &Option<Hint>,
+        place: &Place,
+        order: usize,
+        inline: bool,
+    ) -> Result<(Value, bool), InferError> {
+        if objects.map.is_some() || evidence::is_map(objects) {
+            if let Some(h @ Hint::Name(_)) = hint {
+                return Err(self.mismatch(shape, h, "the object there is a map, which is not a definition"));
+            }
+            let mut merged;
+            let values = match &objects.map {
+                Some(values) => &**values,
+                None => {
+                    merged = objects.clone();
+                    merged.make_map();
+                    merged.map.as_deref().unwrap_or(shape)
+                }
+            };
+            let values_place = place.child("-", naming::element_name(&place.base, "Value"), &place.base);
+            let schema = if values.is_unseen() {
+                // A `map` hint already says the emptiness is expected: no warning then.
+                if !matches!(hint, Some(Hint::Map)) {
+                    self.warn(place, "map is always empty in the samples; its values accept anything");
+                }
+                json!({})
+            } else {
+                self.place(values, &values_place)?
+            };
+            return Ok((json!({"type": "object", "additionalProperties": schema}), false));
+        }
+        if objects.fields.is_empty() {
+            self.warn(place, "object is always empty in the samples; accepts any object");
+            return Ok((json!({"type": "object"}), false));
+        }
+        let mut fields: Vec<_> = objects.fields.iter().collect();
+        fields.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for field in fields {
+            let field_place = place.child(&field.name, naming::pascal_case(&field.name), &place.base);
+            properties.insert(field.name.clone(), self.place(&field.shape, &field_place)?);
+            if field.present == objects.count {
+                required.push(Value::String(field.name.clone()));
+            }
+        }
+        let mut body = json!({"type": "object", "properties": properties});
+        if !required.is_empty() {
+            body["required"] = Value::Array(required);
+        }
+        Ok((self.define(body, place, hint, order, inline), true))
+    }
+
+    /// A reference to the definition with `body` (interned), or `body` itself at the root.
+    fn define(
+        &mut self,
+        body: Value,
+        place: &Place,
+        hint: &Option<Hint>,
+        order: usize,
+        inline: bool,
+    ) -> Value {
+        if inline {
+            return body;
+        }
+        let hinted = match hint {
+            Some(Hint::Name(name)) => Some(name.clone()),
+            _ => None,
+        };
+        let key = format!("{}\u{0}{}", hinted.as_deref().unwrap_or(""), body);
+        let id = *self.interned.entry(key).or_insert_with(|| {
+            self.defs.push(Def { body, hinted, occurrences: Vec::new() });
+            self.defs.len() - 1
+        });
+        self.defs[id].occurrences.push((order, place.base.clone(), place.parent.clone()));
+        json!({"$ref": format!("{PLACEHOLDER}{id}")})
+    }
+}
+
+/// One schema for a place from the schemas of each kind seen there.
+fn combine(mut branches: Vec<Value>, nullable: bool) -> Value {
+    let simple = |b: &Value| {
+        b.as_object().is_some_and(|m| m.keys().all(|k| k == "type" || k == "format" || k == "items"))
+    };
+    if branches.len() == 1 {
+        let branch = branches.pop().unwrap_or_default();
+        if !nullable {
+            return branch;
+        }
+        if simple(&branch)
+            || branch.get("properties").is_some()
+            || branch.get("additionalProperties").is_some()
+        {
+            return with_null_type(branch);
+        }
+        return json!({"anyOf": [branch, {"type": "null"}]});
+    }
+    let scalar = |b: &Value| b.as_object().is_some_and(|m| m.keys().all(|k| k == "type" || k == "format"));
+    if branches.iter().all(scalar) {
+        let mut types: Vec<Value> = branches.iter().filter_map(|b| b.get("type").cloned()).collect();
+        if nullable {
+            types.push("null".into());
+        }
+        let mut union = json!({"type": types});
+        if let Some(format) = branches.iter().find_map(|b| b.get("format")) {
+            union["format"] = format.clone();
+        }
+        return union;
+    }
+    if nullable {
+        branches.push(json!({"type": "null"}));
+    }
+    json!({"anyOf": branches})
+}
+
+/// `{"type": T, …}` as `{"type": [T, "null"], …}`.
+fn with_null_type(mut schema: Value) -> Value {
+    if let Some(Value::String(kind)) = schema.get("type").cloned() {
+        schema["type"] = json!([kind, "null"]);
+    }
+    schema
+}
+
+/// Replaces placeholder `$ref`s with `#/definitions/<Name>`.
+fn resolve_refs(schema: &mut Value, names: &[String]) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::String(target)) = map.get_mut("$ref")
+                && let Some(id) = target.strip_prefix(PLACEHOLDER).and_then(|id| id.parse::<usize>().ok())
+            {
+                *target = format!("#/definitions/{}", names[id]);
+            }
+            for value in map.values_mut() {
+                resolve_refs(value, names);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| resolve_refs(v, names)),
+        _ => {}
+    }
+}
+
+/// Appends `segment` to a JSON Pointer (RFC 6901), escaping `~` and `/`.
+fn pointer_push(pointer: &str, segment: &str) -> String {
+    format!("{pointer}/{}", segment.replace('~', "~0").replace('/', "~1"))
+}

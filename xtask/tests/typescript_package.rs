@@ -1,0 +1,100 @@
+//! The generated TypeScript package type-checks with every sample, and `tsc` rejects samples
+//! that break their types; inferred TypeScript for a folder of real events compiles.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+
+use schema_emit::typescript::TSC_STRICT_ARGS;
+
+/// The package's pinned TypeScript compiler, installed by `npm ci` (`cargo xtask ci` does it).
+fn tsc() -> PathBuf {
+    let tsc = xtask::outputs::typescript_package::tsc(&xtask::workspace::root());
+    assert!(
+        tsc.exists(),
+        "tsc is not installed: run `npm ci` in generated/typescript (`cargo xtask ci` does this first)"
+    );
+    tsc
+}
+
+/// Runs `tsc` on the generated package (`src/` plus the sample fixture `test/samples.ts`)
+/// copied into `dir`, after `edit` changes the fixture; returns tsc's exit and output.
+fn check_package(edit: impl FnOnce(String) -> String) -> (bool, String) {
+    let package = xtask::workspace::root().join("generated/typescript");
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["src", "test"] {
+        fs::create_dir_all(dir.path().join(sub)).unwrap();
+        for entry in fs::read_dir(package.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            fs::copy(&path, dir.path().join(sub).join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    fs::copy(package.join("tsconfig.json"), dir.path().join("tsconfig.json")).unwrap();
+    let fixture = dir.path().join("test/samples.ts");
+    fs::write(&fixture, edit(fs::read_to_string(&fixture).unwrap())).unwrap();
+    let output = Command::new(tsc()).arg("-p").arg(dir.path()).output().unwrap();
+    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn the_generated_package_and_every_sample_type_check() {
+    let (ok, output) = check_package(|fixture| fixture);
+    assert!(ok, "tsc rejected the generated package:\n{output}");
+}
+
+#[test]
+fn tsc_rejects_a_sample_with_an_unknown_property() {
+    let (ok, output) = check_package(|fixture| {
+        fixture.replacen("\"correlationId\": ", "\"correlationIdentifier\": \"x\",\n  \"correlationId\": ", 1)
+    });
+    assert!(!ok, "tsc accepted an excess property");
+    assert!(output.contains("error TS2353") && output.contains("correlationIdentifier"), "{output}");
+}
+
+#[test]
+fn tsc_rejects_a_sample_with_a_wrong_type() {
+    let (ok, output) = check_package(|fixture| replace_first_value(&fixture, "\"quantityKg\": ", "\"many\""));
+    assert!(!ok, "tsc accepted a string for a number");
+    assert!(output.contains("error TS2322"), "{output}");
+}
+
+#[test]
+fn tsc_rejects_an_envelope_whose_detail_does_not_match_its_detail_type() {
+    let (ok, output) =
+        check_package(|fixture| replace_first_value(&fixture, "\"detail-type\": ", "\"TradeCancelled\""));
+    assert!(!ok, "tsc accepted a payload under another event's detail-type");
+    assert!(output.contains("error TS2322"), "{output}");
+}
+
+/// Replaces the value after the first `key` (up to the next `,` or newline) with `value`.
+fn replace_first_value(text: &str, key: &str, value: &str) -> String {
+    let start = text.find(key).expect("the fixture has the key") + key.len();
+    let end = start + text[start..].find([',', '\n']).unwrap();
+    assert_ne!(&text[start..end], value, "the edit must change the fixture");
+    format!("{}{value}{}", &text[..start], &text[end..])
+}
+
+/// `cargo xtask infer <dir> --lang typescript` on real AWS events prints one module that
+/// `tsc --strict` accepts: types sharing a definition name (`Detail`) do not clash.
+#[test]
+fn inferred_typescript_for_the_aws_corpus_compiles() {
+    let corpus = xtask::workspace::root().join("../shared/corpus/aws-events");
+    assert!(corpus.is_dir(), "the shared corpus is missing at {}", corpus.display());
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["infer", "--lang", "typescript"])
+        .arg(&corpus)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("aws.ts");
+    fs::write(&file, &output.stdout).unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("export interface AutoscalingEventLaunchSuccessfulDetail"), "{text}");
+    let tsc = Command::new(tsc()).args(TSC_STRICT_ARGS).arg(&file).output().unwrap();
+    assert!(
+        tsc.status.success(),
+        "tsc rejected inferred TypeScript:\n{}",
+        String::from_utf8_lossy(&tsc.stdout)
+    );
+}
