@@ -181,9 +181,13 @@ fn match_and_compare<'a>(
             None => branch_added(w, keyword, new, &site, at),
         }
     }
+    // A removed branch is named where the new union would have it; when the new side has no
+    // union (a plain schema standing in), where the old schema had it.
+    let new_is_union = news.iter().any(|n| n.site.is_some());
     for old in olds.iter().enumerate().filter(|(i, _)| !taken[*i]).map(|(_, old)| old) {
         let path = match old.site.as_deref() {
-            Some(site) => pointer::push(&pointer::push(&at.path, keyword), &pointer::last_segment(site)),
+            Some(site) if new_is_union => pointer::push(&pointer::push(&at.path, keyword), &pointer::last_segment(site)),
+            Some(site) => site.to_owned(),
             None => at.path.clone(),
         };
         branch_removed(w, keyword, old, &at.at(path), at);
