@@ -22,13 +22,37 @@ struct Branch<'a> {
     /// Pointer of the branch as written (before `$ref`s); `None` for a stand-in.
     site: Option<String>,
     /// The branch as written, for structural matching.
-    raw: Value,
+    raw: Raw<'a>,
     /// Identities by strength: ref, tag, variant, value, title, type.
     keys: [Option<String>; 6],
 }
 
+/// A branch as written: a schema, or the object of a node standing in for a branch.
+#[derive(Clone, Copy)]
+enum Raw<'a> {
+    Schema(&'a Value),
+    Object(&'a serde_json::Map<String, Value>),
+}
+
+impl<'a> Raw<'a> {
+    fn object(self) -> Option<&'a serde_json::Map<String, Value>> {
+        match self {
+            Raw::Schema(Value::Object(map)) | Raw::Object(map) => Some(map),
+            Raw::Schema(_) => None,
+        }
+    }
+
+    fn same(self, other: Raw<'_>) -> bool {
+        match (self.object(), other.object(), self, other) {
+            (Some(a), Some(b), ..) => crate::walk::same_schema_object(a, b),
+            (_, _, Raw::Schema(a), Raw::Schema(b)) => same_schema(a, b),
+            _ => false,
+        }
+    }
+}
+
 impl<'a> Branch<'a> {
-    fn new(view: View<'a>, site: Option<String>, raw: Value) -> Branch<'a> {
+    fn new(view: View<'a>, site: Option<String>, raw: Raw<'a>) -> Branch<'a> {
         let keys = identities(&view);
         Branch { view, site, raw, keys }
     }
@@ -135,7 +159,7 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
 fn branches<'a>(side: Side, doc: &'a Value, list: &[(String, &'a Value)]) -> Result<Vec<Branch<'a>>, Error> {
     list.iter()
         .map(|(ptr, raw)| {
-            Ok(Branch::new(View::new(side, doc, raw, ptr.clone())?, Some(ptr.clone()), (*raw).clone()))
+            Ok(Branch::new(View::new(side, doc, raw, ptr.clone())?, Some(ptr.clone()), Raw::Schema(raw)))
         })
         .collect()
 }
@@ -144,7 +168,7 @@ fn stand_in<'a>(view: &View<'a>) -> Branch<'a> {
     let mut copy = view.clone();
     copy.sum = None;
     copy.all_of = None;
-    Branch::new(copy, None, Value::Object(view.map.clone()))
+    Branch::new(copy, None, Raw::Object(view.map))
 }
 
 /// Pairs branches (see the module documentation), compares pairs and reports the rest.
@@ -163,7 +187,7 @@ fn match_and_compare<'a>(
             a.keys[class].is_some() && a.keys[class] == b.keys[class]
         });
     }
-    pair_by(&olds, &news, &mut old_of_new, &mut taken, |a, b| same_schema(&a.raw, &b.raw));
+    pair_by(&olds, &news, &mut old_of_new, &mut taken, |a, b| a.raw.same(b.raw));
     pair_by(&olds, &news, &mut old_of_new, &mut taken, |a, b| a.keys[5].is_some() && a.keys[5] == b.keys[5]);
     let lone_old: Vec<usize> = (0..olds.len()).filter(|i| !taken[*i]).collect();
     let lone_new: Vec<usize> = (0..news.len()).filter(|j| old_of_new[*j].is_none()).collect();
@@ -186,7 +210,9 @@ fn match_and_compare<'a>(
     let new_is_union = news.iter().any(|n| n.site.is_some());
     for old in olds.iter().enumerate().filter(|(i, _)| !taken[*i]).map(|(_, old)| old) {
         let path = match old.site.as_deref() {
-            Some(site) if new_is_union => pointer::push(&pointer::push(&at.path, keyword), &pointer::last_segment(site)),
+            Some(site) if new_is_union => {
+                pointer::push(&pointer::push(&at.path, keyword), &pointer::last_segment(site))
+            }
             Some(site) => site.to_owned(),
             None => at.path.clone(),
         };

@@ -42,6 +42,7 @@ mod pointer;
 mod properties;
 mod report;
 mod scalar;
+mod spelling;
 mod types;
 mod values;
 mod view;

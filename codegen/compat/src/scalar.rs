@@ -64,14 +64,16 @@ pub(crate) fn compare_bound(
     at: &Place,
     enforcer: &str,
 ) {
-    let number =
-        |map: &Map<String, Value>| map.get(keyword).and_then(|v| v.as_f64().map(|f| (f, v.to_string())));
-    let (kind, old_text, new_text) = match (number(old), number(new)) {
+    fn number<'m>(map: &'m Map<String, Value>, keyword: &str) -> Option<(f64, &'m Value)> {
+        map.get(keyword).and_then(|v| v.as_f64().map(|f| (f, v)))
+    }
+    let text = |v: &Value| Some(v.to_string());
+    let (kind, old_text, new_text) = match (number(old, keyword), number(new, keyword)) {
         (None, None) => return,
-        (None, Some((_, b))) => (added, None, Some(b)),
-        (Some((_, a)), None) => (removed, Some(a), None),
-        (Some((a, at)), Some((b, bt))) if a < b => (increased, Some(at), Some(bt)),
-        (Some((a, at)), Some((b, bt))) if a > b => (decreased, Some(at), Some(bt)),
+        (None, Some((_, b))) => (added, None, text(b)),
+        (Some((_, a)), None) => (removed, text(a), None),
+        (Some((a, x)), Some((b, y))) if a < b => (increased, text(x), text(y)),
+        (Some((a, x)), Some((b, y))) if a > b => (decreased, text(x), text(y)),
         _ => return,
     };
     let field = at.field();

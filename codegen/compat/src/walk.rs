@@ -28,9 +28,19 @@ impl Place {
         Place { path, instance: self.instance.clone() }
     }
 
-    /// The event field for messages: `` `/trade/id` ``, or `the event` at the root.
-    pub fn field(&self) -> String {
-        if self.instance.is_empty() { "the event".to_owned() } else { format!("`{}`", self.instance) }
+    /// The event field for messages: `` `/trade/id` ``, or `the event` at the root. Costs
+    /// nothing until written, so callers may take it before knowing they need it.
+    pub fn field(&self) -> Field<'_> {
+        Field(&self.instance)
+    }
+}
+
+/// An event field as messages name it (see [`Place::field`]).
+pub(crate) struct Field<'p>(&'p str);
+
+impl std::fmt::Display for Field<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0.is_empty() { f.write_str("the event") } else { write!(f, "`{}`", self.0) }
     }
 }
 
@@ -146,16 +156,18 @@ impl<'a> Walker<'a> {
             (
                 Kind::NullableAdded,
                 format!(
-                    "{field} may now be null: old Rust consumers hold it in a non-Option type and fail to \
-                     deserialise null; old TypeScript types lack `| null`"
+                    "{field} may now be null, which old consumers' types do not allow: old Rust consumers \
+                     fail to deserialise it into a field that is not an Option (an optional field reads it as \
+                     absent), old TypeScript types lack `| null`"
                 ),
             )
         } else {
             (
                 Kind::NullableRemoved,
                 format!(
-                    "{field} may no longer be null: new Rust consumers hold it in a non-Option type and fail \
-                     on the nulls in old events; new TypeScript types drop `| null`"
+                    "{field} may no longer be null, which new consumers' types rely on: new Rust consumers \
+                     fail on the nulls in old events when the field is not an Option (an optional field reads \
+                     them as absent), new TypeScript types drop `| null`"
                 ),
             )
         };
@@ -271,6 +283,14 @@ impl<'a> Walker<'a> {
 /// ignored. `$ref`s compare by their text; names inside `properties` are never annotations.
 pub(crate) fn same_schema(a: &Value, b: &Value) -> bool {
     let (Value::Object(a), Value::Object(b)) = (a, b) else { return a == b };
+    same_schema_object(a, b)
+}
+
+/// [`same_schema`] for two schema objects.
+pub(crate) fn same_schema_object(
+    a: &serde_json::Map<String, Value>,
+    b: &serde_json::Map<String, Value>,
+) -> bool {
     let relevant = |map: &'_ serde_json::Map<String, Value>| map.keys().filter(|k| !is_annotation(k)).count();
     relevant(a) == relevant(b)
         && a.iter().filter(|(k, _)| !is_annotation(k)).all(|(key, x)| {
