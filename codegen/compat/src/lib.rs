@@ -29,6 +29,38 @@
 //! assert!(!report.passes());
 //! assert!(report.to_text().contains("/properties/status"));
 //! ```
+//!
+//! # For a command-line front end
+//!
+//! A gate over a repository needs little glue:
+//!
+//! 1. For each schema file in the working tree, [`compare`] it with the base revision's
+//!    version, or [`compare_transitive`] with every committed version (label each with its
+//!    commit; the same difference found against several versions comes back once, with
+//!    every label in [`Difference::versions`]). Compare each distinct file content once:
+//!    most versions in history are identical.
+//! 2. A schema that exists at the base but not in the working tree is
+//!    [`Difference::schema_removed`] (an event removed, or its detail-type renamed).
+//! 3. Acknowledgements: a reviewed entry names a [`Kind`] (parse it with
+//!    [`Kind::from_str`](std::str::FromStr), which rejects unknown ids) and a
+//!    [`Difference::path`]; set [`Difference::acknowledged`] on the differences it matches,
+//!    and fail on entries that matched nothing.
+//! 4. Build one [`Subject`] per schema (named `source.DetailType`), a [`Report`] for the
+//!    chosen [`Mode`] and [`Policy`] with [`Report::with_fix`] saying how to proceed, print
+//!    [`Report::to_text`], [`Report::to_markdown`] or [`Report::to_json`], and exit non-zero
+//!    unless [`Report::passes`].
+//!
+//! [`rules_markdown`] renders every kind with its forward and backward rule as a Markdown
+//! table, for documentation that cannot drift from the code.
+//!
+//! # What "breaks" means
+//!
+//! A difference breaks a direction when some event valid for the producer's schema is
+//! rejected by the consumer's schema, or by the code generated from it even where JSON
+//! Schema would accept it (a `format` typify parses, an integer width). Where generated code
+//! is more lenient than the schema (a missing nullable field that serde reads as `None`, an
+//! unknown property an open Rust struct ignores), the schema's verdict stands and the reason
+//! says what each consumer actually does.
 #![deny(missing_docs)]
 
 mod array;

@@ -7,7 +7,7 @@
 //!   so a consumer rejects every event carrying a property its schema does not declare;
 //! - *open* (no `additionalProperties`): consumers ignore undeclared properties, but a
 //!   producer may have written anything under a name its schema did not declare (the
-//!   [`Policy::Strict`](crate::Policy::Strict) concern);
+//!   [`Policy::Strict`] concern);
 //! - *partially open* (`additionalProperties` is a schema, or a `patternProperties` entry
 //!   matches the name): consumers check the name against that catch-all schema, so the
 //!   verdict comes from comparing the property's schema with it.
