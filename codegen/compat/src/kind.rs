@@ -25,8 +25,9 @@ pub enum Rule {
     /// Breaks under [`Policy::Strict`]; compatible under [`Policy::Lenient`], which trusts
     /// producers to write only the properties their schema declares.
     BreaksUnderStrict,
-    /// Decided per difference by comparing the schemas involved (the reason says how).
-    Depends,
+    /// Decided per difference by comparing the schemas involved; the text says how, and
+    /// each difference's reason says what was found.
+    Depends(&'static str),
 }
 
 impl Rule {
@@ -36,7 +37,7 @@ impl Rule {
             Rule::Compatible => Some(false),
             Rule::Breaks => Some(true),
             Rule::BreaksUnderStrict => Some(policy == Policy::Strict),
-            Rule::Depends => None,
+            Rule::Depends(_) => None,
         }
     }
 
@@ -46,14 +47,23 @@ impl Rule {
             Rule::Compatible => "compatible",
             Rule::Breaks => "breaks",
             Rule::BreaksUnderStrict => "breaks (strict), compatible (lenient)",
-            Rule::Depends => "depends (compared against the catch-all schema)",
+            Rule::Depends(how) => how,
         }
     }
 }
 
+const NEW_VALUES_VS_OLD_CATCH_ALL: &str =
+    "breaks if the property allows values the old catch-all schema rejected";
+const OLD_CATCH_ALL_VS_NEW_PROPERTY: &str =
+    "breaks (strict) if the property rejects values the old catch-all schema allowed; compatible (lenient)";
+const NEW_CATCH_ALL_VS_OLD_PROPERTY: &str =
+    "breaks (strict) if the new catch-all schema allows values the property rejected; compatible (lenient)";
+const OLD_VALUES_VS_NEW_CATCH_ALL: &str =
+    "breaks if the new catch-all schema rejects values the property allowed";
+
 /// Defines [`Kind`] from one table: variant, id, forward rule, backward rule, summary.
 macro_rules! kinds {
-    ($( $(#[doc = $doc:literal])+ $variant:ident = $id:literal, $forward:ident, $backward:ident; )+) => {
+    ($( $(#[doc = $doc:literal])+ $variant:ident = $id:literal, $forward:expr, $backward:expr; )+) => {
         /// A kind of difference between an old and a new schema.
         ///
         /// Serialised as its id (`"ENUM_VALUE_ADDED"`); [`Kind::from_str`] parses one.
@@ -78,10 +88,11 @@ macro_rules! kinds {
 
             /// The usual verdict in `direction`.
             pub fn rule(self, direction: Direction) -> Rule {
+                use Rule::*;
                 match (self, direction) {
                     $(
-                        (Kind::$variant, Direction::Forward) => Rule::$forward,
-                        (Kind::$variant, Direction::Backward) => Rule::$backward,
+                        (Kind::$variant, Direction::Forward) => $forward,
+                        (Kind::$variant, Direction::Backward) => $backward,
                     )+
                 }
             }
@@ -125,9 +136,9 @@ kinds! {
     /// A required property was added where the old schema allowed no other property.
     RequiredPropertyAddedToClosedContentModel = "REQUIRED_PROPERTY_ADDED_TO_CLOSED_CONTENT_MODEL", Breaks, Breaks;
     /// An optional property was added where the old schema checked other properties against a schema.
-    OptionalPropertyAddedToPartiallyOpenContentModel = "OPTIONAL_PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL", Depends, Depends;
+    OptionalPropertyAddedToPartiallyOpenContentModel = "OPTIONAL_PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL", Depends(NEW_VALUES_VS_OLD_CATCH_ALL), Depends(OLD_CATCH_ALL_VS_NEW_PROPERTY);
     /// A required property was added where the old schema checked other properties against a schema.
-    RequiredPropertyAddedToPartiallyOpenContentModel = "REQUIRED_PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL", Depends, Breaks;
+    RequiredPropertyAddedToPartiallyOpenContentModel = "REQUIRED_PROPERTY_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL", Depends(NEW_VALUES_VS_OLD_CATCH_ALL), Breaks;
     /// An optional property was removed and the new schema allows any other property.
     OptionalPropertyRemovedFromOpenContentModel = "OPTIONAL_PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL", BreaksUnderStrict, Compatible;
     /// A required property was removed and the new schema allows any other property.
@@ -137,9 +148,9 @@ kinds! {
     /// A required property was removed and the new schema allows no other property.
     RequiredPropertyRemovedFromClosedContentModel = "REQUIRED_PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", Breaks, Breaks;
     /// An optional property was removed and the new schema checks other properties against a schema.
-    OptionalPropertyRemovedFromPartiallyOpenContentModel = "OPTIONAL_PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL", Depends, Depends;
+    OptionalPropertyRemovedFromPartiallyOpenContentModel = "OPTIONAL_PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL", Depends(NEW_CATCH_ALL_VS_OLD_PROPERTY), Depends(OLD_VALUES_VS_NEW_CATCH_ALL);
     /// A required property was removed and the new schema checks other properties against a schema.
-    RequiredPropertyRemovedFromPartiallyOpenContentModel = "REQUIRED_PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL", Breaks, Depends;
+    RequiredPropertyRemovedFromPartiallyOpenContentModel = "REQUIRED_PROPERTY_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL", Breaks, Depends(OLD_VALUES_VS_NEW_CATCH_ALL);
     /// An existing property became required.
     RequiredAttributeAdded = "REQUIRED_ATTRIBUTE_ADDED", Compatible, Breaks;
     /// An existing property is no longer required.
@@ -153,9 +164,9 @@ kinds! {
     /// Undeclared properties, free before, are now checked against a schema.
     AdditionalPropertiesNarrowed = "ADDITIONAL_PROPERTIES_NARROWED", Compatible, Breaks;
     /// A `patternProperties` entry was added.
-    PatternPropertyAdded = "PATTERN_PROPERTY_ADDED", Depends, Depends;
+    PatternPropertyAdded = "PATTERN_PROPERTY_ADDED", Depends("breaks if the pattern's schema allows values the old catch-all rejected"), Depends("breaks if the pattern's schema rejects values the old catch-all allowed");
     /// A `patternProperties` entry was removed.
-    PatternPropertyRemoved = "PATTERN_PROPERTY_REMOVED", Depends, Depends;
+    PatternPropertyRemoved = "PATTERN_PROPERTY_REMOVED", Depends("breaks if the new catch-all allows values the pattern's schema rejected"), Depends("breaks if the new catch-all rejects values the pattern's schema allowed");
     /// `minProperties` was added.
     MinPropertiesAdded = "MIN_PROPERTIES_ADDED", Compatible, Breaks;
     /// `minProperties` was removed.
@@ -178,13 +189,13 @@ kinds! {
     /// A tuple position was added where the old schema allowed no further items.
     ItemAddedToClosedContentModel = "ITEM_ADDED_TO_CLOSED_CONTENT_MODEL", Breaks, Compatible;
     /// A tuple position was added where the old schema checked further items against a schema.
-    ItemAddedToPartiallyOpenContentModel = "ITEM_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL", Depends, Depends;
+    ItemAddedToPartiallyOpenContentModel = "ITEM_ADDED_TO_PARTIALLY_OPEN_CONTENT_MODEL", Depends("breaks if the position allows values the old additionalItems rejected"), Depends("breaks if the position rejects values the old additionalItems allowed");
     /// A tuple position was removed and the new schema allows any further items.
     ItemRemovedFromOpenContentModel = "ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL", Breaks, Compatible;
     /// A tuple position was removed and the new schema allows no further items.
     ItemRemovedFromClosedContentModel = "ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL", Compatible, Breaks;
     /// A tuple position was removed and the new schema checks further items against a schema.
-    ItemRemovedFromPartiallyOpenContentModel = "ITEM_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL", Depends, Depends;
+    ItemRemovedFromPartiallyOpenContentModel = "ITEM_REMOVED_FROM_PARTIALLY_OPEN_CONTENT_MODEL", Depends("breaks if the new additionalItems allows values the old position rejected"), Depends("breaks if the new additionalItems rejects values the old position allowed");
     /// Items past the tuple were forbidden and now are allowed.
     AdditionalItemsAdded = "ADDITIONAL_ITEMS_ADDED", Breaks, Compatible;
     /// Items past the tuple are now forbidden.
@@ -237,11 +248,11 @@ kinds! {
     /// The `pattern` changed (the gate cannot prove one pattern contains another).
     PatternChanged = "PATTERN_CHANGED", Breaks, Breaks;
     /// A `format` was added (breaks where generated consumers parse it: uuid, date, date-time, ip, integer widths).
-    FormatAdded = "FORMAT_ADDED", Depends, Depends;
+    FormatAdded = "FORMAT_ADDED", Compatible, Depends("breaks if new consumers parse the format (uuid, date, date-time, ip, ipv4, ipv6, integer widths)");
     /// The `format` was removed (breaks where generated consumers parsed it).
-    FormatRemoved = "FORMAT_REMOVED", Depends, Depends;
+    FormatRemoved = "FORMAT_REMOVED", Depends("breaks if old consumers parsed the format (uuid, date, date-time, ip, ipv4, ipv6, integer widths)"), Compatible;
     /// The `format` changed (judged by the values generated consumers accept for each).
-    FormatChanged = "FORMAT_CHANGED", Depends, Depends;
+    FormatChanged = "FORMAT_CHANGED", Depends("breaks if old consumers parse the old format and a new value may not fit it"), Depends("breaks if new consumers parse the new format and an old value may not fit it");
 
     /// `minimum` was added.
     MinimumAdded = "MINIMUM_ADDED", Compatible, Breaks;
@@ -295,7 +306,7 @@ kinds! {
     /// An `allOf` branch was removed.
     ProductTypeNarrowed = "PRODUCT_TYPE_NARROWED", Breaks, Compatible;
     /// The combinator changed between `oneOf` and `anyOf`.
-    CombinedTypeChanged = "COMBINED_TYPE_CHANGED", Depends, Depends;
+    CombinedTypeChanged = "COMBINED_TYPE_CHANGED", Depends("breaks when oneOf becomes anyOf"), Depends("breaks when anyOf becomes oneOf");
 
     /// A keyword the gate does not analyse in depth (`not`, `if`, `contains`, `dependencies`, `propertyNames`) was added.
     ConstraintAdded = "CONSTRAINT_ADDED", Compatible, Breaks;

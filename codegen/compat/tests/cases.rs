@@ -23,8 +23,10 @@
 //! `replace`, `move`) applied. A case may expect an error instead: `"error": "text the
 //! message contains"`.
 //!
-//! Besides the expectations written in the file, every case must judge symmetrically:
-//! comparing new with old swaps the forward and backward verdicts.
+//! Besides the expectations written in the file, every case must judge symmetrically
+//! (comparing new with old swaps the forward and backward verdicts), and every difference
+//! whose kind has a fixed rule in the published table (`Kind::rule`) must follow it, unless
+//! the case says why not in `"rule_exception"`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -198,6 +200,25 @@ fn check(case: &Value) -> Result<Vec<String>, String> {
                      reversed found:{}",
                     describe(&reverse)
                 ));
+            }
+        }
+        if case.get("rule_exception").is_none() {
+            for difference in &found {
+                for direction in [Direction::Forward, Direction::Backward] {
+                    let rule = difference.kind.rule(direction);
+                    if let Some(want) =
+                        rule.breaks(policy).filter(|want| *want != difference.breaks_in(direction))
+                    {
+                        problems.push(format!(
+                            "{policy}: {} at {} breaks {direction}: {}, but its published rule says {} \
+                             (add \"rule_exception\" to the case if this is deliberate)",
+                            difference.kind,
+                            difference.path,
+                            !want,
+                            rule.label()
+                        ));
+                    }
+                }
             }
         }
         let got_list = listed(&found);
