@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use contracts_common::catalog::{Catalog, CatalogEntry, DefinedBy};
 use serde_json::{Value, json};
 
-use super::GENERATED_BY;
+use schema_emit::preamble::Format;
+
+use super::preamble;
 use crate::events::{EventInput, EventKind};
 use crate::json::to_canonical_string;
 use crate::workspace::SCHEMAS_DIR;
@@ -30,7 +32,7 @@ fn schema_path(event: &EventInput) -> String {
 fn schema_document(event: &EventInput, samples: &[Value]) -> Value {
     let mut document = event.schema.clone();
     let object = document.as_object_mut().expect("a root schema is an object");
-    object.insert("$comment".into(), json!(GENERATED_BY));
+    object.insert("$comment".into(), json!(preamble(Format::Plain)));
     object.insert("examples".into(), json!(samples));
     object.insert("x-event-source".into(), json!(event.source));
     object.insert("x-event-detail-type".into(), json!(event.detail_type));
@@ -53,6 +55,6 @@ pub fn catalog(events: &[EventInput]) -> String {
         })
         .collect();
     entries.sort_by(|a, b| (&a.source, &a.detail_type).cmp(&(&b.source, &b.detail_type)));
-    let catalog = Catalog { comment: GENERATED_BY.to_owned(), events: entries };
+    let catalog = Catalog { comment: preamble(Format::Plain), events: entries };
     to_canonical_string(&serde_json::to_value(&catalog).expect("the catalog serialises"))
 }

@@ -1,5 +1,7 @@
 //! The files around generated modules that make them a crate: `Cargo.toml` and `lib.rs`.
 
+use proc_macro2::TokenStream;
+
 use super::Needs;
 
 /// What a generated crate is called and says about itself.
@@ -42,26 +44,26 @@ pub fn manifest(spec: &CrateSpec<'_>, needs: Needs) -> String {
     )
 }
 
-/// The crate's `lib.rs`: `preamble`, the crate docs (`//!` lines), a `pub mod` per module,
-/// the private modules, and `tail` (re-exports).
-pub fn lib_rs(preamble: &str, docs: &[&str], modules: &[String], private: &[&str], tail: &str) -> String {
-    let mut text = String::from(preamble);
-    for line in docs {
-        text.push_str(if line.is_empty() { "//!" } else { "//! " });
-        text.push_str(line);
-        text.push('\n');
-    }
-    text.push_str(
-        "\n// Generated code is checked by its round-trip tests, not by style lints.\n\
-         #![allow(clippy::all)]\n\n",
-    );
-    for module in modules {
-        text.push_str(&format!("#[rustfmt::skip]\npub mod {module};\n"));
-    }
-    for module in private {
-        text.push_str(&format!("#[rustfmt::skip]\nmod {module};\n"));
-    }
-    text.push('\n');
-    text.push_str(tail);
-    text
+/// The crate's `lib.rs`: `preamble`, the crate docs (one string per `//!` line), a `pub mod`
+/// per module and a `mod` per private module (neither reformatted by rustfmt: the emitters
+/// format them), then `items` (re-exports and the like).
+pub fn lib_rs(
+    preamble: &str,
+    docs: &[&str],
+    modules: &[String],
+    private: &[&str],
+    items: TokenStream,
+) -> String {
+    let docs = docs.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
+    let ident = |name: &str| syn::Ident::new(name, proc_macro2::Span::call_site());
+    let modules = modules.iter().map(|m| ident(m));
+    let private = private.iter().map(|m| ident(m));
+    let file: syn::File = syn::parse_quote! {
+        #(#![doc = #docs])*
+        #![allow(clippy::all)]
+        #( #[rustfmt::skip] pub mod #modules; )*
+        #( #[rustfmt::skip] mod #private; )*
+        #items
+    };
+    format!("{preamble}{}", prettyplease::unparse(&file))
 }
