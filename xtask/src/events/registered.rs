@@ -6,7 +6,7 @@ use std::path::Path;
 use contracts_common::registry::Registration;
 use schema_emit::Diagnostic;
 
-use super::{EventInput, EventKind};
+use super::input::{EventInput, EventKind};
 use crate::workspace::{CONTRACTS_ALL_DIR, CONTRACTS_DIR};
 
 /// Every registered event, with its schema and samples.

@@ -15,7 +15,7 @@ use schema_emit::Diagnostic;
 use schema_infer::{Hints, Inferrer};
 use serde_json::Value;
 
-use super::{EventInput, EventKind};
+use super::input::{EventInput, EventKind};
 use crate::workspace::{self, CONSUMED_DIR};
 
 /// The optional hints file in a sample folder.
