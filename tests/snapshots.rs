@@ -1,5 +1,5 @@
-//! One insta snapshot per event sample, named `<source>.<DetailType>`, so a PR shows every
-//! sample change for review.
+//! One insta snapshot per event sample, named `<source>.<DetailType>` (then `.2`, `.3`, ...
+//! for the further samples), so a PR shows every sample change for review.
 //!
 //! insta is the only writer of these files: `cargo xtask schemas` runs this test with
 //! `INSTA_UPDATE=always` to refresh them, a developer can review changes with `cargo insta
@@ -12,11 +12,12 @@ use std::path::Path;
 #[test]
 fn every_sample_matches_its_snapshot() {
     for event in contract_tests::events() {
-        let sample = contract_tests::sample(event);
-        let body = serde_json::to_string_pretty(&sample).expect("a sample serialises");
-        insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
-            insta::assert_snapshot!(event.qualified_name(), body);
-        });
+        for (index, sample) in event.samples().unwrap_or_else(|e| panic!("{e}")).iter().enumerate() {
+            let body = serde_json::to_string_pretty(sample).expect("a sample serialises");
+            insta::with_settings!({ prepend_module_to_snapshot => false, omit_expression => true }, {
+                insta::assert_snapshot!(event.sample_name(index), body);
+            });
+        }
     }
 }
 
@@ -30,8 +31,10 @@ fn no_snapshot_is_orphaned() {
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|name| name.ends_with(".snap"))
         .collect();
-    let expected: BTreeSet<String> =
-        contract_tests::events().iter().map(|e| format!("{}.snap", e.qualified_name())).collect();
+    let expected: BTreeSet<String> = contract_tests::events()
+        .iter()
+        .flat_map(|e| (0..e.samples().map_or(1, |s| s.len())).map(|i| format!("{}.snap", e.sample_name(i))))
+        .collect();
     let orphans: Vec<&String> = on_disk.difference(&expected).collect();
     if std::env::var("INSTA_UPDATE").is_ok_and(|update| update == "always") {
         for orphan in orphans {

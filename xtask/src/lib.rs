@@ -26,6 +26,7 @@ pub mod infer;
 pub mod json;
 pub mod moto;
 pub mod outputs;
+pub mod panics;
 pub mod snapshots;
 pub mod validation;
 pub mod workspace;

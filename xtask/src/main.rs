@@ -121,6 +121,7 @@ fn schemas(root: &std::path::Path, check: bool, timings: bool) -> Result<ExitCod
             return Ok(ExitCode::FAILURE);
         }
     };
+    set.warnings.iter().for_each(|warning| eprintln!("warning: {warning}"));
     if timings {
         for (phase, took) in &set.timings {
             eprintln!("{phase:>28}: {:7.1} ms", took.as_secs_f64() * 1e3);

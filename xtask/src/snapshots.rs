@@ -9,6 +9,8 @@ use std::process::Command;
 
 use anyhow::{Context as _, Result, bail};
 
+use contracts_common::registry::sample_name;
+
 use crate::events::EventInput;
 use crate::workspace::SNAPSHOTS_DIR;
 
@@ -24,14 +26,16 @@ pub fn drifted(root: &Path, events: &[EventInput]) -> Vec<String> {
     let mut expected = std::collections::BTreeSet::new();
     for event in events.iter().filter(|e| matches!(e.kind, crate::events::EventKind::Registered { .. })) {
         let Ok(samples) = &event.samples else { continue };
-        let name = format!("{}.snap", event.qualified_name());
-        let current = insta::Snapshot::from_file(&dir.join(&name))
-            .ok()
-            .and_then(|snapshot| snapshot.as_text().map(ToString::to_string));
-        if current.as_deref() != Some(body(&samples[0]).as_str()) {
-            drifted.push(name.clone());
+        for (index, sample) in samples.iter().enumerate() {
+            let name = format!("{}.snap", sample_name(&event.source, &event.detail_type, index));
+            let current = insta::Snapshot::from_file(&dir.join(&name))
+                .ok()
+                .and_then(|snapshot| snapshot.as_text().map(ToString::to_string));
+            if current.as_deref() != Some(body(sample).as_str()) {
+                drifted.push(name.clone());
+            }
+            expected.insert(name);
         }
-        expected.insert(name);
     }
     let on_disk = crate::workspace::files_with_extension(&dir, "snap", 1).unwrap_or_default();
     for path in on_disk {

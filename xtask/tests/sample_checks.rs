@@ -52,7 +52,8 @@ fn a_none_option_fails_with_its_path_even_inside_a_list() {
     assert_eq!(
         failures(&[sample]),
         [
-            "trading.TradeInventoryAllocated: sample leaves /allocations/0/grade null; give the Option a Some value, \
+            "trading.TradeInventoryAllocated: sample leaves /allocations/0/grade null, as in every `Allocation` of the \
+             samples; give the Option a Some value, \
              in the factory behind `TradeInventoryAllocated::sample()` (tests)",
             "trading.TradeInventoryAllocated: sample leaves /note null; give the Option a Some value, \
              in the factory behind `TradeInventoryAllocated::sample()` (tests)",
@@ -111,5 +112,36 @@ fn two_events_with_one_name_are_rejected() {
     assert_eq!(
         found,
         ["trading.TradeInventoryAllocated: registered twice, in tests and tests; rename one event"]
+    );
+}
+
+/// A factory that panics is one more reported problem, with its message and place; every
+/// other event is still checked.
+#[test]
+fn a_panicking_sample_is_reported_and_the_others_still_checked() {
+    use contracts_common::registry::{Registration, schema_of};
+    let exploding = Registration {
+        source: "trading",
+        detail_type: "TradeExploded",
+        owning_crate: "tests",
+        defined_in: "xtask/tests/sample_checks.rs",
+        build_samples: Some(|| panic!("factory exploded")),
+        schema: schema_of::<TradeInventoryAllocated>,
+        round_trip: Ok,
+    };
+    let broken = allocated(vec![], Some("n"));
+    let found = failures(&[xtask::events::registered::input(&exploding), broken]);
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(
+        found[0].starts_with(
+            "trading.TradeExploded: sample() panicked: factory exploded (xtask/tests/sample_checks.rs:"
+        ),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[1].starts_with("trading.TradeInventoryAllocated: sample leaves /allocations empty"),
+        "{}",
+        found[1]
     );
 }

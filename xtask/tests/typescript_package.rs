@@ -98,3 +98,53 @@ fn inferred_typescript_for_the_aws_corpus_compiles() {
         String::from_utf8_lossy(&tsc.stdout)
     );
 }
+
+/// EventBridge identifies an event by source and detail-type: two sources may share a
+/// detail-type, and the package keeps them apart.
+#[test]
+fn two_sources_may_share_a_detail_type() {
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    #[serde(rename_all = "camelCase")]
+    struct OrganisationCreated {
+        legal_name: String,
+    }
+    #[derive(serde::Serialize, schemars::JsonSchema)]
+    #[serde(rename_all = "camelCase")]
+    struct PartnerOrganisationCreated {
+        partner_code: u32,
+    }
+    let events = [
+        xtask::events::EventInput::from_type(
+            "customers",
+            "OrganisationCreated",
+            &OrganisationCreated { legal_name: "Grain Co".into() },
+        ),
+        xtask::events::EventInput::from_type(
+            "partners",
+            "OrganisationCreated",
+            &PartnerOrganisationCreated { partner_code: 7 },
+        ),
+    ];
+    let set = xtask::generate(&events).unwrap_or_else(|e| panic!("{e}"));
+    let events_ts = &set.files["generated/typescript/src/events.ts"];
+    assert!(
+        events_ts.contains("  customers: {\n    OrganisationCreated: customers.OrganisationCreated;"),
+        "{events_ts}"
+    );
+    assert!(
+        events_ts.contains("  partners: {\n    OrganisationCreated: partners.PartnerOrganisationCreated;"),
+        "{events_ts}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in &set.files {
+        if let Some(relative) = path.strip_prefix("generated/typescript/") {
+            let target = dir.path().join(relative);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            fs::write(target, text).unwrap();
+        }
+    }
+    let package = xtask::workspace::root().join("generated/typescript");
+    fs::copy(package.join("tsconfig.json"), dir.path().join("tsconfig.json")).unwrap();
+    let output = Command::new(tsc()).arg("-p").arg(dir.path()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+}

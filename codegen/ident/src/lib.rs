@@ -28,6 +28,16 @@ const RESERVED: &[&str] = &[
 /// keeps its spelling as `FromURL`), and so is an all-caps result (`a.b.c` becomes `Abc`). Never empty, never starts with a digit, never a name in
 /// [`RESERVED`]. Applying it to its own output changes nothing.
 pub fn pascal_case(text: &str) -> String {
+    let mut out = variant_name(text);
+    if is_reserved(&out) {
+        out.push_str("Type");
+    }
+    out
+}
+
+/// An enum variant's name: [`pascal_case`] without the `Type` suffix for reserved names, which
+/// only types need (`Reading::Number` shadows nothing).
+pub fn variant_name(text: &str) -> String {
     let mut out = String::new();
     for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
         let all_caps = word.len() > 1 && !word.bytes().any(|b| b.is_ascii_lowercase());
@@ -49,9 +59,6 @@ pub fn pascal_case(text: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, "Type");
     }
-    if is_reserved(&out) {
-        out.push_str("Type");
-    }
     out
 }
 
@@ -65,6 +72,28 @@ pub fn is_reserved(name: &str) -> bool {
 pub fn module_name(text: &str) -> String {
     let name = text.to_snake_case();
     if name.starts_with(|c: char| c.is_ascii_digit()) { format!("m_{name}") } else { name }
+}
+
+/// Words Rust reserves: a field or module of that name needs another spelling.
+const RUST_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop",
+    "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use", "virtual",
+    "where", "while", "yield",
+];
+
+/// A Rust field name: snake_case, never starting with a digit, a keyword with a trailing
+/// underscore (`type_`), as typify spells them.
+pub fn field_name(text: &str) -> String {
+    let mut name = text.to_snake_case();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'x');
+    }
+    if RUST_KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
 }
 
 /// A TypeScript property key: bare when it is an identifier, else a quoted string literal.
@@ -119,6 +148,13 @@ mod tests {
         assert_eq!(module_name("aws.events"), "aws_events");
         assert_eq!(module_name("trading"), "trading");
         assert_eq!(module_name("3rd-party"), "m_3rd_party");
+    }
+
+    #[test]
+    fn field_names_are_snake_case_and_never_keywords() {
+        assert_eq!(field_name("holderName"), "holder_name");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("1stPlace"), "x1st_place");
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Every registered event, found at link time.
 
-use schemars::r#gen::SchemaSettings;
-use schemars::schema::RootSchema;
+use schemars::generate::SchemaSettings;
 use serde_json::Value;
 
 use crate::Event;
@@ -23,8 +22,8 @@ pub struct Registration {
     /// Builds every sample (`Sample::sample` first, then `Sample::more_samples`) and
     /// serialises each; `None` when the owning crate was built without its `samples` feature.
     pub build_samples: Option<BuildSamples>,
-    /// Derives the draft-07 JSON Schema of the type.
-    pub schema: fn() -> RootSchema,
+    /// Derives the draft-07 JSON Schema of the type, as JSON.
+    pub schema: fn() -> Value,
     /// Deserialises JSON into the type and serialises it back: proof a payload fits the type.
     pub round_trip: fn(Value) -> Result<Value, serde_json::Error>,
 }
@@ -59,6 +58,12 @@ impl Registration {
         format!("{}.{}", self.source, self.detail_type)
     }
 
+    /// The name of sample `index` (0 is `sample()`) in snapshots and fixtures:
+    /// `trading.TradeCreated`, then `trading.TradeCreated.2`, ...
+    pub fn sample_name(&self, index: usize) -> String {
+        sample_name(self.source, self.detail_type, index)
+    }
+
     /// Every sample, serialised, or why there is none.
     pub fn samples(&self) -> Result<Vec<Value>, String> {
         let build = self.build_samples.ok_or_else(|| {
@@ -68,11 +73,20 @@ impl Registration {
                 self.owning_crate
             )
         })?;
-        build().map_err(|e| format!("{}: a sample does not serialise: {e}", self.qualified_name()))
+        build().map_err(|e| format!("a sample does not serialise: {e}"))
     }
 }
 
 inventory::collect!(Registration);
+
+/// The name of sample `index` (0 is `sample()`) of the event `source`/`detail_type`:
+/// `trading.TradeCreated`, then `trading.TradeCreated.2`, ...
+pub fn sample_name(source: &str, detail_type: &str, index: usize) -> String {
+    match index {
+        0 => format!("{source}.{detail_type}"),
+        n => format!("{source}.{detail_type}.{}", n + 1),
+    }
+}
 
 /// Every registered event, sorted by source and detail-type.
 ///
@@ -84,9 +98,11 @@ pub fn all() -> Vec<&'static Registration> {
     events
 }
 
-/// The JSON Schema of `T` as the contracts publish it: draft-07, `Option` as a nullable type.
-pub fn schema_of<T: schemars::JsonSchema>() -> RootSchema {
-    SchemaSettings::draft07().into_generator().into_root_schema_for::<T>()
+/// The JSON Schema of `T` as the contracts publish it: draft-07, describing what serde
+/// *writes* (schemars' serialize contract). So an `Option` serde always writes is required
+/// and nullable, while a field serde may skip (`skip_serializing_if`) is optional.
+pub fn schema_of<T: schemars::JsonSchema>() -> Value {
+    SchemaSettings::draft07().for_serialize().into_generator().into_root_schema_for::<T>().to_value()
 }
 
 #[cfg(feature = "samples")]

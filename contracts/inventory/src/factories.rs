@@ -80,6 +80,21 @@ impl Sample for InventoryCreated {
     fn sample() -> Self {
         inventory_created(&mut rng_for_event::<Self>())
     }
+
+    /// A lot in each other kind of storage.
+    fn more_samples() -> Vec<Self> {
+        let mut rng = rng_for_event::<Self>();
+        let _first = inventory_created(&mut rng);
+        let bunker = Storage::Bunker { bunker_name: format!("B{}", rng.random_range(1..9)), covered: true };
+        let bags = Storage::SiloBags { bag_count: rng.random_range(4..40) };
+        [bunker, bags]
+            .into_iter()
+            .map(|storage| {
+                let created = inventory_created(&mut rng);
+                InventoryCreated { inventory: InventoryLot { storage, ..created.inventory }, ..created }
+            })
+            .collect()
+    }
 }
 
 impl Sample for StockAdjusted {

@@ -88,6 +88,24 @@ impl Sample for TradeCreated {
     fn sample() -> Self {
         trade_created(&mut rng_for_event::<Self>())
     }
+
+    /// The other two ways grain changes hands: collected from the farm, and loaded onto a ship.
+    fn more_samples() -> Vec<Self> {
+        let mut rng = rng_for_event::<Self>();
+        let _first = trade_created(&mut rng);
+        let ex_farm = DeliveryTerms::ExFarm { farm_id: fakes::uuid(&mut rng) };
+        let free_on_board = DeliveryTerms::FreeOnBoard {
+            port: "Port Kembla".to_owned(),
+            vessel_name: Some("MV Southern Cross".to_owned()),
+        };
+        [ex_farm, free_on_board]
+            .into_iter()
+            .map(|delivery| {
+                let created = trade_created(&mut rng);
+                TradeCreated { trade: Trade { delivery, ..created.trade }, ..created }
+            })
+            .collect()
+    }
 }
 
 impl Sample for TradeInventoryAllocated {

@@ -2,33 +2,29 @@
 ///A postal address.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Address {
-    ///ISO 3166-1 alpha-2 country code.
-    pub country: ::std::string::String,
     ///Street number and name.
     pub line1: ::std::string::String,
     ///Unit, building or PO box.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        default,
-        with = "double_option"
-    )]
-    pub line2: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub line2: ::std::option::Option<::std::string::String>,
     ///Town or suburb.
     pub locality: ::std::string::String,
-    ///Postcode.
-    pub postcode: ::std::string::String,
     ///State or territory code.
     pub state: ::std::string::String,
+    ///Postcode.
+    pub postcode: ::std::string::String,
+    ///ISO 3166-1 alpha-2 country code.
+    pub country: ::std::string::String,
 }
 ///A site or division of an organisation that holds stock and trades on its own account.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BusinessUnit {
-    ///Where the unit is.
-    pub address: Address,
     ///The business unit's id.
     pub id: ::uuid::Uuid,
     ///Display name, e.g. "North Silo Complex".
     pub name: ::std::string::String,
+    ///Where the unit is.
+    pub address: Address,
     ///How much grain the unit can store, in kilograms.
     #[serde(rename = "storageCapacityKg")]
     pub storage_capacity_kg: u64,
@@ -36,77 +32,65 @@ pub struct BusinessUnit {
 ///Business units were added to an organisation: the metadata's `organisationId`.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct BusinessUnitsCreated {
-    ///The new business units.
-    #[serde(rename = "businessUnits")]
-    pub business_units: ::std::vec::Vec<BusinessUnit>,
     ///Ties together every event and log line caused by one user request.
     #[serde(rename = "correlationId")]
     pub correlation_id: ::uuid::Uuid,
-    ///The organisation (tenant) the event belongs to.
-    #[serde(rename = "organisationId")]
-    pub organisation_id: ::uuid::Uuid,
     ///The user who caused the event.
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
+    ///The organisation (tenant) the event belongs to.
+    #[serde(rename = "organisationId")]
+    pub organisation_id: ::uuid::Uuid,
+    ///The new business units.
+    #[serde(rename = "businessUnits")]
+    pub business_units: ::std::vec::Vec<BusinessUnit>,
 }
 ///A company or person that trades on the platform.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Organisation {
-    ///Australian Business Number, 11 digits.
-    pub abn: ::std::string::String,
-    ///When the organisation joined the platform.
-    #[serde(rename = "createdAt")]
-    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The organisation's id.
     pub id: ::uuid::Uuid,
-    ///What the organisation does on the platform.
-    pub kind: OrganisationKind,
     ///Registered legal name.
     #[serde(rename = "legalName")]
     pub legal_name: ::std::string::String,
-    ///Registered office.
-    #[serde(rename = "registeredAddress")]
-    pub registered_address: Address,
     ///Name it trades under, when different from the legal name.
     #[serde(
         rename = "tradingName",
-        skip_serializing_if = "::std::option::Option::is_none",
-        default,
-        with = "double_option"
+        deserialize_with = "::std::option::Option::deserialize"
     )]
-    pub trading_name: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub trading_name: ::std::option::Option<::std::string::String>,
+    ///Australian Business Number, 11 digits.
+    pub abn: ::std::string::String,
+    ///What the organisation does on the platform.
+    pub kind: OrganisationKind,
+    ///Registered office.
+    #[serde(rename = "registeredAddress")]
+    pub registered_address: Address,
+    ///When the organisation joined the platform.
+    #[serde(rename = "createdAt")]
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///Fields of an organisation that changed; absent means unchanged.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrganisationChanges {
     ///New legal name.
     #[serde(
         rename = "legalName",
-        skip_serializing_if = "::std::option::Option::is_none",
-        default,
-        with = "double_option"
+        deserialize_with = "::std::option::Option::deserialize"
     )]
-    pub legal_name: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    ///New registered office.
-    #[serde(
-        rename = "registeredAddress",
-        skip_serializing_if = "::std::option::Option::is_none",
-        default,
-        with = "double_option"
-    )]
-    pub registered_address: ::std::option::Option<::std::option::Option<Address>>,
+    pub legal_name: ::std::option::Option<::std::string::String>,
     ///New trading name.
     #[serde(
         rename = "tradingName",
-        skip_serializing_if = "::std::option::Option::is_none",
-        default,
-        with = "double_option"
+        deserialize_with = "::std::option::Option::deserialize"
     )]
-    pub trading_name: ::std::option::Option<
-        ::std::option::Option<::std::string::String>,
-    >,
+    pub trading_name: ::std::option::Option<::std::string::String>,
+    ///New registered office.
+    #[serde(
+        rename = "registeredAddress",
+        deserialize_with = "::std::option::Option::deserialize"
+    )]
+    pub registered_address: ::std::option::Option<Address>,
 }
 ///An organisation joined the platform.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -114,45 +98,16 @@ pub struct OrganisationCreated {
     ///Ties together every event and log line caused by one user request.
     #[serde(rename = "correlationId")]
     pub correlation_id: ::uuid::Uuid,
-    ///The new organisation.
-    pub organisation: Organisation,
-    ///The organisation (tenant) the event belongs to.
-    #[serde(rename = "organisationId")]
-    pub organisation_id: ::uuid::Uuid,
     ///The user who caused the event.
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
+    ///The organisation (tenant) the event belongs to.
+    #[serde(rename = "organisationId")]
+    pub organisation_id: ::uuid::Uuid,
+    ///The new organisation.
+    pub organisation: Organisation,
 }
 ///The role an organisation plays in the grain supply chain.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum OrganisationKind {
-    Variant0(OrganisationKindVariant0),
-    Variant1(OrganisationKindVariant1),
-    Variant2(OrganisationKindVariant2),
-    Variant3(OrganisationKindVariant3),
-}
-impl ::std::convert::From<OrganisationKindVariant0> for OrganisationKind {
-    fn from(value: OrganisationKindVariant0) -> Self {
-        Self::Variant0(value)
-    }
-}
-impl ::std::convert::From<OrganisationKindVariant1> for OrganisationKind {
-    fn from(value: OrganisationKindVariant1) -> Self {
-        Self::Variant1(value)
-    }
-}
-impl ::std::convert::From<OrganisationKindVariant2> for OrganisationKind {
-    fn from(value: OrganisationKindVariant2) -> Self {
-        Self::Variant2(value)
-    }
-}
-impl ::std::convert::From<OrganisationKindVariant3> for OrganisationKind {
-    fn from(value: OrganisationKindVariant3) -> Self {
-        Self::Variant3(value)
-    }
-}
-///Grows and sells grain.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -165,182 +120,45 @@ impl ::std::convert::From<OrganisationKindVariant3> for OrganisationKind {
     PartialEq,
     PartialOrd
 )]
-pub enum OrganisationKindVariant0 {
+pub enum OrganisationKind {
+    ///Grows and sells grain.
     #[serde(rename = "grower")]
     Grower,
+    ///Buys grain to trade on.
+    #[serde(rename = "trader")]
+    Trader,
+    ///Turns grain into products (millers, maltsters, feedlots).
+    #[serde(rename = "processor")]
+    Processor,
+    ///Stores grain for others.
+    #[serde(rename = "storageProvider")]
+    StorageProvider,
 }
-impl ::std::fmt::Display for OrganisationKindVariant0 {
+impl ::std::fmt::Display for OrganisationKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Grower => f.write_str("grower"),
+            Self::Trader => f.write_str("trader"),
+            Self::Processor => f.write_str("processor"),
+            Self::StorageProvider => f.write_str("storageProvider"),
         }
     }
 }
-impl ::std::str::FromStr for OrganisationKindVariant0 {
+impl ::std::str::FromStr for OrganisationKind {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "grower" => Ok(Self::Grower),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrganisationKindVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OrganisationKindVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Buys grain to trade on.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum OrganisationKindVariant1 {
-    #[serde(rename = "trader")]
-    Trader,
-}
-impl ::std::fmt::Display for OrganisationKindVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Trader => f.write_str("trader"),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganisationKindVariant1 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "trader" => Ok(Self::Trader),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrganisationKindVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OrganisationKindVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Turns grain into products (millers, maltsters, feedlots).
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum OrganisationKindVariant2 {
-    #[serde(rename = "processor")]
-    Processor,
-}
-impl ::std::fmt::Display for OrganisationKindVariant2 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Processor => f.write_str("processor"),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganisationKindVariant2 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "processor" => Ok(Self::Processor),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for OrganisationKindVariant2 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for OrganisationKindVariant2 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Stores grain for others.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum OrganisationKindVariant3 {
-    #[serde(rename = "storageProvider")]
-    StorageProvider,
-}
-impl ::std::fmt::Display for OrganisationKindVariant3 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::StorageProvider => f.write_str("storageProvider"),
-        }
-    }
-}
-impl ::std::str::FromStr for OrganisationKindVariant3 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "storageProvider" => Ok(Self::StorageProvider),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for OrganisationKindVariant3 {
+impl ::std::convert::TryFrom<&str> for OrganisationKind {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -348,7 +166,7 @@ impl ::std::convert::TryFrom<&str> for OrganisationKindVariant3 {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for OrganisationKindVariant3 {
+impl ::std::convert::TryFrom<::std::string::String> for OrganisationKind {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -356,23 +174,24 @@ impl ::std::convert::TryFrom<::std::string::String> for OrganisationKindVariant3
         value.parse()
     }
 }
-///Some of an organisation's details changed; the organisation is the metadata's `organisationId`.
+/**Some of an organisation's details changed; the organisation is the metadata's
+`organisationId`.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct OrganisationUpdated {
-    ///What changed.
-    pub changes: OrganisationChanges,
     ///Ties together every event and log line caused by one user request.
     #[serde(rename = "correlationId")]
     pub correlation_id: ::uuid::Uuid,
-    ///The organisation (tenant) the event belongs to.
-    #[serde(rename = "organisationId")]
-    pub organisation_id: ::uuid::Uuid,
-    ///When the change was saved.
-    #[serde(rename = "updatedAt")]
-    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///The user who caused the event.
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
+    ///The organisation (tenant) the event belongs to.
+    #[serde(rename = "organisationId")]
+    pub organisation_id: ::uuid::Uuid,
+    ///What changed.
+    pub changes: OrganisationChanges,
+    ///When the change was saved.
+    #[serde(rename = "updatedAt")]
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///A user was invited to join an organisation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -380,56 +199,27 @@ pub struct UserInvited {
     ///Ties together every event and log line caused by one user request.
     #[serde(rename = "correlationId")]
     pub correlation_id: ::uuid::Uuid,
-    ///The invitee's name, as the inviter typed it.
-    #[serde(rename = "displayName")]
-    pub display_name: ::std::string::String,
-    ///Where the invitation was sent.
-    pub email: ::std::string::String,
-    ///When the invitation stops working.
-    #[serde(rename = "expiresAt")]
-    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The invitation's id, used in the acceptance link.
-    #[serde(rename = "invitationId")]
-    pub invitation_id: ::uuid::Uuid,
-    ///The organisation (tenant) the event belongs to.
-    #[serde(rename = "organisationId")]
-    pub organisation_id: ::uuid::Uuid,
-    ///What the user may do once they accept.
-    pub role: UserRole,
     ///The user who caused the event.
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
+    ///The organisation (tenant) the event belongs to.
+    #[serde(rename = "organisationId")]
+    pub organisation_id: ::uuid::Uuid,
+    ///The invitation's id, used in the acceptance link.
+    #[serde(rename = "invitationId")]
+    pub invitation_id: ::uuid::Uuid,
+    ///Where the invitation was sent.
+    pub email: ::std::string::String,
+    ///The invitee's name, as the inviter typed it.
+    #[serde(rename = "displayName")]
+    pub display_name: ::std::string::String,
+    ///What the user may do once they accept.
+    pub role: UserRole,
+    ///When the invitation stops working.
+    #[serde(rename = "expiresAt")]
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///What an invited user may do.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum UserRole {
-    Variant0(UserRoleVariant0),
-    Variant1(UserRoleVariant1),
-    Variant2(UserRoleVariant2),
-    Variant3(UserRoleVariant3),
-}
-impl ::std::convert::From<UserRoleVariant0> for UserRole {
-    fn from(value: UserRoleVariant0) -> Self {
-        Self::Variant0(value)
-    }
-}
-impl ::std::convert::From<UserRoleVariant1> for UserRole {
-    fn from(value: UserRoleVariant1) -> Self {
-        Self::Variant1(value)
-    }
-}
-impl ::std::convert::From<UserRoleVariant2> for UserRole {
-    fn from(value: UserRoleVariant2) -> Self {
-        Self::Variant2(value)
-    }
-}
-impl ::std::convert::From<UserRoleVariant3> for UserRole {
-    fn from(value: UserRoleVariant3) -> Self {
-        Self::Variant3(value)
-    }
-}
-///Manages users and settings.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -442,182 +232,45 @@ impl ::std::convert::From<UserRoleVariant3> for UserRole {
     PartialEq,
     PartialOrd
 )]
-pub enum UserRoleVariant0 {
+pub enum UserRole {
+    ///Manages users and settings.
     #[serde(rename = "admin")]
     Admin,
+    ///Creates and manages trades.
+    #[serde(rename = "trader")]
+    Trader,
+    ///Receives and dispatches stock.
+    #[serde(rename = "siteOperator")]
+    SiteOperator,
+    ///Read-only access.
+    #[serde(rename = "viewer")]
+    Viewer,
 }
-impl ::std::fmt::Display for UserRoleVariant0 {
+impl ::std::fmt::Display for UserRole {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Admin => f.write_str("admin"),
+            Self::Trader => f.write_str("trader"),
+            Self::SiteOperator => f.write_str("siteOperator"),
+            Self::Viewer => f.write_str("viewer"),
         }
     }
 }
-impl ::std::str::FromStr for UserRoleVariant0 {
+impl ::std::str::FromStr for UserRole {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "admin" => Ok(Self::Admin),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for UserRoleVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for UserRoleVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Creates and manages trades.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum UserRoleVariant1 {
-    #[serde(rename = "trader")]
-    Trader,
-}
-impl ::std::fmt::Display for UserRoleVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Trader => f.write_str("trader"),
-        }
-    }
-}
-impl ::std::str::FromStr for UserRoleVariant1 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "trader" => Ok(Self::Trader),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for UserRoleVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for UserRoleVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Receives and dispatches stock.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum UserRoleVariant2 {
-    #[serde(rename = "siteOperator")]
-    SiteOperator,
-}
-impl ::std::fmt::Display for UserRoleVariant2 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SiteOperator => f.write_str("siteOperator"),
-        }
-    }
-}
-impl ::std::str::FromStr for UserRoleVariant2 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "siteOperator" => Ok(Self::SiteOperator),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for UserRoleVariant2 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for UserRoleVariant2 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Read-only access.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum UserRoleVariant3 {
-    #[serde(rename = "viewer")]
-    Viewer,
-}
-impl ::std::fmt::Display for UserRoleVariant3 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Viewer => f.write_str("viewer"),
-        }
-    }
-}
-impl ::std::str::FromStr for UserRoleVariant3 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "viewer" => Ok(Self::Viewer),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for UserRoleVariant3 {
+impl ::std::convert::TryFrom<&str> for UserRole {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -625,7 +278,7 @@ impl ::std::convert::TryFrom<&str> for UserRoleVariant3 {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for UserRoleVariant3 {
+impl ::std::convert::TryFrom<::std::string::String> for UserRole {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -663,21 +316,5 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
-    }
-}
-
-/// Keeps an absent field (`None`) apart from an explicit `null` (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
     }
 }

@@ -2,70 +2,37 @@
 ///A postal address.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Address {
-    ///ISO 3166-1 alpha-2 country code.
-    pub country: ::std::string::String,
     ///Street number and name.
     pub line1: ::std::string::String,
     ///Unit, building or PO box.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        default,
-        with = "double_option"
-    )]
-    pub line2: ::std::option::Option<::std::option::Option<::std::string::String>>,
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub line2: ::std::option::Option<::std::string::String>,
     ///Town or suburb.
     pub locality: ::std::string::String,
-    ///Postcode.
-    pub postcode: ::std::string::String,
     ///State or territory code.
     pub state: ::std::string::String,
+    ///Postcode.
+    pub postcode: ::std::string::String,
+    ///ISO 3166-1 alpha-2 country code.
+    pub country: ::std::string::String,
 }
 ///Stock set aside to fill a trade.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Allocation {
-    ///When the allocation was made.
-    #[serde(rename = "allocatedAt")]
-    pub allocated_at: ::chrono::DateTime<::chrono::offset::Utc>,
-    ///The business unit holding the lot.
-    #[serde(rename = "businessUnitId")]
-    pub business_unit_id: ::uuid::Uuid,
     ///The inventory lot the stock comes from.
     #[serde(rename = "inventoryId")]
     pub inventory_id: ::uuid::Uuid,
+    ///The business unit holding the lot.
+    #[serde(rename = "businessUnitId")]
+    pub business_unit_id: ::uuid::Uuid,
     ///Quantity allocated, in kilograms.
     #[serde(rename = "quantityKg")]
     pub quantity_kg: u64,
+    ///When the allocation was made.
+    #[serde(rename = "allocatedAt")]
+    pub allocated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///Why a trade was cancelled.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum CancellationReason {
-    Variant0(CancellationReasonVariant0),
-    Variant1(CancellationReasonVariant1),
-    Variant2(CancellationReasonVariant2),
-    Variant3(CancellationReasonVariant3),
-}
-impl ::std::convert::From<CancellationReasonVariant0> for CancellationReason {
-    fn from(value: CancellationReasonVariant0) -> Self {
-        Self::Variant0(value)
-    }
-}
-impl ::std::convert::From<CancellationReasonVariant1> for CancellationReason {
-    fn from(value: CancellationReasonVariant1) -> Self {
-        Self::Variant1(value)
-    }
-}
-impl ::std::convert::From<CancellationReasonVariant2> for CancellationReason {
-    fn from(value: CancellationReasonVariant2) -> Self {
-        Self::Variant2(value)
-    }
-}
-impl ::std::convert::From<CancellationReasonVariant3> for CancellationReason {
-    fn from(value: CancellationReasonVariant3) -> Self {
-        Self::Variant3(value)
-    }
-}
-///Buyer and seller agreed to cancel.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -78,182 +45,45 @@ impl ::std::convert::From<CancellationReasonVariant3> for CancellationReason {
     PartialEq,
     PartialOrd
 )]
-pub enum CancellationReasonVariant0 {
+pub enum CancellationReason {
+    ///Buyer and seller agreed to cancel.
     #[serde(rename = "mutualAgreement")]
     MutualAgreement,
+    ///The seller could not supply the grain.
+    #[serde(rename = "sellerDefault")]
+    SellerDefault,
+    ///The buyer did not pay or collect.
+    #[serde(rename = "buyerDefault")]
+    BuyerDefault,
+    ///Entered by mistake.
+    #[serde(rename = "dataEntryError")]
+    DataEntryError,
 }
-impl ::std::fmt::Display for CancellationReasonVariant0 {
+impl ::std::fmt::Display for CancellationReason {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::MutualAgreement => f.write_str("mutualAgreement"),
+            Self::SellerDefault => f.write_str("sellerDefault"),
+            Self::BuyerDefault => f.write_str("buyerDefault"),
+            Self::DataEntryError => f.write_str("dataEntryError"),
         }
     }
 }
-impl ::std::str::FromStr for CancellationReasonVariant0 {
+impl ::std::str::FromStr for CancellationReason {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "mutualAgreement" => Ok(Self::MutualAgreement),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CancellationReasonVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CancellationReasonVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The seller could not supply the grain.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CancellationReasonVariant1 {
-    #[serde(rename = "sellerDefault")]
-    SellerDefault,
-}
-impl ::std::fmt::Display for CancellationReasonVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::SellerDefault => f.write_str("sellerDefault"),
-        }
-    }
-}
-impl ::std::str::FromStr for CancellationReasonVariant1 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "sellerDefault" => Ok(Self::SellerDefault),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CancellationReasonVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CancellationReasonVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The buyer did not pay or collect.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CancellationReasonVariant2 {
-    #[serde(rename = "buyerDefault")]
-    BuyerDefault,
-}
-impl ::std::fmt::Display for CancellationReasonVariant2 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::BuyerDefault => f.write_str("buyerDefault"),
-        }
-    }
-}
-impl ::std::str::FromStr for CancellationReasonVariant2 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "buyerDefault" => Ok(Self::BuyerDefault),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CancellationReasonVariant2 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CancellationReasonVariant2 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Entered by mistake.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CancellationReasonVariant3 {
-    #[serde(rename = "dataEntryError")]
-    DataEntryError,
-}
-impl ::std::fmt::Display for CancellationReasonVariant3 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::DataEntryError => f.write_str("dataEntryError"),
-        }
-    }
-}
-impl ::std::str::FromStr for CancellationReasonVariant3 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "dataEntryError" => Ok(Self::DataEntryError),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for CancellationReasonVariant3 {
+impl ::std::convert::TryFrom<&str> for CancellationReason {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -261,7 +91,7 @@ impl ::std::convert::TryFrom<&str> for CancellationReasonVariant3 {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for CancellationReasonVariant3 {
+impl ::std::convert::TryFrom<::std::string::String> for CancellationReason {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -270,41 +100,6 @@ impl ::std::convert::TryFrom<::std::string::String> for CancellationReasonVarian
     }
 }
 ///A traded grain or pulse.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum Commodity {
-    Variant0(CommodityVariant0),
-    Variant1(CommodityVariant1),
-    Variant2(CommodityVariant2),
-    Variant3(CommodityVariant3),
-    Variant4(CommodityVariant4),
-}
-impl ::std::convert::From<CommodityVariant0> for Commodity {
-    fn from(value: CommodityVariant0) -> Self {
-        Self::Variant0(value)
-    }
-}
-impl ::std::convert::From<CommodityVariant1> for Commodity {
-    fn from(value: CommodityVariant1) -> Self {
-        Self::Variant1(value)
-    }
-}
-impl ::std::convert::From<CommodityVariant2> for Commodity {
-    fn from(value: CommodityVariant2) -> Self {
-        Self::Variant2(value)
-    }
-}
-impl ::std::convert::From<CommodityVariant3> for Commodity {
-    fn from(value: CommodityVariant3) -> Self {
-        Self::Variant3(value)
-    }
-}
-impl ::std::convert::From<CommodityVariant4> for Commodity {
-    fn from(value: CommodityVariant4) -> Self {
-        Self::Variant4(value)
-    }
-}
-///Wheat.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -317,233 +112,50 @@ impl ::std::convert::From<CommodityVariant4> for Commodity {
     PartialEq,
     PartialOrd
 )]
-pub enum CommodityVariant0 {
+pub enum Commodity {
+    ///Wheat.
     #[serde(rename = "wheat")]
     Wheat,
+    ///Barley.
+    #[serde(rename = "barley")]
+    Barley,
+    ///Canola.
+    #[serde(rename = "canola")]
+    Canola,
+    ///Sorghum.
+    #[serde(rename = "sorghum")]
+    Sorghum,
+    ///Chickpeas.
+    #[serde(rename = "chickpeas")]
+    Chickpeas,
 }
-impl ::std::fmt::Display for CommodityVariant0 {
+impl ::std::fmt::Display for Commodity {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Wheat => f.write_str("wheat"),
+            Self::Barley => f.write_str("barley"),
+            Self::Canola => f.write_str("canola"),
+            Self::Sorghum => f.write_str("sorghum"),
+            Self::Chickpeas => f.write_str("chickpeas"),
         }
     }
 }
-impl ::std::str::FromStr for CommodityVariant0 {
+impl ::std::str::FromStr for Commodity {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "wheat" => Ok(Self::Wheat),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CommodityVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Barley.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CommodityVariant1 {
-    #[serde(rename = "barley")]
-    Barley,
-}
-impl ::std::fmt::Display for CommodityVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Barley => f.write_str("barley"),
-        }
-    }
-}
-impl ::std::str::FromStr for CommodityVariant1 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "barley" => Ok(Self::Barley),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CommodityVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant1 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Canola.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CommodityVariant2 {
-    #[serde(rename = "canola")]
-    Canola,
-}
-impl ::std::fmt::Display for CommodityVariant2 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Canola => f.write_str("canola"),
-        }
-    }
-}
-impl ::std::str::FromStr for CommodityVariant2 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "canola" => Ok(Self::Canola),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CommodityVariant2 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant2 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Sorghum.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CommodityVariant3 {
-    #[serde(rename = "sorghum")]
-    Sorghum,
-}
-impl ::std::fmt::Display for CommodityVariant3 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Sorghum => f.write_str("sorghum"),
-        }
-    }
-}
-impl ::std::str::FromStr for CommodityVariant3 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "sorghum" => Ok(Self::Sorghum),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CommodityVariant3 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant3 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///Chickpeas.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CommodityVariant4 {
-    #[serde(rename = "chickpeas")]
-    Chickpeas,
-}
-impl ::std::fmt::Display for CommodityVariant4 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Chickpeas => f.write_str("chickpeas"),
-        }
-    }
-}
-impl ::std::str::FromStr for CommodityVariant4 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "chickpeas" => Ok(Self::Chickpeas),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for CommodityVariant4 {
+impl ::std::convert::TryFrom<&str> for Commodity {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -551,7 +163,7 @@ impl ::std::convert::TryFrom<&str> for CommodityVariant4 {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant4 {
+impl ::std::convert::TryFrom<::std::string::String> for Commodity {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -560,23 +172,6 @@ impl ::std::convert::TryFrom<::std::string::String> for CommodityVariant4 {
     }
 }
 ///Currencies the platform trades in.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
-pub enum Currency {
-    Variant0(CurrencyVariant0),
-    Variant1(CurrencyVariant1),
-}
-impl ::std::convert::From<CurrencyVariant0> for Currency {
-    fn from(value: CurrencyVariant0) -> Self {
-        Self::Variant0(value)
-    }
-}
-impl ::std::convert::From<CurrencyVariant1> for Currency {
-    fn from(value: CurrencyVariant1) -> Self {
-        Self::Variant1(value)
-    }
-}
-///Australian dollar.
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
@@ -589,80 +184,35 @@ impl ::std::convert::From<CurrencyVariant1> for Currency {
     PartialEq,
     PartialOrd
 )]
-pub enum CurrencyVariant0 {
+pub enum Currency {
+    ///Australian dollar.
     #[serde(rename = "AUD")]
     Aud,
+    ///United States dollar.
+    #[serde(rename = "USD")]
+    Usd,
 }
-impl ::std::fmt::Display for CurrencyVariant0 {
+impl ::std::fmt::Display for Currency {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::Aud => f.write_str("AUD"),
+            Self::Usd => f.write_str("USD"),
         }
     }
 }
-impl ::std::str::FromStr for CurrencyVariant0 {
+impl ::std::str::FromStr for Currency {
     type Err = self::error::ConversionError;
     fn from_str(
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
             "AUD" => Ok(Self::Aud),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for CurrencyVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for CurrencyVariant0 {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///United States dollar.
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum CurrencyVariant1 {
-    #[serde(rename = "USD")]
-    Usd,
-}
-impl ::std::fmt::Display for CurrencyVariant1 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Usd => f.write_str("USD"),
-        }
-    }
-}
-impl ::std::str::FromStr for CurrencyVariant1 {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
             "USD" => Ok(Self::Usd),
             _ => Err("invalid value".into()),
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for CurrencyVariant1 {
+impl ::std::convert::TryFrom<&str> for Currency {
     type Error = self::error::ConversionError;
     fn try_from(
         value: &str,
@@ -670,7 +220,7 @@ impl ::std::convert::TryFrom<&str> for CurrencyVariant1 {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for CurrencyVariant1 {
+impl ::std::convert::TryFrom<::std::string::String> for Currency {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,
@@ -680,212 +230,36 @@ impl ::std::convert::TryFrom<::std::string::String> for CurrencyVariant1 {
 }
 ///Where and how grain changes hands; `method` tells the variant.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-#[serde(untagged)]
+#[serde(tag = "method")]
 pub enum DeliveryTerms {
-    Variant0(DeliveryTermsVariant0),
-    Variant1(DeliveryTermsVariant1),
-    Variant2(DeliveryTermsVariant2),
-}
-impl ::std::convert::From<DeliveryTermsVariant0> for DeliveryTerms {
-    fn from(value: DeliveryTermsVariant0) -> Self {
-        Self::Variant0(value)
-    }
-}
-impl ::std::convert::From<DeliveryTermsVariant1> for DeliveryTerms {
-    fn from(value: DeliveryTermsVariant1) -> Self {
-        Self::Variant1(value)
-    }
-}
-impl ::std::convert::From<DeliveryTermsVariant2> for DeliveryTerms {
-    fn from(value: DeliveryTermsVariant2) -> Self {
-        Self::Variant2(value)
-    }
-}
-///The seller delivers to the buyer's site.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DeliveryTermsVariant0 {
-    ///Its address.
-    pub address: Address,
-    pub method: DeliveryTermsVariant0Method,
-    ///The receiving business unit.
-    #[serde(rename = "siteId")]
-    pub site_id: ::uuid::Uuid,
-}
-///`DeliveryTermsVariant0Method`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum DeliveryTermsVariant0Method {
+    ///The seller delivers to the buyer's site.
     #[serde(rename = "delivered")]
-    Delivered,
-}
-impl ::std::fmt::Display for DeliveryTermsVariant0Method {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::Delivered => f.write_str("delivered"),
-        }
-    }
-}
-impl ::std::str::FromStr for DeliveryTermsVariant0Method {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "delivered" => Ok(Self::Delivered),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for DeliveryTermsVariant0Method {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DeliveryTermsVariant0Method {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The buyer collects from the seller's farm.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DeliveryTermsVariant1 {
-    ///The farm's business unit.
-    #[serde(rename = "farmId")]
-    pub farm_id: ::uuid::Uuid,
-    pub method: DeliveryTermsVariant1Method,
-}
-///`DeliveryTermsVariant1Method`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum DeliveryTermsVariant1Method {
+    Delivered {
+        ///The receiving business unit.
+        #[serde(rename = "siteId")]
+        site_id: ::uuid::Uuid,
+        ///Its address.
+        address: Address,
+    },
+    ///The buyer collects from the seller's farm.
     #[serde(rename = "exFarm")]
-    ExFarm,
-}
-impl ::std::fmt::Display for DeliveryTermsVariant1Method {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::ExFarm => f.write_str("exFarm"),
-        }
-    }
-}
-impl ::std::str::FromStr for DeliveryTermsVariant1Method {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "exFarm" => Ok(Self::ExFarm),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for DeliveryTermsVariant1Method {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DeliveryTermsVariant1Method {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-///The seller loads onto a ship at a port.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-pub struct DeliveryTermsVariant2 {
-    pub method: DeliveryTermsVariant2Method,
-    ///Port name, e.g. `Port Kembla`.
-    pub port: ::std::string::String,
-    ///Vessel name once nominated.
-    #[serde(
-        rename = "vesselName",
-        skip_serializing_if = "::std::option::Option::is_none",
-        default,
-        with = "double_option"
-    )]
-    pub vessel_name: ::std::option::Option<::std::option::Option<::std::string::String>>,
-}
-///`DeliveryTermsVariant2Method`
-#[derive(
-    ::serde::Deserialize,
-    ::serde::Serialize,
-    Clone,
-    Copy,
-    Debug,
-    Eq,
-    Hash,
-    Ord,
-    PartialEq,
-    PartialOrd
-)]
-pub enum DeliveryTermsVariant2Method {
+    ExFarm {
+        ///The farm's business unit.
+        #[serde(rename = "farmId")]
+        farm_id: ::uuid::Uuid,
+    },
+    ///The seller loads onto a ship at a port.
     #[serde(rename = "freeOnBoard")]
-    FreeOnBoard,
-}
-impl ::std::fmt::Display for DeliveryTermsVariant2Method {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        match *self {
-            Self::FreeOnBoard => f.write_str("freeOnBoard"),
-        }
-    }
-}
-impl ::std::str::FromStr for DeliveryTermsVariant2Method {
-    type Err = self::error::ConversionError;
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        match value {
-            "freeOnBoard" => Ok(Self::FreeOnBoard),
-            _ => Err("invalid value".into()),
-        }
-    }
-}
-impl ::std::convert::TryFrom<&str> for DeliveryTermsVariant2Method {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-impl ::std::convert::TryFrom<::std::string::String> for DeliveryTermsVariant2Method {
-    type Error = self::error::ConversionError;
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
+    FreeOnBoard {
+        ///Port name, e.g. `Port Kembla`.
+        port: ::std::string::String,
+        ///Vessel name once nominated.
+        #[serde(
+            rename = "vesselName",
+            deserialize_with = "::std::option::Option::deserialize"
+        )]
+        vessel_name: ::std::option::Option<::std::string::String>,
+    },
 }
 ///An inclusive range of delivery dates.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -895,7 +269,9 @@ pub struct DeliveryWindow {
     ///Last day of delivery.
     pub to: ::chrono::naive::NaiveDate,
 }
-///An amount of money. The amount is a decimal string (`"1234.50"`), never a float, so no consumer rounds a price: `rust_decimal`'s serde support writes strings, and the generator's validation of every sample against its schema would catch a change to that.
+/**An amount of money. The amount is a decimal string (`"1234.50"`), never a float, so no
+consumer rounds a price: `rust_decimal`'s serde support writes strings, and the
+generator's validation of every sample against its schema would catch a change to that.*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Money {
     ///The amount in `currency`, as a decimal string.
@@ -924,9 +300,9 @@ impl ::std::str::FromStr for MoneyAmount {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^-?[0-9]+(\\.[0-9]+)?$").unwrap() });
+        { ::regress::Regex::new("^-?\\d+(\\.\\d+)?$").unwrap() });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^-?[0-9]+(\\.[0-9]+)?$\"".into());
+            return Err("doesn't match pattern \"^-?\\d+(\\.\\d+)?$\"".into());
         }
         Ok(Self(value.to_string()))
     }
@@ -962,80 +338,72 @@ impl<'de> ::serde::Deserialize<'de> for MoneyAmount {
 ///A contract to sell grain from a seller to a buyer.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct Trade {
-    ///The broker who arranged the trade, if any.
-    #[serde(
-        rename = "brokerId",
-        skip_serializing_if = "::std::option::Option::is_none",
-        default,
-        with = "double_option"
-    )]
-    pub broker_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
-    ///The buying organisation.
-    #[serde(rename = "buyerId")]
-    pub buyer_id: ::uuid::Uuid,
-    ///What is traded.
-    pub commodity: Commodity,
+    ///The trade's id.
+    pub id: ::uuid::Uuid,
     ///Human-readable contract number, e.g. `TR-2026-004211`.
     #[serde(rename = "contractNumber")]
     pub contract_number: ::std::string::String,
+    ///The buying organisation.
+    #[serde(rename = "buyerId")]
+    pub buyer_id: ::uuid::Uuid,
+    ///The selling organisation.
+    #[serde(rename = "sellerId")]
+    pub seller_id: ::uuid::Uuid,
+    ///What is traded.
+    pub commodity: Commodity,
+    ///Grade code under the receival standards, e.g. `APW1`.
+    pub grade: ::std::string::String,
+    ///Harvest season, e.g. `2026/27`.
+    pub season: ::std::string::String,
+    ///Contracted quantity in kilograms.
+    #[serde(rename = "quantityKg")]
+    pub quantity_kg: u64,
+    ///Price per tonne.
+    #[serde(rename = "pricePerTonne")]
+    pub price_per_tonne: Money,
     ///Where and how the grain changes hands.
     pub delivery: DeliveryTerms,
     ///When delivery may happen.
     #[serde(rename = "deliveryWindow")]
     pub delivery_window: DeliveryWindow,
-    ///Grade code under the receival standards, e.g. `APW1`.
-    pub grade: ::std::string::String,
-    ///The trade's id.
-    pub id: ::uuid::Uuid,
-    ///Price per tonne.
-    #[serde(rename = "pricePerTonne")]
-    pub price_per_tonne: Money,
-    ///Contracted quantity in kilograms.
-    #[serde(rename = "quantityKg")]
-    pub quantity_kg: u64,
-    ///Harvest season, e.g. `2026/27`.
-    pub season: ::std::string::String,
-    ///The selling organisation.
-    #[serde(rename = "sellerId")]
-    pub seller_id: ::uuid::Uuid,
     ///Quality limits by specification name (e.g. `moistureMaxPercent`), as decimals.
     pub specs: ::std::collections::BTreeMap<::std::string::String, TradeSpecsValue>,
+    ///The broker who arranged the trade, if any.
+    #[serde(
+        rename = "brokerId",
+        deserialize_with = "::std::option::Option::deserialize"
+    )]
+    pub broker_id: ::std::option::Option<::uuid::Uuid>,
 }
 ///A trade was cancelled.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TradeCancelled {
-    ///Fee charged to the defaulting party, if any.
-    #[serde(
-        rename = "cancellationFee",
-        skip_serializing_if = "::std::option::Option::is_none",
-        default,
-        with = "double_option"
-    )]
-    pub cancellation_fee: ::std::option::Option<::std::option::Option<Money>>,
-    ///When it was cancelled.
-    #[serde(rename = "cancelledAt")]
-    pub cancelled_at: ::chrono::DateTime<::chrono::offset::Utc>,
     ///Ties together every event and log line caused by one user request.
     #[serde(rename = "correlationId")]
     pub correlation_id: ::uuid::Uuid,
-    ///Free-text explanation.
-    #[serde(
-        skip_serializing_if = "::std::option::Option::is_none",
-        default,
-        with = "double_option"
-    )]
-    pub note: ::std::option::Option<::std::option::Option<::std::string::String>>,
-    ///The organisation (tenant) the event belongs to.
-    #[serde(rename = "organisationId")]
-    pub organisation_id: ::uuid::Uuid,
-    ///Why it was cancelled.
-    pub reason: CancellationReason,
-    ///The cancelled trade.
-    #[serde(rename = "tradeId")]
-    pub trade_id: ::uuid::Uuid,
     ///The user who caused the event.
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
+    ///The organisation (tenant) the event belongs to.
+    #[serde(rename = "organisationId")]
+    pub organisation_id: ::uuid::Uuid,
+    ///The cancelled trade.
+    #[serde(rename = "tradeId")]
+    pub trade_id: ::uuid::Uuid,
+    ///Why it was cancelled.
+    pub reason: CancellationReason,
+    ///Free-text explanation.
+    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    pub note: ::std::option::Option<::std::string::String>,
+    ///Fee charged to the defaulting party, if any.
+    #[serde(
+        rename = "cancellationFee",
+        deserialize_with = "::std::option::Option::deserialize"
+    )]
+    pub cancellation_fee: ::std::option::Option<Money>,
+    ///When it was cancelled.
+    #[serde(rename = "cancelledAt")]
+    pub cancelled_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 ///A trade was agreed.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1043,35 +411,35 @@ pub struct TradeCreated {
     ///Ties together every event and log line caused by one user request.
     #[serde(rename = "correlationId")]
     pub correlation_id: ::uuid::Uuid,
+    ///The user who caused the event.
+    #[serde(rename = "userId")]
+    pub user_id: ::uuid::Uuid,
     ///The organisation (tenant) the event belongs to.
     #[serde(rename = "organisationId")]
     pub organisation_id: ::uuid::Uuid,
     ///The trade.
     pub trade: Trade,
-    ///The user who caused the event.
-    #[serde(rename = "userId")]
-    pub user_id: ::uuid::Uuid,
 }
 ///Inventory was allocated to a trade.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct TradeInventoryAllocated {
-    ///The allocations made in this step.
-    pub allocations: ::std::vec::Vec<Allocation>,
     ///Ties together every event and log line caused by one user request.
     #[serde(rename = "correlationId")]
     pub correlation_id: ::uuid::Uuid,
+    ///The user who caused the event.
+    #[serde(rename = "userId")]
+    pub user_id: ::uuid::Uuid,
     ///The organisation (tenant) the event belongs to.
     #[serde(rename = "organisationId")]
     pub organisation_id: ::uuid::Uuid,
     ///The trade being filled.
     #[serde(rename = "tradeId")]
     pub trade_id: ::uuid::Uuid,
+    ///The allocations made in this step.
+    pub allocations: ::std::vec::Vec<Allocation>,
     ///Quantity still to allocate after this step, in kilograms.
     #[serde(rename = "unallocatedKg")]
     pub unallocated_kg: u64,
-    ///The user who caused the event.
-    #[serde(rename = "userId")]
-    pub user_id: ::uuid::Uuid,
 }
 ///`TradeSpecsValue`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1094,9 +462,9 @@ impl ::std::str::FromStr for TradeSpecsValue {
         value: &str,
     ) -> ::std::result::Result<Self, self::error::ConversionError> {
         static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        { ::regress::Regex::new("^-?[0-9]+(\\.[0-9]+)?$").unwrap() });
+        { ::regress::Regex::new("^-?\\d+(\\.\\d+)?$").unwrap() });
         if PATTERN.find(value).is_none() {
-            return Err("doesn't match pattern \"^-?[0-9]+(\\.[0-9]+)?$\"".into());
+            return Err("doesn't match pattern \"^-?\\d+(\\.\\d+)?$\"".into());
         }
         Ok(Self(value.to_string()))
     }
@@ -1159,21 +527,5 @@ pub mod error {
         fn from(value: String) -> Self {
             Self(value.into())
         }
-    }
-}
-
-/// Keeps an absent field (`None`) apart from an explicit `null` (`Some(None)`).
-mod double_option {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    pub fn serialize<T: Serialize, S: Serializer>(value: &Option<Option<T>>, serializer: S) -> Result<S::Ok, S::Error> {
-        match value {
-            Some(inner) => inner.serialize(serializer),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Option<T>>, D::Error> {
-        Option::<T>::deserialize(deserializer).map(Some)
     }
 }

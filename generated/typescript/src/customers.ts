@@ -2,24 +2,22 @@
 
 /** A postal address. */
 export interface Address {
-  /** ISO 3166-1 alpha-2 country code. */
-  country: string;
   /** Street number and name. */
   line1: string;
   /** Unit, building or PO box. */
-  line2?: string | null;
+  line2: string | null;
   /** Town or suburb. */
   locality: string;
-  /** Postcode. */
-  postcode: string;
   /** State or territory code. */
   state: string;
+  /** Postcode. */
+  postcode: string;
+  /** ISO 3166-1 alpha-2 country code. */
+  country: string;
 }
 
 /** A site or division of an organisation that holds stock and trades on its own account. */
 export interface BusinessUnit {
-  /** Where the unit is. */
-  address: Address;
   /**
    * The business unit's id.
    * @format uuid
@@ -27,6 +25,8 @@ export interface BusinessUnit {
   id: string;
   /** Display name, e.g. "North Silo Complex". */
   name: string;
+  /** Where the unit is. */
+  address: Address;
   /**
    * How much grain the unit can store, in kilograms.
    * @format uint64
@@ -37,57 +37,57 @@ export interface BusinessUnit {
 
 /** Business units were added to an organisation: the metadata's `organisationId`. */
 export interface BusinessUnitsCreated {
-  /** The new business units. */
-  businessUnits: BusinessUnit[];
   /**
    * Ties together every event and log line caused by one user request.
    * @format uuid
    */
   correlationId: string;
   /**
-   * The organisation (tenant) the event belongs to.
-   * @format uuid
-   */
-  organisationId: string;
-  /**
    * The user who caused the event.
    * @format uuid
    */
   userId: string;
+  /**
+   * The organisation (tenant) the event belongs to.
+   * @format uuid
+   */
+  organisationId: string;
+  /** The new business units. */
+  businessUnits: BusinessUnit[];
 }
 
 /** A company or person that trades on the platform. */
 export interface Organisation {
-  /** Australian Business Number, 11 digits. */
-  abn: string;
-  /**
-   * When the organisation joined the platform.
-   * @format date-time
-   */
-  createdAt: string;
   /**
    * The organisation's id.
    * @format uuid
    */
   id: string;
-  /** What the organisation does on the platform. */
-  kind: OrganisationKind;
   /** Registered legal name. */
   legalName: string;
+  /** Name it trades under, when different from the legal name. */
+  tradingName: string | null;
+  /** Australian Business Number, 11 digits. */
+  abn: string;
+  /** What the organisation does on the platform. */
+  kind: OrganisationKind;
   /** Registered office. */
   registeredAddress: Address;
-  /** Name it trades under, when different from the legal name. */
-  tradingName?: string | null;
+  /**
+   * When the organisation joined the platform.
+   * @format date-time
+   */
+  createdAt: string;
 }
 
 /** Fields of an organisation that changed; absent means unchanged. */
 export interface OrganisationChanges {
   /** New legal name. */
-  legalName?: string | null;
-  /** New registered office. */
-  registeredAddress?: Address | null;
+  legalName: string | null;
   /** New trading name. */
-  tradingName?: string | null;
+  tradingName: string | null;
+  /** New registered office. */
+  registeredAddress: Address | null;
 }
 
 /** An organisation joined the platform. */
@@ -97,18 +97,18 @@ export interface OrganisationCreated {
    * @format uuid
    */
   correlationId: string;
-  /** The new organisation. */
-  organisation: Organisation;
-  /**
-   * The organisation (tenant) the event belongs to.
-   * @format uuid
-   */
-  organisationId: string;
   /**
    * The user who caused the event.
    * @format uuid
    */
   userId: string;
+  /**
+   * The organisation (tenant) the event belongs to.
+   * @format uuid
+   */
+  organisationId: string;
+  /** The new organisation. */
+  organisation: Organisation;
 }
 
 /** The role an organisation plays in the grain supply chain. */
@@ -122,30 +122,33 @@ export type OrganisationKind =
   /** Stores grain for others. */
   | "storageProvider";
 
-/** Some of an organisation's details changed; the organisation is the metadata's `organisationId`. */
+/**
+ * Some of an organisation's details changed; the organisation is the metadata's
+ * `organisationId`.
+ */
 export interface OrganisationUpdated {
-  /** What changed. */
-  changes: OrganisationChanges;
   /**
    * Ties together every event and log line caused by one user request.
    * @format uuid
    */
   correlationId: string;
   /**
+   * The user who caused the event.
+   * @format uuid
+   */
+  userId: string;
+  /**
    * The organisation (tenant) the event belongs to.
    * @format uuid
    */
   organisationId: string;
+  /** What changed. */
+  changes: OrganisationChanges;
   /**
    * When the change was saved.
    * @format date-time
    */
   updatedAt: string;
-  /**
-   * The user who caused the event.
-   * @format uuid
-   */
-  userId: string;
 }
 
 /** A user was invited to join an organisation. */
@@ -155,32 +158,32 @@ export interface UserInvited {
    * @format uuid
    */
   correlationId: string;
-  /** The invitee's name, as the inviter typed it. */
-  displayName: string;
-  /** Where the invitation was sent. */
-  email: string;
-  /**
-   * When the invitation stops working.
-   * @format date-time
-   */
-  expiresAt: string;
-  /**
-   * The invitation's id, used in the acceptance link.
-   * @format uuid
-   */
-  invitationId: string;
-  /**
-   * The organisation (tenant) the event belongs to.
-   * @format uuid
-   */
-  organisationId: string;
-  /** What the user may do once they accept. */
-  role: UserRole;
   /**
    * The user who caused the event.
    * @format uuid
    */
   userId: string;
+  /**
+   * The organisation (tenant) the event belongs to.
+   * @format uuid
+   */
+  organisationId: string;
+  /**
+   * The invitation's id, used in the acceptance link.
+   * @format uuid
+   */
+  invitationId: string;
+  /** Where the invitation was sent. */
+  email: string;
+  /** The invitee's name, as the inviter typed it. */
+  displayName: string;
+  /** What the user may do once they accept. */
+  role: UserRole;
+  /**
+   * When the invitation stops working.
+   * @format date-time
+   */
+  expiresAt: string;
 }
 
 /** What an invited user may do. */

@@ -6,7 +6,7 @@ import type * as customers from "./customers";
 import type * as inventory from "./inventory";
 import type * as trading from "./trading";
 
-/** The EventBridge `source` of each module's events. */
+/** The EventBridge `source` of each module's events, by module name. */
 export const Sources = {
   aws_ec2: "aws.ec2",
   aws_events: "aws.events",
@@ -16,50 +16,77 @@ export const Sources = {
   trading: "trading",
 } as const;
 
-/** The `source` and `detail-type` of every event, by detail-type. */
+/** The `source` and `detail-type` of every event, by source, then detail-type. */
 export const Events = {
-  "EC2 Instance State-change Notification": { source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
-  "Scheduled Event": { source: "aws.events", detailType: "Scheduled Event" },
-  "Object Created": { source: "aws.s3", detailType: "Object Created" },
-  BusinessUnitsCreated: { source: "customers", detailType: "BusinessUnitsCreated" },
-  OrganisationCreated: { source: "customers", detailType: "OrganisationCreated" },
-  OrganisationUpdated: { source: "customers", detailType: "OrganisationUpdated" },
-  UserInvited: { source: "customers", detailType: "UserInvited" },
-  InventoryCreated: { source: "inventory", detailType: "InventoryCreated" },
-  InventoryTransferred: { source: "inventory", detailType: "InventoryTransferred" },
-  StockAdjusted: { source: "inventory", detailType: "StockAdjusted" },
-  TradeCancelled: { source: "trading", detailType: "TradeCancelled" },
-  TradeCreated: { source: "trading", detailType: "TradeCreated" },
-  TradeInventoryAllocated: { source: "trading", detailType: "TradeInventoryAllocated" },
+  "aws.ec2": {
+    "EC2 Instance State-change Notification": { source: "aws.ec2", detailType: "EC2 Instance State-change Notification" },
+  },
+  "aws.events": {
+    "Scheduled Event": { source: "aws.events", detailType: "Scheduled Event" },
+  },
+  "aws.s3": {
+    "Object Created": { source: "aws.s3", detailType: "Object Created" },
+  },
+  customers: {
+    BusinessUnitsCreated: { source: "customers", detailType: "BusinessUnitsCreated" },
+    OrganisationCreated: { source: "customers", detailType: "OrganisationCreated" },
+    OrganisationUpdated: { source: "customers", detailType: "OrganisationUpdated" },
+    UserInvited: { source: "customers", detailType: "UserInvited" },
+  },
+  inventory: {
+    InventoryCreated: { source: "inventory", detailType: "InventoryCreated" },
+    InventoryTransferred: { source: "inventory", detailType: "InventoryTransferred" },
+    StockAdjusted: { source: "inventory", detailType: "StockAdjusted" },
+  },
+  trading: {
+    TradeCancelled: { source: "trading", detailType: "TradeCancelled" },
+    TradeCreated: { source: "trading", detailType: "TradeCreated" },
+    TradeInventoryAllocated: { source: "trading", detailType: "TradeInventoryAllocated" },
+  },
 } as const;
 
-/** The payload (`detail`) type of every event, by detail-type. */
+/** The payload (`detail`) type of every event, by source, then detail-type. */
 export interface EventDetails {
-  "EC2 Instance State-change Notification": aws_ec2.Ec2InstanceStateChangeNotification;
-  "Scheduled Event": aws_events.ScheduledEvent;
-  "Object Created": aws_s3.ObjectCreated;
-  BusinessUnitsCreated: customers.BusinessUnitsCreated;
-  OrganisationCreated: customers.OrganisationCreated;
-  OrganisationUpdated: customers.OrganisationUpdated;
-  UserInvited: customers.UserInvited;
-  InventoryCreated: inventory.InventoryCreated;
-  InventoryTransferred: inventory.InventoryTransferred;
-  StockAdjusted: inventory.StockAdjusted;
-  TradeCancelled: trading.TradeCancelled;
-  TradeCreated: trading.TradeCreated;
-  TradeInventoryAllocated: trading.TradeInventoryAllocated;
+  "aws.ec2": {
+    "EC2 Instance State-change Notification": aws_ec2.Ec2InstanceStateChangeNotification;
+  };
+  "aws.events": {
+    "Scheduled Event": aws_events.ScheduledEvent;
+  };
+  "aws.s3": {
+    "Object Created": aws_s3.ObjectCreated;
+  };
+  customers: {
+    BusinessUnitsCreated: customers.BusinessUnitsCreated;
+    OrganisationCreated: customers.OrganisationCreated;
+    OrganisationUpdated: customers.OrganisationUpdated;
+    UserInvited: customers.UserInvited;
+  };
+  inventory: {
+    InventoryCreated: inventory.InventoryCreated;
+    InventoryTransferred: inventory.InventoryTransferred;
+    StockAdjusted: inventory.StockAdjusted;
+  };
+  trading: {
+    TradeCancelled: trading.TradeCancelled;
+    TradeCreated: trading.TradeCreated;
+    TradeInventoryAllocated: trading.TradeInventoryAllocated;
+  };
 }
 
-/** The detail-type of any platform event. */
-export type DetailType = keyof EventDetails;
+/** The `source` of any platform event. */
+export type Source = keyof EventDetails;
+
+/** The detail-types of the events of `S`. */
+export type DetailType<S extends Source> = keyof EventDetails[S] & string;
 
 /** An event as EventBridge delivers it (to a Lambda function, an SQS queue, ...). */
-export interface EventBridgeEvent<TDetailType extends string, TDetail> {
+export interface EventBridgeEvent<TSource extends string, TDetailType extends string, TDetail> {
   version: string;
   /** Unique per event: consumers de-duplicate on it. */
   id: string;
   "detail-type": TDetailType;
-  source: string;
+  source: TSource;
   /** Omitted by AWS on some delivery paths. */
   account?: string;
   /** @format date-time */
@@ -69,5 +96,7 @@ export interface EventBridgeEvent<TDetailType extends string, TDetail> {
   detail: TDetail;
 }
 
-/** Any platform event: switch on `"detail-type"` to narrow `detail` to its type. */
-export type PlatformEvent = { [K in DetailType]: EventBridgeEvent<K, EventDetails[K]> }[DetailType];
+/** Any platform event: check `source` and `"detail-type"` to narrow `detail` to its type. */
+export type PlatformEvent = {
+  [S in Source]: { [D in DetailType<S>]: EventBridgeEvent<S, D, EventDetails[S][D]> }[DetailType<S>];
+}[Source];

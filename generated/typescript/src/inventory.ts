@@ -35,10 +35,10 @@ export type Currency =
 export interface Freight {
   /** Carrier's trading name. */
   carrier: string;
+  /** Truck or train registration, once known. */
+  vehicleRegistration: string | null;
   /** Agreed freight cost. */
   cost: Money;
-  /** Truck or train registration, once known. */
-  vehicleRegistration?: string | null;
 }
 
 /** A lot of grain was received into storage. */
@@ -48,22 +48,27 @@ export interface InventoryCreated {
    * @format uuid
    */
   correlationId: string;
-  /** The new lot. */
-  inventory: InventoryLot;
-  /**
-   * The organisation (tenant) the event belongs to.
-   * @format uuid
-   */
-  organisationId: string;
   /**
    * The user who caused the event.
    * @format uuid
    */
   userId: string;
+  /**
+   * The organisation (tenant) the event belongs to.
+   * @format uuid
+   */
+  organisationId: string;
+  /** The new lot. */
+  inventory: InventoryLot;
 }
 
 /** A lot of one grade of grain at one business unit. */
 export interface InventoryLot {
+  /**
+   * The lot's id.
+   * @format uuid
+   */
+  id: string;
   /**
    * The business unit that holds it.
    * @format uuid
@@ -73,35 +78,30 @@ export interface InventoryLot {
   commodity: Commodity;
   /** Grade code, e.g. `APW1`. */
   grade: string;
-  /**
-   * Day harvest finished.
-   * @format date
-   */
-  harvestedOn: string;
-  /**
-   * The lot's id.
-   * @format uuid
-   */
-  id: string;
-  /** Measured quality by specification name (e.g. `moisturePercent`). */
-  measurements: {
-    [key: string]: string;
-  };
+  /** Harvest season, e.g. `2026/27`. */
+  season: string;
   /**
    * Quantity on hand, in kilograms.
    * @format uint64
    * @remarks May exceed Number.MAX_SAFE_INTEGER (2^53 - 1): JSON.parse rounds larger values.
    */
   quantityKg: number;
+  /** Measured quality by specification name (e.g. `moisturePercent`). */
+  measurements: {
+    [key: string]: string;
+  };
+  /** Where at the site it is stored. */
+  storage: Storage;
+  /**
+   * Day harvest finished.
+   * @format date
+   */
+  harvestedOn: string;
   /**
    * When the lot was received into storage.
    * @format date-time
    */
   receivedAt: string;
-  /** Harvest season, e.g. `2026/27`. */
-  season: string;
-  /** Where at the site it is stored. */
-  storage: Storage;
 }
 
 /** Part of a lot left one business unit for another. */
@@ -112,46 +112,50 @@ export interface InventoryTransferred {
    */
   correlationId: string;
   /**
-   * Day it left.
-   * @format date
-   */
-  dispatchedOn: string;
-  /** Who moves it. */
-  freight: Freight;
-  /**
-   * The sending business unit.
+   * The user who caused the event.
    * @format uuid
    */
-  fromBusinessUnitId: string;
-  /**
-   * The lot the grain came from.
-   * @format uuid
-   */
-  inventoryId: string;
+  userId: string;
   /**
    * The organisation (tenant) the event belongs to.
    * @format uuid
    */
   organisationId: string;
   /**
-   * Quantity dispatched, in kilograms.
-   * @format uint64
-   * @remarks May exceed Number.MAX_SAFE_INTEGER (2^53 - 1): JSON.parse rounds larger values.
+   * The lot the grain came from.
+   * @format uuid
    */
-  quantityKg: number;
+  inventoryId: string;
+  /**
+   * The sending business unit.
+   * @format uuid
+   */
+  fromBusinessUnitId: string;
   /**
    * The receiving business unit.
    * @format uuid
    */
   toBusinessUnitId: string;
   /**
-   * The user who caused the event.
-   * @format uuid
+   * Quantity dispatched, in kilograms.
+   * @format uint64
+   * @remarks May exceed Number.MAX_SAFE_INTEGER (2^53 - 1): JSON.parse rounds larger values.
    */
-  userId: string;
+  quantityKg: number;
+  /** Who moves it. */
+  freight: Freight;
+  /**
+   * Day it left.
+   * @format date
+   */
+  dispatchedOn: string;
 }
 
-/** An amount of money. The amount is a decimal string (`"1234.50"`), never a float, so no consumer rounds a price: `rust_decimal`'s serde support writes strings, and the generator's validation of every sample against its schema would catch a change to that. */
+/**
+ * An amount of money. The amount is a decimal string (`"1234.50"`), never a float, so no
+ * consumer rounds a price: `rust_decimal`'s serde support writes strings, and the
+ * generator's validation of every sample against its schema would catch a change to that.
+ */
 export interface Money {
   /** The amount in `currency`, as a decimal string. */
   amount: string;
@@ -162,73 +166,73 @@ export interface Money {
 /** A lot's quantity was corrected outside a trade. */
 export interface StockAdjusted {
   /**
-   * When the adjustment was recorded.
-   * @format date-time
-   */
-  adjustedAt: string;
-  /**
    * Ties together every event and log line caused by one user request.
    * @format uuid
    */
   correlationId: string;
   /**
-   * The adjusted lot.
+   * The user who caused the event.
    * @format uuid
    */
-  inventoryId: string;
-  /** Free-text explanation. */
-  note?: string | null;
+  userId: string;
   /**
    * The organisation (tenant) the event belongs to.
    * @format uuid
    */
   organisationId: string;
   /**
-   * Quantity after, in kilograms.
-   * @format uint64
-   * @remarks May exceed Number.MAX_SAFE_INTEGER (2^53 - 1): JSON.parse rounds larger values.
+   * The adjusted lot.
+   * @format uuid
    */
-  quantityAfterKg: number;
+  inventoryId: string;
+  /** Why it changed. */
+  reason: AdjustmentReason;
   /**
    * Quantity before, in kilograms.
    * @format uint64
    * @remarks May exceed Number.MAX_SAFE_INTEGER (2^53 - 1): JSON.parse rounds larger values.
    */
   quantityBeforeKg: number;
-  /** Why it changed. */
-  reason: AdjustmentReason;
   /**
-   * The user who caused the event.
-   * @format uuid
+   * Quantity after, in kilograms.
+   * @format uint64
+   * @remarks May exceed Number.MAX_SAFE_INTEGER (2^53 - 1): JSON.parse rounds larger values.
    */
-  userId: string;
+  quantityAfterKg: number;
+  /** Free-text explanation. */
+  note: string | null;
+  /**
+   * When the adjustment was recorded.
+   * @format date-time
+   */
+  adjustedAt: string;
 }
 
 /** How grain is stored; `type` tells the variant. */
 export type Storage =
   /** A vertical silo. */
   | {
+    type: "silo";
     /**
      * Silo number on the site plan.
      * @format uint32
      */
     siloNumber: number;
-    type: "silo";
   }
   /** An open or covered bunker. */
   | {
+    type: "bunker";
     /** Bunker name. */
     bunkerName: string;
     /** Whether it is tarped. */
     covered: boolean;
-    type: "bunker";
   }
   /** Silo bags on the ground. */
   | {
+    type: "siloBags";
     /**
      * How many bags.
      * @format uint32
      */
     bagCount: number;
-    type: "siloBags";
   };

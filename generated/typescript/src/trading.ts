@@ -2,43 +2,43 @@
 
 /** A postal address. */
 export interface Address {
-  /** ISO 3166-1 alpha-2 country code. */
-  country: string;
   /** Street number and name. */
   line1: string;
   /** Unit, building or PO box. */
-  line2?: string | null;
+  line2: string | null;
   /** Town or suburb. */
   locality: string;
-  /** Postcode. */
-  postcode: string;
   /** State or territory code. */
   state: string;
+  /** Postcode. */
+  postcode: string;
+  /** ISO 3166-1 alpha-2 country code. */
+  country: string;
 }
 
 /** Stock set aside to fill a trade. */
 export interface Allocation {
-  /**
-   * When the allocation was made.
-   * @format date-time
-   */
-  allocatedAt: string;
-  /**
-   * The business unit holding the lot.
-   * @format uuid
-   */
-  businessUnitId: string;
   /**
    * The inventory lot the stock comes from.
    * @format uuid
    */
   inventoryId: string;
   /**
+   * The business unit holding the lot.
+   * @format uuid
+   */
+  businessUnitId: string;
+  /**
    * Quantity allocated, in kilograms.
    * @format uint64
    * @remarks May exceed Number.MAX_SAFE_INTEGER (2^53 - 1): JSON.parse rounds larger values.
    */
   quantityKg: number;
+  /**
+   * When the allocation was made.
+   * @format date-time
+   */
+  allocatedAt: string;
 }
 
 /** Why a trade was cancelled. */
@@ -76,23 +76,23 @@ export type Currency =
 export type DeliveryTerms =
   /** The seller delivers to the buyer's site. */
   | {
-    /** Its address. */
-    address: Address;
     method: "delivered";
     /**
      * The receiving business unit.
      * @format uuid
      */
     siteId: string;
+    /** Its address. */
+    address: Address;
   }
   /** The buyer collects from the seller's farm. */
   | {
+    method: "exFarm";
     /**
      * The farm's business unit.
      * @format uuid
      */
     farmId: string;
-    method: "exFarm";
   }
   /** The seller loads onto a ship at a port. */
   | {
@@ -100,7 +100,7 @@ export type DeliveryTerms =
     /** Port name, e.g. `Port Kembla`. */
     port: string;
     /** Vessel name once nominated. */
-    vesselName?: string | null;
+    vesselName: string | null;
   };
 
 /** An inclusive range of delivery dates. */
@@ -117,7 +117,11 @@ export interface DeliveryWindow {
   to: string;
 }
 
-/** An amount of money. The amount is a decimal string (`"1234.50"`), never a float, so no consumer rounds a price: `rust_decimal`'s serde support writes strings, and the generator's validation of every sample against its schema would catch a change to that. */
+/**
+ * An amount of money. The amount is a decimal string (`"1234.50"`), never a float, so no
+ * consumer rounds a price: `rust_decimal`'s serde support writes strings, and the
+ * generator's validation of every sample against its schema would catch a change to that.
+ */
 export interface Money {
   /** The amount in `currency`, as a decimal string. */
   amount: string;
@@ -128,84 +132,84 @@ export interface Money {
 /** A contract to sell grain from a seller to a buyer. */
 export interface Trade {
   /**
-   * The broker who arranged the trade, if any.
+   * The trade's id.
    * @format uuid
    */
-  brokerId?: string | null;
+  id: string;
+  /** Human-readable contract number, e.g. `TR-2026-004211`. */
+  contractNumber: string;
   /**
    * The buying organisation.
    * @format uuid
    */
   buyerId: string;
-  /** What is traded. */
-  commodity: Commodity;
-  /** Human-readable contract number, e.g. `TR-2026-004211`. */
-  contractNumber: string;
-  /** Where and how the grain changes hands. */
-  delivery: DeliveryTerms;
-  /** When delivery may happen. */
-  deliveryWindow: DeliveryWindow;
-  /** Grade code under the receival standards, e.g. `APW1`. */
-  grade: string;
   /**
-   * The trade's id.
+   * The selling organisation.
    * @format uuid
    */
-  id: string;
-  /** Price per tonne. */
-  pricePerTonne: Money;
+  sellerId: string;
+  /** What is traded. */
+  commodity: Commodity;
+  /** Grade code under the receival standards, e.g. `APW1`. */
+  grade: string;
+  /** Harvest season, e.g. `2026/27`. */
+  season: string;
   /**
    * Contracted quantity in kilograms.
    * @format uint64
    * @remarks May exceed Number.MAX_SAFE_INTEGER (2^53 - 1): JSON.parse rounds larger values.
    */
   quantityKg: number;
-  /** Harvest season, e.g. `2026/27`. */
-  season: string;
-  /**
-   * The selling organisation.
-   * @format uuid
-   */
-  sellerId: string;
+  /** Price per tonne. */
+  pricePerTonne: Money;
+  /** Where and how the grain changes hands. */
+  delivery: DeliveryTerms;
+  /** When delivery may happen. */
+  deliveryWindow: DeliveryWindow;
   /** Quality limits by specification name (e.g. `moistureMaxPercent`), as decimals. */
   specs: {
     [key: string]: string;
   };
+  /**
+   * The broker who arranged the trade, if any.
+   * @format uuid
+   */
+  brokerId: string | null;
 }
 
 /** A trade was cancelled. */
 export interface TradeCancelled {
-  /** Fee charged to the defaulting party, if any. */
-  cancellationFee?: Money | null;
-  /**
-   * When it was cancelled.
-   * @format date-time
-   */
-  cancelledAt: string;
   /**
    * Ties together every event and log line caused by one user request.
    * @format uuid
    */
   correlationId: string;
-  /** Free-text explanation. */
-  note?: string | null;
-  /**
-   * The organisation (tenant) the event belongs to.
-   * @format uuid
-   */
-  organisationId: string;
-  /** Why it was cancelled. */
-  reason: CancellationReason;
-  /**
-   * The cancelled trade.
-   * @format uuid
-   */
-  tradeId: string;
   /**
    * The user who caused the event.
    * @format uuid
    */
   userId: string;
+  /**
+   * The organisation (tenant) the event belongs to.
+   * @format uuid
+   */
+  organisationId: string;
+  /**
+   * The cancelled trade.
+   * @format uuid
+   */
+  tradeId: string;
+  /** Why it was cancelled. */
+  reason: CancellationReason;
+  /** Free-text explanation. */
+  note: string | null;
+  /** Fee charged to the defaulting party, if any. */
+  cancellationFee: Money | null;
+  /**
+   * When it was cancelled.
+   * @format date-time
+   */
+  cancelledAt: string;
 }
 
 /** A trade was agreed. */
@@ -216,28 +220,31 @@ export interface TradeCreated {
    */
   correlationId: string;
   /**
+   * The user who caused the event.
+   * @format uuid
+   */
+  userId: string;
+  /**
    * The organisation (tenant) the event belongs to.
    * @format uuid
    */
   organisationId: string;
   /** The trade. */
   trade: Trade;
-  /**
-   * The user who caused the event.
-   * @format uuid
-   */
-  userId: string;
 }
 
 /** Inventory was allocated to a trade. */
 export interface TradeInventoryAllocated {
-  /** The allocations made in this step. */
-  allocations: Allocation[];
   /**
    * Ties together every event and log line caused by one user request.
    * @format uuid
    */
   correlationId: string;
+  /**
+   * The user who caused the event.
+   * @format uuid
+   */
+  userId: string;
   /**
    * The organisation (tenant) the event belongs to.
    * @format uuid
@@ -248,15 +255,12 @@ export interface TradeInventoryAllocated {
    * @format uuid
    */
   tradeId: string;
+  /** The allocations made in this step. */
+  allocations: Allocation[];
   /**
    * Quantity still to allocate after this step, in kilograms.
    * @format uint64
    * @remarks May exceed Number.MAX_SAFE_INTEGER (2^53 - 1): JSON.parse rounds larger values.
    */
   unallocatedKg: number;
-  /**
-   * The user who caused the event.
-   * @format uuid
-   */
-  userId: string;
 }

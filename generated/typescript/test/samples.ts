@@ -12,266 +12,416 @@ export const aws_ec2_Ec2InstanceStateChangeNotification: aws_ec2.Ec2InstanceStat
   "state": "running"
 };
 
+export const aws_ec2_Ec2InstanceStateChangeNotification_2: aws_ec2.Ec2InstanceStateChangeNotification = {
+  "instance-id": "i-0abcdef1234567890",
+  "state": "stopped"
+};
+
 export const aws_events_ScheduledEvent: aws_events.ScheduledEvent = {};
 
 export const aws_s3_ObjectCreated: aws_s3.ObjectCreated = {
+  "version": "0",
   "bucket": {
     "name": "agri-platform-grain-certificates"
   },
   "object": {
-    "etag": "b1946ac92492d2347c6235b4d2611184",
     "key": "certificates/2026/TR-2026-004211.pdf",
-    "sequencer": "617f08299329d189",
     "size": 184302,
-    "version-id": "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e"
+    "etag": "b1946ac92492d2347c6235b4d2611184",
+    "version-id": "IYV3p45BT0ac8hjHg1houSdS1a.Mro8e",
+    "sequencer": "617f08299329d189"
   },
-  "reason": "PutObject",
   "request-id": "N4N7GDK58NMKJ12R",
   "requester": "123456789012",
   "source-ip-address": "203.0.113.15",
-  "version": "0"
+  "reason": "PutObject"
+};
+
+export const aws_s3_ObjectCreated_2: aws_s3.ObjectCreated = {
+  "version": "0",
+  "bucket": {
+    "name": "agri-platform-weighbridge-tickets"
+  },
+  "object": {
+    "key": "tickets/2026/04/12/WB-88412.json",
+    "size": 2211,
+    "etag": "d41d8cd98f00b204e9800998ecf8427e",
+    "sequencer": "617f0837b476e463"
+  },
+  "request-id": "0BH729840619AG5K",
+  "requester": "s3.amazonaws.com",
+  "source-ip-address": "198.51.100.7",
+  "reason": "CompleteMultipartUpload"
 };
 
 export const customers_BusinessUnitsCreated: customers.BusinessUnitsCreated = {
+  "correlationId": "413b4e2b-94e2-4cfc-85ef-9b191f98ddbb",
+  "userId": "2b362181-a065-46f7-8c2c-7cc017b5a80e",
+  "organisationId": "7259164d-ba4a-443d-aeb8-103e5a20e6de",
   "businessUnits": [
     {
+      "id": "e6e13439-b38b-4b6c-bfc1-f4c3b3f90195",
+      "name": "Ortizfurt Depot",
       "address": {
-        "country": "AU",
         "line1": "620 Natalia Locks",
         "line2": "Unit 38",
         "locality": "Ortizfurt",
+        "state": "NE",
         "postcode": "63878",
-        "state": "NE"
+        "country": "AU"
       },
-      "id": "e6e13439-b38b-4b6c-bfc1-f4c3b3f90195",
-      "name": "Ortizfurt Depot",
       "storageCapacityKg": 25994000
     },
     {
+      "id": "0a2fee33-7a89-419b-9e5d-d4c52cba7f74",
+      "name": "North Dayton Stiedemannberg Receival Site",
       "address": {
-        "country": "AU",
         "line1": "502 Mohr Ranch",
         "line2": "Unit 31",
         "locality": "North Dayton Stiedemannberg",
+        "state": "CA",
         "postcode": "290",
-        "state": "CA"
+        "country": "AU"
       },
-      "id": "0a2fee33-7a89-419b-9e5d-d4c52cba7f74",
-      "name": "North Dayton Stiedemannberg Receival Site",
       "storageCapacityKg": 24573000
     }
-  ],
-  "correlationId": "413b4e2b-94e2-4cfc-85ef-9b191f98ddbb",
-  "organisationId": "7259164d-ba4a-443d-aeb8-103e5a20e6de",
-  "userId": "2b362181-a065-46f7-8c2c-7cc017b5a80e"
+  ]
 };
 
 export const customers_OrganisationCreated: customers.OrganisationCreated = {
   "correlationId": "1c27811a-69fb-442f-b36d-ae82c83d2d25",
+  "userId": "bdaf7374-1574-46aa-a37c-1ef52360387d",
+  "organisationId": "a33f32ab-c3ae-4583-81ae-b6dee9ba108d",
   "organisation": {
-    "abn": "39658174633",
-    "createdAt": "2026-09-16T10:44:32Z",
     "id": "a33f32ab-c3ae-4583-81ae-b6dee9ba108d",
-    "kind": "trader",
     "legalName": "Mayer Inc Pty Ltd",
+    "tradingName": "Mayer Grain",
+    "abn": "39658174633",
+    "kind": "trader",
     "registeredAddress": {
-      "country": "AU",
       "line1": "674 Walker Forge",
       "line2": "Unit 25",
       "locality": "Coleside",
+      "state": "SD",
       "postcode": "6884",
-      "state": "SD"
+      "country": "AU"
     },
-    "tradingName": "Mayer Grain"
-  },
-  "organisationId": "a33f32ab-c3ae-4583-81ae-b6dee9ba108d",
-  "userId": "bdaf7374-1574-46aa-a37c-1ef52360387d"
+    "createdAt": "2026-09-16T10:44:32Z"
+  }
 };
 
 export const customers_OrganisationUpdated: customers.OrganisationUpdated = {
+  "correlationId": "b34675d3-be67-4c83-9d29-7851ba78b891",
+  "userId": "0e175094-20c8-4bd8-9067-db68f203986d",
+  "organisationId": "67710b53-593f-42b3-a39d-0343ede0d796",
   "changes": {
     "legalName": "Hegmann Group Pty Ltd",
+    "tradingName": "Hegmann Grain",
     "registeredAddress": {
-      "country": "AU",
       "line1": "449 Torphy Villages",
       "line2": "Unit 7",
       "locality": "Kulaston",
+      "state": "PA",
       "postcode": "80837",
-      "state": "PA"
-    },
-    "tradingName": "Hegmann Grain"
+      "country": "AU"
+    }
   },
-  "correlationId": "b34675d3-be67-4c83-9d29-7851ba78b891",
-  "organisationId": "67710b53-593f-42b3-a39d-0343ede0d796",
-  "updatedAt": "2026-09-16T02:25:12Z",
-  "userId": "0e175094-20c8-4bd8-9067-db68f203986d"
+  "updatedAt": "2026-09-16T02:25:12Z"
 };
 
 export const customers_UserInvited: customers.UserInvited = {
   "correlationId": "16375897-b5ab-4296-b12a-d0dc55ef5712",
-  "displayName": "Savanah DuBuque",
-  "email": "ross@example.net",
-  "expiresAt": "2026-12-16T02:46:56Z",
-  "invitationId": "8a646a56-7948-451a-8d70-758020b929b3",
+  "userId": "e0863e92-0b03-46a8-9a6a-ae7e6365fe28",
   "organisationId": "8f1e6a14-710a-4738-b5ff-7f0003203f18",
+  "invitationId": "8a646a56-7948-451a-8d70-758020b929b3",
+  "email": "ross@example.net",
+  "displayName": "Savanah DuBuque",
   "role": "admin",
-  "userId": "e0863e92-0b03-46a8-9a6a-ae7e6365fe28"
+  "expiresAt": "2026-12-16T02:46:56Z"
 };
 
 export const inventory_InventoryCreated: inventory.InventoryCreated = {
   "correlationId": "c853ab77-264a-4288-a0dd-2cdf3ce7cf07",
+  "userId": "6ab3eef0-30a0-4433-a796-d03736f85303",
+  "organisationId": "d1b237ad-43e5-4931-9165-5f812243c57b",
   "inventory": {
+    "id": "894c058c-d5f5-413c-a253-ab5e8c02700e",
     "businessUnitId": "a66db10e-7b15-4d35-bced-3767266ee36a",
     "commodity": "wheat",
     "grade": "BAR1",
-    "harvestedOn": "2026-10-18",
-    "id": "894c058c-d5f5-413c-a253-ab5e8c02700e",
+    "season": "2026/27",
+    "quantityKg": 876000,
     "measurements": {
       "moisturePercent": "10.13",
       "proteinPercent": "10.57",
       "screeningsPercent": "3.67"
     },
-    "quantityKg": 876000,
-    "receivedAt": "2026-10-20T15:30:00Z",
-    "season": "2026/27",
     "storage": {
-      "siloNumber": 21,
-      "type": "silo"
-    }
-  },
-  "organisationId": "d1b237ad-43e5-4931-9165-5f812243c57b",
-  "userId": "6ab3eef0-30a0-4433-a796-d03736f85303"
+      "type": "silo",
+      "siloNumber": 21
+    },
+    "harvestedOn": "2026-10-18",
+    "receivedAt": "2026-10-20T15:30:00Z"
+  }
+};
+
+export const inventory_InventoryCreated_2: inventory.InventoryCreated = {
+  "correlationId": "88afba1e-cbfb-4ef3-a5c4-254ada016be3",
+  "userId": "0e95c43e-2093-4e0d-8085-c5ea3d8b5b31",
+  "organisationId": "f0ae95f2-280e-4c85-8379-2657018bfb62",
+  "inventory": {
+    "id": "ce691b59-fe64-471a-9837-d828c2f6c456",
+    "businessUnitId": "e0d3dea4-f9ec-4d29-9ecf-1fae2b0f2b66",
+    "commodity": "sorghum",
+    "grade": "CAN1",
+    "season": "2026/27",
+    "quantityKg": 80000,
+    "measurements": {
+      "moisturePercent": "10.64",
+      "proteinPercent": "11.72",
+      "screeningsPercent": "2.88"
+    },
+    "storage": {
+      "type": "bunker",
+      "bunkerName": "B2",
+      "covered": true
+    },
+    "harvestedOn": "2026-09-17",
+    "receivedAt": "2026-09-19T15:30:00Z"
+  }
+};
+
+export const inventory_InventoryCreated_3: inventory.InventoryCreated = {
+  "correlationId": "e44365d0-7f68-4251-b948-37aa4cd00504",
+  "userId": "c719481b-2293-4496-8793-ae0e96043cd6",
+  "organisationId": "8dfc90d0-ed70-49db-89af-ed7ef694919c",
+  "inventory": {
+    "id": "fd17d7cc-7fba-472c-a898-a9176f7998e8",
+    "businessUnitId": "be8d9a30-4a44-4454-ab52-525c20240a16",
+    "commodity": "barley",
+    "grade": "CAN1",
+    "season": "2026/27",
+    "quantityKg": 4529000,
+    "measurements": {
+      "moisturePercent": "11.96",
+      "proteinPercent": "9.82",
+      "screeningsPercent": "6.97"
+    },
+    "storage": {
+      "type": "siloBags",
+      "bagCount": 22
+    },
+    "harvestedOn": "2026-03-16",
+    "receivedAt": "2026-03-18T15:30:00Z"
+  }
 };
 
 export const inventory_InventoryTransferred: inventory.InventoryTransferred = {
   "correlationId": "6e17600b-c6a1-43f1-8883-8438952c046a",
-  "dispatchedOn": "2026-04-04",
+  "userId": "5bee2b9f-9e21-4028-9822-2b147cd3a5ed",
+  "organisationId": "ed79aaa0-aa5e-4d17-a087-67ec31537ae8",
+  "inventoryId": "37e1fe12-3589-42ba-9f7c-507ea0d7c14e",
+  "fromBusinessUnitId": "1f18de9c-3909-45d8-b091-792418115484",
+  "toBusinessUnitId": "0589c7e3-58a7-4b6e-8ad9-b93caddcf70b",
+  "quantityKg": 33000,
   "freight": {
     "carrier": "Runte Inc Haulage",
+    "vehicleRegistration": "XQ62AB",
     "cost": {
       "amount": "2502.43",
       "currency": "AUD"
-    },
-    "vehicleRegistration": "XQ62AB"
+    }
   },
-  "fromBusinessUnitId": "1f18de9c-3909-45d8-b091-792418115484",
-  "inventoryId": "37e1fe12-3589-42ba-9f7c-507ea0d7c14e",
-  "organisationId": "ed79aaa0-aa5e-4d17-a087-67ec31537ae8",
-  "quantityKg": 33000,
-  "toBusinessUnitId": "0589c7e3-58a7-4b6e-8ad9-b93caddcf70b",
-  "userId": "5bee2b9f-9e21-4028-9822-2b147cd3a5ed"
+  "dispatchedOn": "2026-04-04"
 };
 
 export const inventory_StockAdjusted: inventory.StockAdjusted = {
-  "adjustedAt": "2026-04-11T14:56:28Z",
   "correlationId": "a8902455-b616-4888-aee2-db3e8b7ceb46",
-  "inventoryId": "28a88329-1395-4aaa-887c-fb7f0e2d697b",
-  "note": "Annual stocktake: silo survey below book quantity.",
+  "userId": "c7559604-5ed5-4190-9f29-41c4841f82a8",
   "organisationId": "465fb0e4-5f10-439b-93c5-0e7a8df55192",
-  "quantityAfterKg": 4617400,
-  "quantityBeforeKg": 4620000,
+  "inventoryId": "28a88329-1395-4aaa-887c-fb7f0e2d697b",
   "reason": "stocktakeCorrection",
-  "userId": "c7559604-5ed5-4190-9f29-41c4841f82a8"
+  "quantityBeforeKg": 4620000,
+  "quantityAfterKg": 4617400,
+  "note": "Annual stocktake: silo survey below book quantity.",
+  "adjustedAt": "2026-04-11T14:56:28Z"
 };
 
 export const trading_TradeCancelled: trading.TradeCancelled = {
+  "correlationId": "c714ad21-01ce-42f5-917b-0b6e8ad50037",
+  "userId": "aa881ca7-d037-4822-8eb9-03ee77d1bad6",
+  "organisationId": "95b28b46-f8b4-45e6-a589-09cc8ae53c83",
+  "tradeId": "296ab545-9ce9-4f5e-b975-978e4db90c8a",
+  "reason": "sellerDefault",
+  "note": "Seller's crop was downgraded by frost; cannot supply the contracted grade.",
   "cancellationFee": {
     "amount": "3872.47",
     "currency": "AUD"
   },
-  "cancelledAt": "2026-03-20T13:48:13Z",
-  "correlationId": "c714ad21-01ce-42f5-917b-0b6e8ad50037",
-  "note": "Seller's crop was downgraded by frost; cannot supply the contracted grade.",
-  "organisationId": "95b28b46-f8b4-45e6-a589-09cc8ae53c83",
-  "reason": "sellerDefault",
-  "tradeId": "296ab545-9ce9-4f5e-b975-978e4db90c8a",
-  "userId": "aa881ca7-d037-4822-8eb9-03ee77d1bad6"
+  "cancelledAt": "2026-03-20T13:48:13Z"
 };
 
 export const trading_TradeCreated: trading.TradeCreated = {
   "correlationId": "bf12641d-9812-48db-9ed4-6a811e941239",
+  "userId": "90f1d53f-2607-458b-8ff8-3d19d75362ab",
   "organisationId": "b4ae0573-49dc-4a3a-a33b-f10be9523d9f",
   "trade": {
-    "brokerId": "a7add009-4cff-43db-bbdb-47c0d9cd5fcc",
-    "buyerId": "874fed38-e5c9-4851-8a5b-98ba57c105f5",
-    "commodity": "barley",
+    "id": "e49bee40-423e-498b-82bc-079083162ad5",
     "contractNumber": "TR-2026-501508",
+    "buyerId": "874fed38-e5c9-4851-8a5b-98ba57c105f5",
+    "sellerId": "2d12c8bb-f352-42b9-8fd6-3892a39ab418",
+    "commodity": "barley",
+    "grade": "ASW1",
+    "season": "2026/27",
+    "quantityKg": 909000,
+    "pricePerTonne": {
+      "amount": "887.93",
+      "currency": "AUD"
+    },
     "delivery": {
+      "method": "delivered",
+      "siteId": "1507a587-b50e-4c50-8220-d3edbf42c299",
       "address": {
-        "country": "AU",
         "line1": "502 Raphael Heights",
         "line2": "Unit 33",
         "locality": "Prosaccomouth",
+        "state": "NM",
         "postcode": "32120",
-        "state": "NM"
-      },
-      "method": "delivered",
-      "siteId": "1507a587-b50e-4c50-8220-d3edbf42c299"
+        "country": "AU"
+      }
     },
     "deliveryWindow": {
       "from": "2026-02-27",
       "to": "2026-03-24"
     },
-    "grade": "ASW1",
-    "id": "e49bee40-423e-498b-82bc-079083162ad5",
-    "pricePerTonne": {
-      "amount": "887.93",
-      "currency": "AUD"
-    },
-    "quantityKg": 909000,
-    "season": "2026/27",
-    "sellerId": "2d12c8bb-f352-42b9-8fd6-3892a39ab418",
     "specs": {
       "moistureMaxPercent": "12.00",
       "proteinMinPercent": "12.02",
       "screeningsMaxPercent": "2.49",
       "testWeightMinKgPerHl": "72.85"
-    }
-  },
-  "userId": "90f1d53f-2607-458b-8ff8-3d19d75362ab"
+    },
+    "brokerId": "a7add009-4cff-43db-bbdb-47c0d9cd5fcc"
+  }
+};
+
+export const trading_TradeCreated_2: trading.TradeCreated = {
+  "correlationId": "5a43dc2a-11eb-437b-a5b5-f5ec3a5f0116",
+  "userId": "116f6378-c20b-4f10-a8a7-96861445618d",
+  "organisationId": "2b51a04a-e8b9-4f15-8e54-604089c070a5",
+  "trade": {
+    "id": "a8f95686-ca61-421d-bc5e-d3e442ca4869",
+    "contractNumber": "TR-2026-924559",
+    "buyerId": "5c79daec-c618-4722-8bf0-46c506eb1d63",
+    "sellerId": "616c695d-01f9-4089-a8f5-100fedcc518c",
+    "commodity": "sorghum",
+    "grade": "H2",
+    "season": "2026/27",
+    "quantityKg": 94000,
+    "pricePerTonne": {
+      "amount": "441.61",
+      "currency": "AUD"
+    },
+    "delivery": {
+      "method": "exFarm",
+      "farmId": "e9b8c474-1d97-49d5-a9f8-586e77db4138"
+    },
+    "deliveryWindow": {
+      "from": "2026-08-22",
+      "to": "2026-09-20"
+    },
+    "specs": {
+      "moistureMaxPercent": "12.51",
+      "proteinMinPercent": "12.40",
+      "screeningsMaxPercent": "3.44",
+      "testWeightMinKgPerHl": "64.59"
+    },
+    "brokerId": "d4e5c02e-94f5-4861-834f-4ca8b7c49e25"
+  }
+};
+
+export const trading_TradeCreated_3: trading.TradeCreated = {
+  "correlationId": "0a5ba8c8-0385-400a-aee7-2d9baf45b718",
+  "userId": "5f6ea083-2494-4b33-a5c3-4edd8d35efe6",
+  "organisationId": "1c79c5b4-62a1-4274-9eeb-c14506e01fac",
+  "trade": {
+    "id": "1f62f048-4daa-45d8-a73d-ecfbb0ca638e",
+    "contractNumber": "TR-2026-251612",
+    "buyerId": "36ce9cf0-94fc-437f-aaec-b51777b8327d",
+    "sellerId": "79e9b27c-d3b2-4067-8890-46b5b622c2be",
+    "commodity": "chickpeas",
+    "grade": "ASW1",
+    "season": "2026/27",
+    "quantityKg": 227000,
+    "pricePerTonne": {
+      "amount": "433.39",
+      "currency": "AUD"
+    },
+    "delivery": {
+      "method": "freeOnBoard",
+      "port": "Port Kembla",
+      "vesselName": "MV Southern Cross"
+    },
+    "deliveryWindow": {
+      "from": "2026-03-01",
+      "to": "2026-03-30"
+    },
+    "specs": {
+      "moistureMaxPercent": "13.76",
+      "proteinMinPercent": "11.23",
+      "screeningsMaxPercent": "4.34",
+      "testWeightMinKgPerHl": "72.73"
+    },
+    "brokerId": "b9f4ab08-f11b-44d7-9037-a37ee883121d"
+  }
 };
 
 export const trading_TradeInventoryAllocated: trading.TradeInventoryAllocated = {
-  "allocations": [
-    {
-      "allocatedAt": "2026-03-13T12:15:34Z",
-      "businessUnitId": "a9b709f1-7fa7-4fe8-bab5-cb5507d741c3",
-      "inventoryId": "d30f0c6a-401b-4273-bcb9-661cdafdee73",
-      "quantityKg": 197000
-    },
-    {
-      "allocatedAt": "2026-12-17T11:01:57Z",
-      "businessUnitId": "5064f70d-5b36-4e80-904e-a2045d12519a",
-      "inventoryId": "29ca5de9-dfff-46eb-9489-24278e2b7a02",
-      "quantityKg": 317000
-    },
-    {
-      "allocatedAt": "2026-10-06T08:14:52Z",
-      "businessUnitId": "014c5bab-8a7d-4fe8-b868-2bedd48ea6be",
-      "inventoryId": "3686989d-8730-4fbc-b3f1-d5055c456080",
-      "quantityKg": 242000
-    }
-  ],
   "correlationId": "e1c24d15-f027-4fdb-bdb6-6a85e40acdf9",
+  "userId": "28f78833-d6b7-44f5-a305-1274384f9fe1",
   "organisationId": "d2683998-2324-4acc-8dda-4049dcb38256",
   "tradeId": "13fcbfe8-0e54-41f1-8183-619a5d407705",
-  "unallocatedKg": 76000,
-  "userId": "28f78833-d6b7-44f5-a305-1274384f9fe1"
+  "allocations": [
+    {
+      "inventoryId": "d30f0c6a-401b-4273-bcb9-661cdafdee73",
+      "businessUnitId": "a9b709f1-7fa7-4fe8-bab5-cb5507d741c3",
+      "quantityKg": 197000,
+      "allocatedAt": "2026-03-13T12:15:34Z"
+    },
+    {
+      "inventoryId": "29ca5de9-dfff-46eb-9489-24278e2b7a02",
+      "businessUnitId": "5064f70d-5b36-4e80-904e-a2045d12519a",
+      "quantityKg": 317000,
+      "allocatedAt": "2026-12-17T11:01:57Z"
+    },
+    {
+      "inventoryId": "3686989d-8730-4fbc-b3f1-d5055c456080",
+      "businessUnitId": "014c5bab-8a7d-4fe8-b868-2bedd48ea6be",
+      "quantityKg": 242000,
+      "allocatedAt": "2026-10-06T08:14:52Z"
+    }
+  ],
+  "unallocatedKg": 76000
 };
 
-/** Every sample in its envelope: the detail-type selects the payload type. */
+/** Every sample in its envelope: the source and detail-type select the payload type. */
 export const events: PlatformEvent[] = [
   { version: "0", id: "aws_ec2_Ec2InstanceStateChangeNotification", "detail-type": "EC2 Instance State-change Notification", source: "aws.ec2", time: "2026-01-01T00:00:00Z", resources: [], detail: aws_ec2_Ec2InstanceStateChangeNotification },
+  { version: "0", id: "aws_ec2_Ec2InstanceStateChangeNotification_2", "detail-type": "EC2 Instance State-change Notification", source: "aws.ec2", time: "2026-01-01T00:00:00Z", resources: [], detail: aws_ec2_Ec2InstanceStateChangeNotification_2 },
   { version: "0", id: "aws_events_ScheduledEvent", "detail-type": "Scheduled Event", source: "aws.events", time: "2026-01-01T00:00:00Z", resources: [], detail: aws_events_ScheduledEvent },
   { version: "0", id: "aws_s3_ObjectCreated", "detail-type": "Object Created", source: "aws.s3", time: "2026-01-01T00:00:00Z", resources: [], detail: aws_s3_ObjectCreated },
+  { version: "0", id: "aws_s3_ObjectCreated_2", "detail-type": "Object Created", source: "aws.s3", time: "2026-01-01T00:00:00Z", resources: [], detail: aws_s3_ObjectCreated_2 },
   { version: "0", id: "customers_BusinessUnitsCreated", "detail-type": "BusinessUnitsCreated", source: "customers", time: "2026-01-01T00:00:00Z", resources: [], detail: customers_BusinessUnitsCreated },
   { version: "0", id: "customers_OrganisationCreated", "detail-type": "OrganisationCreated", source: "customers", time: "2026-01-01T00:00:00Z", resources: [], detail: customers_OrganisationCreated },
   { version: "0", id: "customers_OrganisationUpdated", "detail-type": "OrganisationUpdated", source: "customers", time: "2026-01-01T00:00:00Z", resources: [], detail: customers_OrganisationUpdated },
   { version: "0", id: "customers_UserInvited", "detail-type": "UserInvited", source: "customers", time: "2026-01-01T00:00:00Z", resources: [], detail: customers_UserInvited },
   { version: "0", id: "inventory_InventoryCreated", "detail-type": "InventoryCreated", source: "inventory", time: "2026-01-01T00:00:00Z", resources: [], detail: inventory_InventoryCreated },
+  { version: "0", id: "inventory_InventoryCreated_2", "detail-type": "InventoryCreated", source: "inventory", time: "2026-01-01T00:00:00Z", resources: [], detail: inventory_InventoryCreated_2 },
+  { version: "0", id: "inventory_InventoryCreated_3", "detail-type": "InventoryCreated", source: "inventory", time: "2026-01-01T00:00:00Z", resources: [], detail: inventory_InventoryCreated_3 },
   { version: "0", id: "inventory_InventoryTransferred", "detail-type": "InventoryTransferred", source: "inventory", time: "2026-01-01T00:00:00Z", resources: [], detail: inventory_InventoryTransferred },
   { version: "0", id: "inventory_StockAdjusted", "detail-type": "StockAdjusted", source: "inventory", time: "2026-01-01T00:00:00Z", resources: [], detail: inventory_StockAdjusted },
   { version: "0", id: "trading_TradeCancelled", "detail-type": "TradeCancelled", source: "trading", time: "2026-01-01T00:00:00Z", resources: [], detail: trading_TradeCancelled },
   { version: "0", id: "trading_TradeCreated", "detail-type": "TradeCreated", source: "trading", time: "2026-01-01T00:00:00Z", resources: [], detail: trading_TradeCreated },
+  { version: "0", id: "trading_TradeCreated_2", "detail-type": "TradeCreated", source: "trading", time: "2026-01-01T00:00:00Z", resources: [], detail: trading_TradeCreated_2 },
+  { version: "0", id: "trading_TradeCreated_3", "detail-type": "TradeCreated", source: "trading", time: "2026-01-01T00:00:00Z", resources: [], detail: trading_TradeCreated_3 },
   { version: "0", id: "trading_TradeInventoryAllocated", "detail-type": "TradeInventoryAllocated", source: "trading", time: "2026-01-01T00:00:00Z", resources: [], detail: trading_TradeInventoryAllocated },
 ];

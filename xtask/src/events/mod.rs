@@ -6,6 +6,7 @@
 //! from any type ([`EventInput::from_type`]).
 
 mod input;
+pub mod producer;
 pub mod registered;
 pub mod sample_only;
 

@@ -16,16 +16,27 @@ pub fn all() -> Vec<EventInput> {
 
 /// The generator's input for one registration.
 pub fn input(event: &Registration) -> EventInput {
+    let mut schema = (event.schema)();
+    super::producer::skipped_fields_not_null(&mut schema);
     EventInput {
         source: event.source.to_owned(),
         detail_type: event.detail_type.to_owned(),
         defined_in: event.defined_in.to_owned(),
-        schema: serde_json::to_value((event.schema)()).expect("a schemars schema serialises"),
-        samples: event.samples(),
+        schema,
+        samples: samples_of(event),
         kind: EventKind::Registered {
             owning_crate: event.owning_crate.to_owned(),
             round_trip: event.round_trip,
         },
+    }
+}
+
+/// Every sample of `event`, or why there is none: a factory that panics is one more problem
+/// to report (with its message and place), not the end of the run.
+fn samples_of(event: &Registration) -> Result<Vec<serde_json::Value>, String> {
+    match crate::panics::catch(|| event.samples()) {
+        Ok(samples) => samples,
+        Err(panic) => Err(format!("sample() panicked: {panic}")),
     }
 }
 

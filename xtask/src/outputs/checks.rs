@@ -10,8 +10,16 @@ use crate::coverage;
 use crate::events::{EventInput, EventKind};
 use crate::validation;
 
+/// An event whose samples passed every check, with what the checks only warn about.
+pub struct Checked<'e> {
+    /// The samples.
+    pub samples: &'e [Value],
+    /// Variants no sample takes.
+    pub warnings: Vec<Diagnostic>,
+}
+
 /// The event's samples, if every check passes; else every problem found.
-pub fn checked_samples(event: &EventInput) -> Result<&[Value], Vec<Diagnostic>> {
+pub fn checked_samples(event: &EventInput) -> Result<Checked<'_>, Vec<Diagnostic>> {
     let name = event.qualified_name();
     let samples = match &event.samples {
         Ok(samples) if !samples.is_empty() => samples.as_slice(),
@@ -22,8 +30,7 @@ pub fn checked_samples(event: &EventInput) -> Result<&[Value], Vec<Diagnostic>> 
         }
         Err(error) => {
             return Err(vec![
-                Diagnostic::new(&name, format!("sample does not serialise: {error}"))
-                    .with_fix(format!("fix {}", event.factory_hint())),
+                Diagnostic::new(&name, error.clone()).with_fix(format!("fix {}", event.factory_hint())),
             ]);
         }
     };
@@ -34,13 +41,15 @@ pub fn checked_samples(event: &EventInput) -> Result<&[Value], Vec<Diagnostic>> 
         }
     }
     // A sample-only event's schema has exactly what its samples have: nothing to cover.
+    let mut warnings = Vec::new();
     if !event.is_inferred() {
-        let gaps = coverage::gaps(&event.schema, &samples[0]);
+        let coverage = coverage::check(&event.schema, samples);
         problems.extend(
-            gaps.into_iter().map(|gap| {
+            coverage.gaps.into_iter().map(|gap| {
                 Diagnostic::new(&name, format!("{}, in {}", gap.describe(), event.factory_hint()))
             }),
         );
+        warnings.extend(coverage.untaken.iter().map(|untaken| Diagnostic::new(&name, untaken.describe())));
     }
     match samples.iter().map(|s| validation::violations(&event.schema, s)).collect::<Result<Vec<_>, _>>() {
         Err(error) => problems.push(Diagnostic::new(&name, error)),
@@ -50,7 +59,7 @@ pub fn checked_samples(event: &EventInput) -> Result<&[Value], Vec<Diagnostic>> 
                 .with_fix("the type's Serialize and JsonSchema disagree")
         })),
     }
-    if problems.is_empty() { Ok(samples) } else { Err(problems) }
+    if problems.is_empty() { Ok(Checked { samples, warnings }) } else { Err(problems) }
 }
 
 fn round_trip_problem(

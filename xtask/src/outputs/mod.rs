@@ -35,6 +35,8 @@ pub struct OutputSet {
     pub files: BTreeMap<String, String>,
     /// How long each phase of generation took, for `--timings`.
     pub timings: Vec<(&'static str, Duration)>,
+    /// What the checks warn about but allow (variants no sample takes).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A folder whose files (with one extension, recursively) belong to the generator.
@@ -94,9 +96,10 @@ pub fn generate_with(events: &[EventInput], options: &Options) -> Result<OutputS
     let mut published = Vec::new();
     for event in events {
         match checks::checked_samples(event) {
-            Ok(samples) => {
-                let document = schemas::add_event_files(event, samples, &mut set.files);
+            Ok(checked) => {
+                let document = schemas::add_event_files(event, checked.samples, &mut set.files);
                 published.push((event, document));
+                set.warnings.extend(checked.warnings);
             }
             Err(mut problems) => failures.append(&mut problems),
         }
@@ -135,7 +138,7 @@ fn emit_code(
     set.files.extend(rust_crate::files(&modules, options)?);
     set.timings.push(("Rust (typify)", started.elapsed()));
     let started = Instant::now();
-    set.files.extend(typescript_package::files(&modules)?);
+    set.files.extend(typescript_package::files(&modules));
     set.timings.push(("TypeScript", started.elapsed()));
     Ok(())
 }

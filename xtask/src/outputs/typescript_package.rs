@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use schema_emit::Diagnostic;
 use schema_emit::preamble::Format;
-use schema_emit::typescript::{emit_module, literal};
+use schema_emit::typescript::{emit_module, literal, value_literal};
 use schema_ident::{module_name, typescript_property_key as property_key};
 use serde_json::Value;
 
@@ -20,23 +19,7 @@ pub fn tsc(root: &std::path::Path) -> std::path::PathBuf {
 }
 
 /// Every generated file of the package, by path relative to the workspace root.
-pub fn files(modules: &[SourceModule<'_>]) -> Result<BTreeMap<String, String>, Vec<Diagnostic>> {
-    let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut errors = Vec::new();
-    for (module, detail_type, _) in events(modules) {
-        if let Some(first) = owners.insert(detail_type, &module.source) {
-            errors.push(
-                Diagnostic::new(
-                    format!("detail-type `{detail_type}`"),
-                    format!("is used by sources `{first}` and `{}`", module.source),
-                )
-                .with_fix("the TypeScript map from detail-type to payload needs it unique: rename one event"),
-            );
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
+pub fn files(modules: &[SourceModule<'_>]) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     for module in modules {
         files.insert(
@@ -47,20 +30,7 @@ pub fn files(modules: &[SourceModule<'_>]) -> Result<BTreeMap<String, String>, V
     files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/events.ts"), events_ts(modules));
     files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/index.ts"), index_ts(modules));
     files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/test/samples.ts"), samples_ts(modules));
-    Ok(files)
-}
-
-/// Each event of each module with its root type name.
-fn events<'m>(
-    modules: &'m [SourceModule<'_>],
-) -> impl Iterator<Item = (&'m SourceModule<'m>, &'m str, &'m str)> {
-    modules.iter().flat_map(|module| {
-        module
-            .events
-            .iter()
-            .zip(&module.namespace.roots)
-            .map(move |((event, _), type_name)| (module, event.detail_type.as_str(), type_name.as_str()))
-    })
+    files
 }
 
 fn index_ts(modules: &[SourceModule<'_>]) -> String {
@@ -84,38 +54,55 @@ fn string(text: &str) -> String {
     literal(&Value::String(text.to_owned()))
 }
 
+/// `events.ts`: every event by source, then detail-type (EventBridge identifies an event by
+/// the pair, so two sources may share a detail-type), and the typed envelope.
 fn events_ts(modules: &[SourceModule<'_>]) -> String {
     let mut text = preamble(Format::Slashes);
     text.push_str(&imports(modules, "./"));
-    text.push_str("\n/** The EventBridge `source` of each module's events. */\nexport const Sources = {\n");
+    text.push_str("\n/** The EventBridge `source` of each module's events, by module name. */\nexport const Sources = {\n");
     for module in modules {
         let _ =
             writeln!(text, "  {}: {},", property_key(&module_name(&module.source)), string(&module.source));
     }
-    text.push_str("} as const;\n\n/** The `source` and `detail-type` of every event, by detail-type. */\nexport const Events = {\n");
-    for (module, detail_type, _) in events(modules) {
-        let _ = writeln!(
-            text,
-            "  {}: {{ source: {}, detailType: {} }},",
-            property_key(detail_type),
-            string(&module.source),
-            string(detail_type)
-        );
+    text.push_str("} as const;\n\n/** The `source` and `detail-type` of every event, by source, then detail-type. */\nexport const Events = {\n");
+    for module in modules {
+        let _ = writeln!(text, "  {}: {{", property_key(&module.source));
+        for (event, _) in &module.events {
+            let detail_type = &event.detail_type;
+            let _ = writeln!(
+                text,
+                "    {}: {{ source: {}, detailType: {} }},",
+                property_key(detail_type),
+                string(&module.source),
+                string(detail_type)
+            );
+        }
+        text.push_str("  },\n");
     }
-    text.push_str("} as const;\n\n/** The payload (`detail`) type of every event, by detail-type. */\nexport interface EventDetails {\n");
-    for (module, detail_type, type_name) in events(modules) {
-        let _ =
-            writeln!(text, "  {}: {}.{type_name};", property_key(detail_type), module_name(&module.source));
+    text.push_str("} as const;\n\n/** The payload (`detail`) type of every event, by source, then detail-type. */\nexport interface EventDetails {\n");
+    for module in modules {
+        let _ = writeln!(text, "  {}: {{", property_key(&module.source));
+        for ((event, _), type_name) in module.events.iter().zip(&module.namespace.roots) {
+            let _ = writeln!(
+                text,
+                "    {}: {}.{type_name};",
+                property_key(&event.detail_type),
+                module_name(&module.source)
+            );
+        }
+        text.push_str("  };\n");
     }
     text.push_str(
-        "}\n\n/** The detail-type of any platform event. */\nexport type DetailType = keyof EventDetails;\n\n\
+        "}\n\n/** The `source` of any platform event. */\nexport type Source = keyof EventDetails;\n\n\
+         /** The detail-types of the events of `S`. */\n\
+         export type DetailType<S extends Source> = keyof EventDetails[S] & string;\n\n\
          /** An event as EventBridge delivers it (to a Lambda function, an SQS queue, ...). */\n\
-         export interface EventBridgeEvent<TDetailType extends string, TDetail> {\n\
+         export interface EventBridgeEvent<TSource extends string, TDetailType extends string, TDetail> {\n\
          \x20 version: string;\n\
          \x20 /** Unique per event: consumers de-duplicate on it. */\n\
          \x20 id: string;\n\
          \x20 \"detail-type\": TDetailType;\n\
-         \x20 source: string;\n\
+         \x20 source: TSource;\n\
          \x20 /** Omitted by AWS on some delivery paths. */\n\
          \x20 account?: string;\n\
          \x20 /** @format date-time */\n\
@@ -124,8 +111,10 @@ fn events_ts(modules: &[SourceModule<'_>]) -> String {
          \x20 resources: string[];\n\
          \x20 detail: TDetail;\n\
          }\n\n\
-         /** Any platform event: switch on `\"detail-type\"` to narrow `detail` to its type. */\n\
-         export type PlatformEvent = { [K in DetailType]: EventBridgeEvent<K, EventDetails[K]> }[DetailType];\n",
+         /** Any platform event: check `source` and `\"detail-type\"` to narrow `detail` to its type. */\n\
+         export type PlatformEvent = {\n\
+         \x20 [S in Source]: { [D in DetailType<S>]: EventBridgeEvent<S, D, EventDetails[S][D]> }[DetailType<S>];\n\
+         }[Source];\n",
     );
     text
 }
@@ -140,27 +129,33 @@ fn samples_ts(modules: &[SourceModule<'_>]) -> String {
     for module in modules {
         let name = module_name(&module.source);
         for ((event, document), type_name) in module.events.iter().zip(&module.namespace.roots) {
-            let sample = &document["examples"][0];
-            let constant = sample_constant(&name, type_name);
-            let json = serde_json::to_string_pretty(sample).expect("a sample serialises");
-            let _ = write!(text, "\nexport const {constant}: {name}.{type_name} = {json};\n");
-            let _ = writeln!(
-                envelopes,
-                "  {{ version: \"0\", id: \"{constant}\", \"detail-type\": {}, source: {}, time: \"2026-01-01T00:00:00Z\", \
-                 resources: [], detail: {constant} }},",
-                string(&event.detail_type),
-                string(&module.source)
-            );
+            let samples = document["examples"].as_array().map_or(&[][..], Vec::as_slice);
+            for (index, sample) in samples.iter().enumerate() {
+                let constant = sample_constant(&name, type_name, index);
+                let literal = value_literal(sample, "");
+                let _ = write!(text, "\nexport const {constant}: {name}.{type_name} = {literal};\n");
+                let _ = writeln!(
+                    envelopes,
+                    "  {{ version: \"0\", id: \"{constant}\", \"detail-type\": {}, source: {}, time: \"2026-01-01T00:00:00Z\", \
+                     resources: [], detail: {constant} }},",
+                    string(&event.detail_type),
+                    string(&module.source)
+                );
+            }
         }
     }
     let _ = write!(
         text,
-        "\n/** Every sample in its envelope: the detail-type selects the payload type. */\nexport const events: PlatformEvent[] = [\n{envelopes}];\n"
+        "\n/** Every sample in its envelope: the source and detail-type select the payload type. */\nexport const events: PlatformEvent[] = [\n{envelopes}];\n"
     );
     text
 }
 
-/// The fixture constant holding one sample, e.g. `trading_TradeCreated`.
-pub fn sample_constant(module_name: &str, type_name: &str) -> String {
-    format!("{module_name}_{type_name}")
+/// The fixture constant holding one sample, e.g. `trading_TradeCreated` for the first sample
+/// and `trading_TradeCreated_2` for the second.
+pub fn sample_constant(module_name: &str, type_name: &str, index: usize) -> String {
+    match index {
+        0 => format!("{module_name}_{type_name}"),
+        n => format!("{module_name}_{type_name}_{}", n + 1),
+    }
 }

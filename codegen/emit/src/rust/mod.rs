@@ -16,9 +16,12 @@
 
 pub mod assemble;
 pub mod cache;
+pub mod hoist;
+mod layout;
 pub mod postpass;
 pub mod prepass;
 mod typify_driver;
+pub mod unions;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -60,7 +63,8 @@ pub type Emitted = Result<RustModule, Vec<Diagnostic>>;
 
 /// Generates the Rust module of one namespace; `preamble` starts the file.
 pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
-    let mut types = prepass::hoist_inline_types(&namespace.types);
+    let mut types = hoist::hoist_inline_types(&namespace.types);
+    let flattens = unions::prepare(&mut types);
     if namespace.origin == Origin::Inferred {
         types.values_mut().for_each(prepass::drop_string_formats);
     }
@@ -72,7 +76,8 @@ pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
         definitions.push((name.clone(), schema));
     }
     let (tokens, needs) = typify_driver::run(&namespace.name, definitions)?;
-    let code = postpass::format_module(&namespace.name, tokens, marked, namespace.origin, preamble)?;
+    let layout = postpass::Layout { types: &types, flattens: &flattens };
+    let code = postpass::format_module(&namespace.name, tokens, marked, namespace.origin, &layout, preamble)?;
     Ok(RustModule { code, needs })
 }
 

@@ -13,6 +13,14 @@ use syn::{Fields, GenericArgument, Item, PathArguments, Type};
 use super::prepass::NULLABLE_MARK;
 use crate::{Diagnostic, Origin};
 
+/// What the layout pass needs: the schemas typify was given, and the enums to flatten back.
+pub struct Layout<'a> {
+    /// The definitions typify generated from.
+    pub types: &'a BTreeMap<String, serde_json::Value>,
+    /// The flattened enums to add to their structs.
+    pub flattens: &'a [super::unions::Flatten],
+}
+
 /// typify's `tokens` for `module` as formatted source under `preamble`, after the passes.
 /// `marked` is how many optional nullable properties the pre-pass marked: each must become
 /// an `Option<Option<T>>`, or the module is refused rather than silently merging `null` into
@@ -22,13 +30,15 @@ pub fn format_module(
     tokens: TokenStream,
     marked: usize,
     origin: Origin,
+    layout: &Layout<'_>,
     preamble: &str,
 ) -> Result<String, Vec<Diagnostic>> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         vec![Diagnostic::new(module, format!("typify produced code that does not parse: {e}"))]
     })?;
+    super::layout::apply(&mut file, layout.types, layout.flattens);
     resolve_field_collisions(&mut file, module, origin)?;
-    let rewritten = keep_absent_distinct(&mut file).map_err(|e| vec![Diagnostic::new(module, e)])?;
+    let rewritten = keep_absent_distinct(&mut file, origin).map_err(|e| vec![Diagnostic::new(module, e)])?;
     if rewritten != marked {
         return Err(vec![Diagnostic::new(
             module,
@@ -72,15 +82,15 @@ mod double_option {
 ///   `Option<Option<T>>` through `double_option`, so `null` and absent stay apart.
 ///
 /// Returns how many fields became `Option<Option<T>>`.
-fn keep_absent_distinct(file: &mut syn::File) -> Result<usize, String> {
+fn keep_absent_distinct(file: &mut syn::File, origin: Origin) -> Result<usize, String> {
     let mut double_options = 0;
     for item in &mut file.items {
         match item {
-            Item::Struct(item) => double_options += rewrite_fields(&mut item.fields)?,
+            Item::Struct(item) => double_options += rewrite_fields(&mut item.fields, origin)?,
             // Struct variants of a tagged enum have fields too.
             Item::Enum(item) => {
                 for variant in &mut item.variants {
-                    double_options += rewrite_fields(&mut variant.fields)?;
+                    double_options += rewrite_fields(&mut variant.fields, origin)?;
                 }
             }
             _ => {}
@@ -90,7 +100,7 @@ fn keep_absent_distinct(file: &mut syn::File) -> Result<usize, String> {
     Ok(double_options)
 }
 
-fn rewrite_fields(fields: &mut Fields) -> Result<usize, String> {
+fn rewrite_fields(fields: &mut Fields, origin: Origin) -> Result<usize, String> {
     let Fields::Named(fields) = fields else { return Ok(0) };
     let mut double_options = 0;
     for field in &mut fields.named {
@@ -104,7 +114,9 @@ fn rewrite_fields(fields: &mut Fields) -> Result<usize, String> {
             let empty_skip = options.iter_mut().find(|(key, value)| {
                 key == "skip_serializing_if" && value.as_deref().is_some_and(|v| v.ends_with("::is_empty"))
             });
-            if let Some((_, value)) = empty_skip {
+            // A contract's optional list is one serde skips when empty: typify's `Vec` skipped
+            // when empty is exactly that. Someone else's JSON may write `[]` or nothing.
+            if let (Some((_, value)), Origin::Inferred) = (empty_skip, origin) {
                 *value = Some("::std::option::Option::is_none".to_owned());
             } else if marked && is_option(&field.ty) {
                 if !options.iter().any(|(key, _)| key == "default") {

@@ -1,13 +1,11 @@
 //! Schema passes before typify: each makes the schema say something typify would otherwise
 //! get wrong or lose.
 //!
-//! - [`hoist_inline_types`]: every inline schema typify would name becomes a definition with a
-//!   name of ours, unique in the module;
 //! - [`mark_optional_nullable`]: optional properties that admit `null` are marked, so the
 //!   post-pass can keep `null` apart from absent;
 //! - [`drop_string_formats`]: for inferred schemas, formatted strings stay `String`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
@@ -109,91 +107,4 @@ pub fn drop_string_formats(schema: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(drop_string_formats),
         _ => {}
     }
-}
-
-/// Moves every inline schema that typify would turn into a named type (an object with
-/// properties, an enum, a union) into its own definition, named from its place
-/// (`TradeDelivery`, `OrderLineItem`), unique among all names. typify names inline types
-/// the same way but without checking for clashes with existing definitions, which yields two
-/// Rust items of one name; with every named type a definition, names are ours and unique.
-pub fn hoist_inline_types(types: &BTreeMap<String, Value>) -> BTreeMap<String, Value> {
-    let mut names: BTreeSet<String> = types.keys().cloned().collect();
-    let mut hoisted = BTreeMap::new();
-    let mut result = BTreeMap::new();
-    for (name, schema) in types {
-        let mut schema = schema.clone();
-        hoist_children(&mut schema, name, &mut names, &mut hoisted);
-        result.insert(name.clone(), schema);
-    }
-    result.extend(hoisted);
-    result
-}
-
-fn hoist_children(
-    schema: &mut Value,
-    owner: &str,
-    names: &mut BTreeSet<String>,
-    hoisted: &mut BTreeMap<String, Value>,
-) {
-    let Some(object) = schema.as_object_mut() else { return };
-    let mut children: Vec<(String, &mut Value)> = Vec::new();
-    for (key, value) in object.iter_mut() {
-        match (key.as_str(), value) {
-            ("properties", Value::Object(properties)) => {
-                children.extend(properties.iter_mut().map(|(name, s)| (schema_ident::pascal_case(name), s)));
-            }
-            ("items", item @ Value::Object(_)) => children.push(("Item".to_owned(), item)),
-            ("additionalProperties", value @ Value::Object(_)) => children.push(("Value".to_owned(), value)),
-            ("anyOf" | "oneOf" | "allOf", Value::Array(branches)) => {
-                children.extend(branches.iter_mut().enumerate().map(|(i, s)| (format!("Variant{i}"), s)));
-            }
-            _ => {}
-        }
-    }
-    for (suffix, child) in children {
-        let base = format!("{owner}{suffix}");
-        if needs_a_name(child) {
-            let name = unique_name(&base, names);
-            let mut moved =
-                std::mem::replace(child, serde_json::json!({"$ref": format!("#/definitions/{name}")}));
-            if let Some(description) = moved.get("description").cloned() {
-                // Keep the property's description where typify reads field docs.
-                *child = serde_json::json!({"allOf": [child.clone()], "description": description});
-            }
-            hoist_children(&mut moved, &name, names, hoisted);
-            hoisted.insert(name, moved);
-        } else {
-            hoist_children(child, &base, names, hoisted);
-        }
-    }
-}
-
-/// Whether typify would make a named Rust item of this inline schema.
-fn needs_a_name(schema: &Value) -> bool {
-    let Some(object) = schema.as_object() else { return false };
-    if object.contains_key("$ref") {
-        return false;
-    }
-    let has_properties = object.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
-    let is_enum = object.contains_key("enum");
-    // A union is named unless it is only "X or null", which typify renders as `Option<X>`.
-    let union =
-        ["anyOf", "oneOf"].iter().filter_map(|k| object.get(*k).and_then(Value::as_array)).any(|branches| {
-            branches.iter().filter(|b| b.get("type").and_then(Value::as_str) != Some("null")).count() > 1
-        });
-    let several_types = object
-        .get("type")
-        .and_then(Value::as_array)
-        .is_some_and(|types| types.iter().filter(|t| *t != "null").count() > 1);
-    let all_of = object.get("allOf").and_then(Value::as_array).is_some_and(|all| all.len() > 1);
-    has_properties || is_enum || union || several_types || all_of
-}
-
-fn unique_name(base: &str, names: &mut BTreeSet<String>) -> String {
-    let name = std::iter::once(base.to_owned())
-        .chain((2..).map(|n| format!("{base}{n}")))
-        .find(|name| !names.contains(name))
-        .expect("some suffix is free");
-    names.insert(name.clone());
-    name
 }

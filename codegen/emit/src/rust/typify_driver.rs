@@ -5,7 +5,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use proc_macro2::TokenStream;
-use schemars::schema::Schema;
+use schemars08::schema::Schema;
 use serde_json::Value;
 use typify::{TypeSpace, TypeSpaceSettings};
 

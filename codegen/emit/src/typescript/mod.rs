@@ -10,6 +10,7 @@
 
 mod doc;
 mod types;
+mod values;
 
 use std::fmt::Write as _;
 
@@ -17,6 +18,7 @@ use serde_json::Value;
 
 use crate::Namespace;
 pub use types::{expr, literal};
+pub use values::value_literal;
 
 /// How every check runs `tsc` on generated code: strict, no output, and `?` meaning absent
 /// (not `undefined`), as JSON has it.

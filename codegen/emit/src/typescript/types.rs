@@ -103,12 +103,26 @@ fn type_expr(json_type: &str, object: &serde_json::Map<String, Value>, indent: &
             Some(Value::Array(tuple)) => {
                 format!("[{}]", tuple.iter().map(|s| expr(s, indent)).collect::<Vec<_>>().join(", "))
             }
-            Some(items) => format!("{}[]", wrap(expr(items, indent))),
+            Some(items) => match fixed_length(object) {
+                // A fixed-size array (`[u8; 3]`) is a tuple of its one item type.
+                Some(length) => format!("[{}]", vec![expr(items, indent); length].join(", ")),
+                None => format!("{}[]", wrap(expr(items, indent))),
+            },
             None => "unknown[]".into(),
         },
         "object" => object_body(&Value::Object(object.clone()), indent),
         _ => "unknown".into(),
     }
+}
+
+/// Longest fixed-size array written as a tuple; longer ones stay `T[]`.
+const MAX_TUPLE_LENGTH: u64 = 16;
+
+/// The length of an array schema whose `minItems` equals `maxItems`, when it is short.
+fn fixed_length(object: &serde_json::Map<String, Value>) -> Option<usize> {
+    let min = object.get("minItems").and_then(Value::as_u64)?;
+    let max = object.get("maxItems").and_then(Value::as_u64)?;
+    (min == max && (1..=MAX_TUPLE_LENGTH).contains(&min)).then_some(min as usize)
 }
 
 /// `{ key: T; .. }`, one property per line, with an index signature for maps.

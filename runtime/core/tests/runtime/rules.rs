@@ -55,7 +55,7 @@ fn the_rule_pattern_lists_sorted_sources_and_detail_types() {
 
     assert_eq!(
         pattern.to_json().to_string(),
-        r#"{"detail-type":["OrganisationCreated","StockAdjusted","TradeInventoryAllocated","UserInvited"],"source":["customers","inventory","trading"]}"#
+        r#"{"source":["customers","inventory","trading"],"detail-type":["OrganisationCreated","StockAdjusted","TradeInventoryAllocated","UserInvited"]}"#
     );
     assert_eq!(inventory_manifest().rule_pattern(), Some(pattern));
     assert_eq!(

@@ -1,0 +1,174 @@
+//! Putting typify's output in the contract's shape: fields in the order the schema declares
+//! them (typify sorts them by name), enums flattened into structs added back as
+//! `#[serde(flatten)]` fields (see [`super::unions`]), every variant documented from its
+//! schema (typify drops some variants' descriptions), and array lengths without suffixes.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use syn::visit_mut::VisitMut;
+use syn::{Fields, Item};
+
+use super::unions::{Flatten, pinned_string, variant_label};
+
+/// Reorders every struct's and struct variant's fields to the order of the object schema they
+/// come from, and adds the flattened enums' fields at the end of their structs.
+pub fn apply(file: &mut syn::File, types: &BTreeMap<String, Value>, flattens: &[Flatten]) {
+    let mut orders = Vec::new();
+    for schema in types.values() {
+        collect_orders(schema, &mut orders);
+    }
+    for item in &mut file.items {
+        match item {
+            Item::Struct(item) => {
+                reorder(&mut item.fields, &orders);
+                let owner = item.ident.to_string();
+                for flatten in flattens.iter().filter(|f| f.owner == owner) {
+                    add_flattened(&mut item.fields, flatten);
+                }
+            }
+            Item::Enum(item) => {
+                for variant in &mut item.variants {
+                    reorder(&mut variant.fields, &orders);
+                }
+                if let Some(schema) = types.get(&item.ident.to_string()) {
+                    document_variants(item, schema);
+                }
+            }
+            _ => {}
+        }
+    }
+    UnsuffixedLengths.visit_file_mut(file);
+}
+
+/// Adds each undocumented variant the description of the branch it comes from: the branch
+/// whose tag value is the variant's JSON name, or whose label is the variant's name.
+fn document_variants(item: &mut syn::ItemEnum, schema: &Value) {
+    let Some(branches) = ["oneOf", "anyOf"].iter().find_map(|k| schema.get(*k).and_then(Value::as_array))
+    else {
+        return;
+    };
+    for variant in &mut item.variants {
+        if variant.attrs.iter().any(|a| a.path().is_ident("doc")) {
+            continue;
+        }
+        let ident = variant.ident.to_string();
+        let json = serde_rename(&variant.attrs).unwrap_or_else(|| ident.clone());
+        let found = branches.iter().enumerate().find(|(index, branch)| {
+            let tag = pinned_string(branch).or_else(|| {
+                branch
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .and_then(|p| p.values().find_map(pinned_string))
+            });
+            tag == Some(json.as_str()) || variant_label(branch, *index) == ident
+        });
+        if let Some(description) = found.and_then(|(_, b)| b.get("description")).and_then(Value::as_str) {
+            let doc = format!(" {description}");
+            variant.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+        }
+    }
+}
+
+/// The `rename = "..."` of a `#[serde(...)]` attribute among `attrs`.
+fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut rename = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.input.peek(syn::Token![=]) {
+                let value: syn::Expr = meta.value()?.parse()?;
+                if meta.path.is_ident("rename")
+                    && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = value
+                {
+                    rename = Some(text.value());
+                }
+            }
+            Ok(())
+        });
+    }
+    rename
+}
+
+/// `[u8; 3usize]`, as typify writes fixed-size arrays, becomes `[u8; 3]`.
+struct UnsuffixedLengths;
+
+impl VisitMut for UnsuffixedLengths {
+    fn visit_type_array_mut(&mut self, array: &mut syn::TypeArray) {
+        if let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Int(length), .. }) = &mut array.len
+            && !length.suffix().is_empty()
+        {
+            *length = syn::LitInt::new(length.base10_digits(), length.span());
+        }
+        syn::visit_mut::visit_type_array_mut(self, array);
+    }
+}
+
+/// Every object schema's property names, in order, in walk order.
+fn collect_orders(schema: &Value, orders: &mut Vec<Vec<String>>) {
+    match schema {
+        Value::Object(object) => {
+            if let Some(Value::Object(properties)) = object.get("properties") {
+                orders.push(properties.keys().cloned().collect());
+            }
+            object.values().for_each(|value| collect_orders(value, orders));
+        }
+        Value::Array(items) => items.iter().for_each(|item| collect_orders(item, orders)),
+        _ => {}
+    }
+}
+
+/// Sorts named fields by their JSON names' places in the first property list that holds them
+/// all (with at most one more: an internally tagged variant's tag). Flattened fields stay last.
+fn reorder(fields: &mut Fields, orders: &[Vec<String>]) {
+    let Fields::Named(named) = fields else { return };
+    let names: Vec<Option<String>> = named.named.iter().map(json_name_unless_flattened).collect();
+    let present: Vec<&String> = names.iter().flatten().collect();
+    let Some(order) = orders
+        .iter()
+        .find(|order| order.len() <= present.len() + 1 && present.iter().all(|name| order.contains(name)))
+    else {
+        return;
+    };
+    let position = |name: &Option<String>| {
+        name.as_ref().and_then(|n| order.iter().position(|o| o == n)).unwrap_or(usize::MAX)
+    };
+    let mut keyed: Vec<(usize, syn::Field)> =
+        names.iter().map(position).zip(std::mem::take(&mut named.named)).collect();
+    keyed.sort_by_key(|(position, _)| *position);
+    named.named = keyed.into_iter().map(|(_, field)| field).collect();
+}
+
+/// A field's JSON name (its `serde(rename)`, else its identifier), or `None` when flattened.
+fn json_name_unless_flattened(field: &syn::Field) -> Option<String> {
+    let mut rename = None;
+    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let mut flattened = false;
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("flatten") {
+                flattened = true;
+            } else if meta.path.is_ident("rename") && meta.input.peek(syn::Token![=]) {
+                rename = Some(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+        if flattened {
+            return None;
+        }
+    }
+    rename.or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()))
+}
+
+fn add_flattened(fields: &mut Fields, flatten: &Flatten) {
+    let Fields::Named(named) = fields else { return };
+    let field = syn::Ident::new(&flatten.field, proc_macro2::Span::call_site());
+    let ty = syn::Ident::new(&flatten.type_name, proc_macro2::Span::call_site());
+    let doc =
+        format!(" Flattened into this struct: `{}` on the wire tells which variant it is.", flatten.field);
+    named.named.push(syn::parse_quote! {
+        #[doc = #doc]
+        #[serde(flatten)]
+        pub #field: #ty
+    });
+}

@@ -1,0 +1,196 @@
+//! The zoo (`tests/zoo`): every shape a Rust team writes with serde, through the whole
+//! generator, proven the way the platform's events are: coverage and validation (generation
+//! succeeds), golden Rust and TypeScript that read like hand-written code, every sample
+//! round-tripped through its generated Rust type, and every sample type-checked by
+//! `tsc --strict`, which rejects a wrong tag of every tagged enum.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::OnceLock;
+
+use contracts_zoo as _;
+use serde_json::Value;
+use xtask::events::{EventInput, registered};
+use xtask::{OutputSet, generate, workspace};
+
+fn zoo() -> &'static OutputSet {
+    static SET: OnceLock<OutputSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        let events: Vec<EventInput> = contracts_common::registry::all()
+            .into_iter()
+            .filter(|e| e.owning_crate == "contracts-zoo")
+            .map(registered::input)
+            .collect();
+        assert_eq!(events.len(), 4, "the zoo's events");
+        generate(&events).unwrap_or_else(|error| panic!("{error}"))
+    })
+}
+
+fn file(path: &str) -> &'static str {
+    zoo().files.get(path).unwrap_or_else(|| panic!("{path} is generated"))
+}
+
+#[test]
+fn the_zoo_passes_coverage_and_validation_with_every_variant_taken() {
+    let warnings: Vec<String> = zoo().warnings.iter().map(ToString::to_string).collect();
+    assert!(warnings.is_empty(), "{warnings:#?}");
+}
+
+#[test]
+fn generated_rust_reads_like_hand_written_code() {
+    let rust = file("generated/rust/src/zoo.rs");
+    insta::assert_snapshot!("zoo_rust", rust);
+    for machine_name in ["Variant0", "Variant1", "Option<::std::option::Option"] {
+        assert!(!rust.contains(machine_name), "`{machine_name}` in the zoo's Rust");
+    }
+    for idiom in [
+        "#[serde(tag = \"kind\")]\npub enum Payment",
+        "#[serde(tag = \"t\", content = \"c\")]\npub enum Signal",
+        "#[serde(untagged)]\npub enum Reading",
+        "pub enum Shape {",
+        "    Rect {",
+        "    #[serde(flatten)]\n    pub destination: EnumsShownDestination,",
+        "pub note: ::std::option::Option<::std::string::String>,",
+        "pub rgb: [u8; 3],",
+    ] {
+        assert!(rust.contains(idiom), "missing `{idiom}` in:\n{rust}");
+    }
+}
+
+#[test]
+fn generated_typescript_reads_like_hand_written_code() {
+    let typescript = file("generated/typescript/src/zoo.ts");
+    insta::assert_snapshot!("zoo_typescript", typescript);
+    for idiom in [
+        "  note: string | null;",
+        "  nickname?: string;",
+        "  rgb: [number, number, number];",
+        "kind: \"card\";",
+    ] {
+        assert!(typescript.contains(idiom), "missing `{idiom}` in:\n{typescript}");
+    }
+}
+
+/// A scratch crate holding the zoo's generated Rust module, whose `main` deserialises every
+/// sample into its type and serialises it back, printing a verdict per sample.
+#[test]
+fn every_zoo_sample_round_trips_through_its_generated_rust_type() {
+    let dir = workspace::root().join("target/zoo-check/rust");
+    fs::create_dir_all(dir.join("src")).unwrap();
+    fs::write(dir.join("src/zoo.rs"), file("generated/rust/src/zoo.rs")).unwrap();
+    let mut checks = String::new();
+    for (path, text) in &zoo().files {
+        let Some(detail_type) = path.strip_prefix("schemas/zoo/").and_then(|p| p.strip_suffix(".json"))
+        else {
+            continue;
+        };
+        let document: Value = serde_json::from_str(text).unwrap();
+        let samples = dir.join(format!("{detail_type}.samples.json"));
+        fs::write(&samples, document["examples"].to_string()).unwrap();
+        checks.push_str(&format!(
+            "    check::<zoo::{detail_type}>({detail_type:?}, {:?});\n",
+            samples.display().to_string()
+        ));
+    }
+    fs::write(
+        dir.join("src/main.rs"),
+        format!("#[allow(warnings, clippy::all)]\nmod zoo;\n{MAIN_PRELUDE}fn main() {{\n{checks}}}\n"),
+    )
+    .unwrap();
+    fs::write(dir.join("Cargo.toml"), MANIFEST).unwrap();
+    fs::copy(workspace::root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    let output = Command::new("cargo")
+        .args(["run", "--quiet", "--offline", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", workspace::root().join("target/generated-check-build"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&output.stderr));
+    let verdicts: Vec<&str> = stdout.lines().collect();
+    assert_eq!(verdicts.len(), 7, "one verdict per sample: {stdout}");
+    assert!(verdicts.iter().all(|line| line.ends_with(" ok")), "{stdout}");
+}
+
+const MANIFEST: &str = r#"[package]
+name = "zoo-check"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[workspace]
+
+[dependencies]
+chrono = { version = "0.4.42", default-features = false, features = ["serde", "std", "clock"] }
+regress = "0.12"
+serde = { version = "1.0.228", features = ["derive"] }
+serde_json = "1.0.145"
+uuid = { version = "1.18", features = ["serde"] }
+"#;
+
+const MAIN_PRELUDE: &str = r#"fn check<T: serde::de::DeserializeOwned + serde::Serialize>(name: &str, path: &str) {
+    let samples: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    for (index, sample) in samples.into_iter().enumerate() {
+        let verdict = match serde_json::from_value::<T>(sample.clone()).and_then(serde_json::to_value) {
+            Ok(again) if again == sample => "ok".to_owned(),
+            Ok(again) => format!("changed: {sample} became {again}"),
+            Err(error) => format!("does not deserialise: {error}"),
+        };
+        println!("{name}#{index} {verdict}");
+    }
+}
+
+"#;
+
+/// The package's pinned TypeScript compiler.
+fn tsc() -> PathBuf {
+    let tsc = xtask::outputs::typescript_package::tsc(&workspace::root());
+    assert!(
+        tsc.exists(),
+        "tsc is not installed: run `npm ci` in generated/typescript (`cargo xtask ci` does this first)"
+    );
+    tsc
+}
+
+/// Runs `tsc -p` on the zoo's package files, after `edit` changes the sample fixture.
+fn check_package(edit: impl Fn(&str) -> String) -> (bool, String) {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in &zoo().files {
+        if let Some(relative) = path.strip_prefix("generated/typescript/") {
+            let target = dir.path().join(relative);
+            fs::create_dir_all(target.parent().unwrap()).unwrap();
+            let text = if relative == "test/samples.ts" { edit(text) } else { text.clone() };
+            fs::write(target, text).unwrap();
+        }
+    }
+    fs::copy(workspace::root().join("generated/typescript/tsconfig.json"), dir.path().join("tsconfig.json"))
+        .unwrap();
+    let output = Command::new(tsc()).arg("-p").arg(dir.path()).output().unwrap();
+    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[test]
+fn every_zoo_sample_type_checks_with_tsc_strict() {
+    let (ok, output) = check_package(str::to_owned);
+    assert!(ok, "tsc rejected the zoo's samples:\n{output}");
+}
+
+/// Each tagged enum rejects a tag value it does not have.
+#[test]
+fn tsc_rejects_a_wrong_tag_in_every_tagged_enum() {
+    for (enum_name, tag, wrong) in [
+        ("Payment (internally tagged)", "\"kind\": \"card\"", "\"kind\": \"cheque\""),
+        ("Signal (adjacently tagged)", "\"t\": \"Pos\"", "\"t\": \"Position\""),
+        ("Shape (externally tagged)", "\"Circle\": 1.5", "\"Circel\": 1.5"),
+        ("Destination (flattened)", "\"destination\": \"depot\"", "\"destination\": \"port\""),
+        ("Level (unit variants)", "\"level\": \"NEEDS_ATTENTION\"", "\"level\": \"NEEDS_NOTHING\""),
+    ] {
+        let (ok, output) = check_package(|fixture| {
+            assert!(fixture.contains(tag), "the fixture has {tag}");
+            fixture.replacen(tag, wrong, 1)
+        });
+        assert!(!ok, "tsc accepted a wrong tag for {enum_name}");
+        assert!(output.contains("error TS"), "{enum_name}: {output}");
+    }
+}
