@@ -15,6 +15,290 @@ pub const EVENTS: &[(&str, &str)] = &[
     ("trading", "TradeCreated"),
     ("trading", "TradeInventoryAllocated"),
 ];
+/// An event as EventBridge delivers it, with its `detail` typed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Envelope<T> {
+    /// Envelope format version; `"0"` for every EventBridge event.
+    pub version: String,
+    /// Unique per event: consumers de-duplicate on it.
+    pub id: String,
+    /// The event's type name.
+    #[serde(rename = "detail-type")]
+    pub detail_type: String,
+    /// The module or AWS service that published the event.
+    pub source: String,
+    /// The AWS account, when the delivery path gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// When the event was published (RFC 3339).
+    pub time: String,
+    /// The AWS region, when the delivery path gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// ARNs of the resources the event concerns.
+    #[serde(default)]
+    pub resources: Vec<String>,
+    /// The payload.
+    pub detail: T,
+}
+impl Envelope<serde_json::Value> {
+    /// The same envelope with `detail` read into `T`, or where it breaks `T`.
+    fn typed<T: serde::de::DeserializeOwned>(
+        self,
+        source: &'static str,
+        detail_type: &'static str,
+    ) -> Result<Envelope<T>, ParseError> {
+        let Envelope {
+            version,
+            id,
+            detail_type: name,
+            source: from,
+            account,
+            time,
+            region,
+            resources,
+            detail,
+        } = self;
+        let detail = serde_path_to_error::deserialize(detail)
+            .map_err(|error| ParseError::Detail {
+                source,
+                detail_type,
+                path: place(error.path()),
+                message: error.inner().to_string(),
+            })?;
+        Ok(Envelope {
+            version,
+            id,
+            detail_type: name,
+            source: from,
+            account,
+            time,
+            region,
+            resources,
+            detail,
+        })
+    }
+}
+/// A path as `serde_path_to_error` gives it, empty for the root (not `.`).
+fn place(path: &serde_path_to_error::Path) -> String {
+    let text = path.to_string();
+    if text == "." { String::new() } else { text }
+}
+/// Any platform event, told apart by its `source` and `detail-type`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PlatformEvent {
+    /// `aws.ec2` / `EC2 Instance State-change Notification`.
+    AwsEc2Ec2InstanceStateChangeNotification(
+        Envelope<crate::aws_ec2::Ec2InstanceStateChangeNotification>,
+    ),
+    /// `aws.events` / `Scheduled Event`.
+    AwsEventsScheduledEvent(Envelope<crate::aws_events::ScheduledEvent>),
+    /// `aws.s3` / `Object Created`.
+    AwsS3ObjectCreated(Envelope<crate::aws_s3::ObjectCreated>),
+    /// `customers` / `BusinessUnitsCreated`.
+    CustomersBusinessUnitsCreated(Envelope<crate::customers::BusinessUnitsCreated>),
+    /// `customers` / `OrganisationCreated`.
+    CustomersOrganisationCreated(Envelope<crate::customers::OrganisationCreated>),
+    /// `customers` / `OrganisationUpdated`.
+    CustomersOrganisationUpdated(Envelope<crate::customers::OrganisationUpdated>),
+    /// `customers` / `UserInvited`.
+    CustomersUserInvited(Envelope<crate::customers::UserInvited>),
+    /// `inventory` / `InventoryCreated`.
+    InventoryInventoryCreated(Envelope<crate::inventory::InventoryCreated>),
+    /// `inventory` / `InventoryTransferred`.
+    InventoryInventoryTransferred(Envelope<crate::inventory::InventoryTransferred>),
+    /// `inventory` / `StockAdjusted`.
+    InventoryStockAdjusted(Envelope<crate::inventory::StockAdjusted>),
+    /// `trading` / `TradeCancelled`.
+    TradingTradeCancelled(Envelope<crate::trading::TradeCancelled>),
+    /// `trading` / `TradeCreated`.
+    TradingTradeCreated(Envelope<crate::trading::TradeCreated>),
+    /// `trading` / `TradeInventoryAllocated`.
+    TradingTradeInventoryAllocated(Envelope<crate::trading::TradeInventoryAllocated>),
+}
+impl PlatformEvent {
+    /// Reads an EventBridge event from its JSON text.
+    pub fn from_eventbridge(json: &str) -> Result<Self, ParseError> {
+        let value = serde_json::from_str(json)
+            .map_err(|error| ParseError::Envelope {
+                path: String::new(),
+                message: error.to_string(),
+            })?;
+        Self::from_value(value)
+    }
+    /// Reads an EventBridge event from JSON already parsed (as a Lambda runtime gives it).
+    pub fn from_value(value: serde_json::Value) -> Result<Self, ParseError> {
+        if !value.is_object() {
+            return Err(ParseError::Envelope {
+                path: String::new(),
+                message: "an EventBridge event is a JSON object".to_owned(),
+            });
+        }
+        let envelope: Envelope<serde_json::Value> = serde_path_to_error::deserialize(
+                value,
+            )
+            .map_err(|error| ParseError::Envelope {
+                path: place(error.path()),
+                message: error.inner().to_string(),
+            })?;
+        Ok(
+            match (envelope.source.as_str(), envelope.detail_type.as_str()) {
+                ("aws.ec2", "EC2 Instance State-change Notification") => {
+                    Self::AwsEc2Ec2InstanceStateChangeNotification(
+                        envelope
+                            .typed("aws.ec2", "EC2 Instance State-change Notification")?,
+                    )
+                }
+                ("aws.events", "Scheduled Event") => {
+                    Self::AwsEventsScheduledEvent(
+                        envelope.typed("aws.events", "Scheduled Event")?,
+                    )
+                }
+                ("aws.s3", "Object Created") => {
+                    Self::AwsS3ObjectCreated(envelope.typed("aws.s3", "Object Created")?)
+                }
+                ("customers", "BusinessUnitsCreated") => {
+                    Self::CustomersBusinessUnitsCreated(
+                        envelope.typed("customers", "BusinessUnitsCreated")?,
+                    )
+                }
+                ("customers", "OrganisationCreated") => {
+                    Self::CustomersOrganisationCreated(
+                        envelope.typed("customers", "OrganisationCreated")?,
+                    )
+                }
+                ("customers", "OrganisationUpdated") => {
+                    Self::CustomersOrganisationUpdated(
+                        envelope.typed("customers", "OrganisationUpdated")?,
+                    )
+                }
+                ("customers", "UserInvited") => {
+                    Self::CustomersUserInvited(
+                        envelope.typed("customers", "UserInvited")?,
+                    )
+                }
+                ("inventory", "InventoryCreated") => {
+                    Self::InventoryInventoryCreated(
+                        envelope.typed("inventory", "InventoryCreated")?,
+                    )
+                }
+                ("inventory", "InventoryTransferred") => {
+                    Self::InventoryInventoryTransferred(
+                        envelope.typed("inventory", "InventoryTransferred")?,
+                    )
+                }
+                ("inventory", "StockAdjusted") => {
+                    Self::InventoryStockAdjusted(
+                        envelope.typed("inventory", "StockAdjusted")?,
+                    )
+                }
+                ("trading", "TradeCancelled") => {
+                    Self::TradingTradeCancelled(
+                        envelope.typed("trading", "TradeCancelled")?,
+                    )
+                }
+                ("trading", "TradeCreated") => {
+                    Self::TradingTradeCreated(envelope.typed("trading", "TradeCreated")?)
+                }
+                ("trading", "TradeInventoryAllocated") => {
+                    Self::TradingTradeInventoryAllocated(
+                        envelope.typed("trading", "TradeInventoryAllocated")?,
+                    )
+                }
+                _ => {
+                    return Err(ParseError::UnknownEvent {
+                        source: envelope.source,
+                        detail_type: envelope.detail_type,
+                    });
+                }
+            },
+        )
+    }
+    /// `(source, detail-type)` of the event.
+    pub fn names(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::AwsEc2Ec2InstanceStateChangeNotification(_) => {
+                ("aws.ec2", "EC2 Instance State-change Notification")
+            }
+            Self::AwsEventsScheduledEvent(_) => ("aws.events", "Scheduled Event"),
+            Self::AwsS3ObjectCreated(_) => ("aws.s3", "Object Created"),
+            Self::CustomersBusinessUnitsCreated(_) => {
+                ("customers", "BusinessUnitsCreated")
+            }
+            Self::CustomersOrganisationCreated(_) => ("customers", "OrganisationCreated"),
+            Self::CustomersOrganisationUpdated(_) => ("customers", "OrganisationUpdated"),
+            Self::CustomersUserInvited(_) => ("customers", "UserInvited"),
+            Self::InventoryInventoryCreated(_) => ("inventory", "InventoryCreated"),
+            Self::InventoryInventoryTransferred(_) => {
+                ("inventory", "InventoryTransferred")
+            }
+            Self::InventoryStockAdjusted(_) => ("inventory", "StockAdjusted"),
+            Self::TradingTradeCancelled(_) => ("trading", "TradeCancelled"),
+            Self::TradingTradeCreated(_) => ("trading", "TradeCreated"),
+            Self::TradingTradeInventoryAllocated(_) => {
+                ("trading", "TradeInventoryAllocated")
+            }
+        }
+    }
+    /// The EventBridge `source`.
+    pub fn source(&self) -> &'static str {
+        self.names().0
+    }
+    /// The EventBridge `detail-type`.
+    pub fn detail_type(&self) -> &'static str {
+        self.names().1
+    }
+}
+/// Why an EventBridge event could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ParseError {
+    /// Not JSON, or not an EventBridge envelope; `path` is where (empty for the root).
+    Envelope {
+        /// Where in the event, e.g. `time`.
+        path: String,
+        /// What is wrong there.
+        message: String,
+    },
+    /// A well-formed envelope of an event this crate does not know.
+    UnknownEvent {
+        /// The event's `source`.
+        source: String,
+        /// The event's `detail-type`.
+        detail_type: String,
+    },
+    /// The `detail` does not fit its event's type.
+    Detail {
+        /// The event's `source`.
+        source: &'static str,
+        /// The event's `detail-type`.
+        detail_type: &'static str,
+        /// Where in `detail`, e.g. `trade.quantityKg`.
+        path: String,
+        /// What is wrong there.
+        message: String,
+    },
+}
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Envelope { path, message } if path.is_empty() => {
+                write!(f, "not an EventBridge event: {message}")
+            }
+            Self::Envelope { path, message } => {
+                write!(f, "not an EventBridge event: at {path}: {message}")
+            }
+            Self::UnknownEvent { source, detail_type } => {
+                write!(
+                    f, "unknown event: source `{source}`, detail-type `{detail_type}`"
+                )
+            }
+            Self::Detail { source, detail_type, path, message } => {
+                write!(f, "{source}/{detail_type}: detail at {path}: {message}")
+            }
+        }
+    }
+}
+impl std::error::Error for ParseError {}
 /// Deserialises `detail` into the payload type of `source`/`detail_type` and serialises
 /// it back, or `None` for an unknown event: proof that a payload fits its generated type.
 pub fn round_trip(

@@ -2,8 +2,9 @@
 //! Rust types for every platform event, generated from `schemas/` by typify.
 //!
 //! One module per EventBridge source; each event's payload type is named after its
-//! detail-type. [`EVENTS`] lists them all. Style lints are off: generated code is checked
-//! by its round-trip tests.
+//! detail-type. [`PlatformEvent::from_eventbridge`] reads any of them from an EventBridge
+//! event and tells which it is; [`EVENTS`] lists them all. Style lints are off: generated
+//! code is checked by its round-trip tests.
 #![allow(clippy::all)]
 #[rustfmt::skip]
 pub mod aws_ec2;
@@ -19,4 +20,4 @@ pub mod inventory;
 pub mod trading;
 #[rustfmt::skip]
 mod events;
-pub use events::{EVENTS, round_trip};
+pub use events::{EVENTS, Envelope, ParseError, PlatformEvent, round_trip};

@@ -7,6 +7,7 @@
 //! may be written at all.
 
 pub mod checks;
+mod platform_event;
 pub mod rust_crate;
 pub mod schemas;
 pub mod typescript_package;

@@ -43,6 +43,13 @@ pub fn files(
         package: "platform-events",
         description: "Rust types for every platform event, generated from the JSON Schemas by typify.",
         toml_preamble: &preamble(Format::Hash),
+        // `PlatformEvent::from_eventbridge` reports where a payload breaks its type.
+        dependencies: &["serde_path_to_error"],
+        // For `examples/lambda_handler.rs`, the Rust consumer the README shows.
+        dev_dependencies: &[
+            "lambda_runtime.workspace = true",
+            "tokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }",
+        ],
     };
     files.insert(format!("{RUST_CRATE_DIR}/Cargo.toml"), assemble::manifest(&spec, needs));
     let names: Vec<String> = modules.iter().map(|m| module_name(&m.source)).collect();
@@ -50,53 +57,13 @@ pub fn files(
         "Rust types for every platform event, generated from `schemas/` by typify.",
         "",
         "One module per EventBridge source; each event's payload type is named after its",
-        "detail-type. [`EVENTS`] lists them all. Style lints are off: generated code is checked",
-        "by its round-trip tests.",
+        "detail-type. [`PlatformEvent::from_eventbridge`] reads any of them from an EventBridge",
+        "event and tells which it is; [`EVENTS`] lists them all. Style lints are off: generated",
+        "code is checked by its round-trip tests.",
     ];
-    let reexports = quote! { pub use events::{EVENTS, round_trip}; };
+    let reexports = quote! { pub use events::{EVENTS, Envelope, ParseError, PlatformEvent, round_trip}; };
     let lib = assemble::lib_rs(&header, &docs, &names, &["events"], reexports);
     files.insert(format!("{RUST_CRATE_DIR}/src/lib.rs"), lib);
-    files.insert(format!("{RUST_CRATE_DIR}/src/events.rs"), events_rs(modules));
+    files.insert(format!("{RUST_CRATE_DIR}/src/events.rs"), super::platform_event::events_rs(modules));
     Ok(files)
-}
-
-/// `events.rs`: the list of every event and `round_trip`, which checks a payload against the
-/// generated type of its event.
-fn events_rs(modules: &[SourceModule<'_>]) -> String {
-    let mut list = Vec::new();
-    let mut arms = Vec::new();
-    for module in modules {
-        let module_ident = syn::Ident::new(&module_name(&module.source), proc_macro2::Span::call_site());
-        for ((event, _), type_name) in module.events.iter().zip(&module.namespace.roots) {
-            let (source, detail_type) = (&module.source, &event.detail_type);
-            let type_ident = syn::Ident::new(type_name, proc_macro2::Span::call_site());
-            list.push(quote! { (#source, #detail_type) });
-            arms.push(
-                quote! { (#source, #detail_type) => again::<crate::#module_ident::#type_ident>(detail) },
-            );
-        }
-    }
-    let file: syn::File = syn::parse_quote! {
-        /// Every event: `(source, detail-type)`, sorted.
-        pub const EVENTS: &[(&str, &str)] = &[#(#list),*];
-
-        /// Deserialises `detail` into the payload type of `source`/`detail_type` and serialises
-        /// it back, or `None` for an unknown event: proof that a payload fits its generated type.
-        pub fn round_trip(
-            source: &str,
-            detail_type: &str,
-            detail: serde_json::Value,
-        ) -> Option<Result<serde_json::Value, serde_json::Error>> {
-            fn again<T: serde::de::DeserializeOwned + serde::Serialize>(
-                detail: serde_json::Value,
-            ) -> Result<serde_json::Value, serde_json::Error> {
-                serde_json::from_value::<T>(detail).and_then(|value| serde_json::to_value(value))
-            }
-            Some(match (source, detail_type) {
-                #(#arms,)*
-                _ => return None,
-            })
-        }
-    };
-    format!("{}{}", preamble(Format::Slashes), prettyplease::unparse(&file))
 }

@@ -13,6 +13,10 @@ pub struct CrateSpec<'a> {
     pub description: &'a str,
     /// The first line of `Cargo.toml`, a TOML comment saying the file is generated.
     pub toml_preamble: &'a str,
+    /// Workspace dependencies the crate's own (not generated-type) code uses, by name.
+    pub dependencies: &'a [&'a str],
+    /// `[dev-dependencies]` lines, for the crate's examples and tests.
+    pub dev_dependencies: &'a [&'a str],
 }
 
 /// The crate's `Cargo.toml`: the package, inheriting the workspace's edition, toolchain,
@@ -21,9 +25,15 @@ pub struct CrateSpec<'a> {
 pub fn manifest(spec: &CrateSpec<'_>, needs: Needs) -> String {
     let optional = [("chrono", needs.chrono), ("regress", needs.regress), ("uuid", needs.uuid)];
     let mut dependencies: Vec<&str> = vec!["serde", "serde_json"];
+    dependencies.extend(spec.dependencies);
     dependencies.extend(optional.iter().filter(|(_, used)| *used).map(|(name, _)| *name));
     dependencies.sort_unstable();
+    dependencies.dedup();
     let dependencies: String = dependencies.iter().map(|name| format!("{name}.workspace = true\n")).collect();
+    let dev_dependencies = match spec.dev_dependencies {
+        [] => String::new(),
+        lines => format!("\n[dev-dependencies]\n{}\n", lines.join("\n")),
+    };
     format!(
         "{preamble}\
          [package]\n\
@@ -37,7 +47,7 @@ pub fn manifest(spec: &CrateSpec<'_>, needs: Needs) -> String {
          \n\
          # Only what the generated code uses.\n\
          [dependencies]\n\
-         {dependencies}",
+         {dependencies}{dev_dependencies}",
         preamble = spec.toml_preamble,
         package = spec.package,
         description = spec.description,
