@@ -7,8 +7,8 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 
 /// Installs what the checks need (npm packages, a moto server for the AWS tests), runs
-/// formatting, lint, tests, the freshness check, `tsc` and, given a corpus folder, the corpus
-/// check; then fails if the run changed the work tree (a test or step that writes files CI
+/// formatting, lint, tests, the freshness check, the transitive compatibility gate, `tsc`
+/// and, given a corpus folder, the corpus check; then fails if the run changed the work tree (a test or step that writes files CI
 /// would not see committed).
 pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     let status_before = git_status(root)?;
@@ -32,6 +32,9 @@ pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     drop(moto);
     tested?;
     step(root, "freshness", "cargo", &["xtask", "schemas", "--check"])?;
+    // Every event schema against every committed version of it: a clean clone with full
+    // history catches a break in the newest commit.
+    step(root, "compatibility", "cargo", &["xtask", "compat", "--transitive"])?;
     step(&typescript, "typescript", "npx", &["--no-install", "tsc", "--noEmit", "-p", "."])?;
     if let Some(corpus) = corpus {
         println!("ci: corpus: {}", corpus.display());

@@ -67,6 +67,13 @@ enum Command {
     /// Each file is one type; in a directory each `*.json` is one type and each subdirectory
     /// one type with its files as samples. Nothing is written if any input fails.
     Infer(xtask::infer::InferArgs),
+    /// Check every event schema change for what it breaks: the compatibility gate.
+    ///
+    /// Compares the working tree's schemas/ with a base revision (default: the merge-base
+    /// with main) or, with --transitive, with every committed version in git history; or
+    /// two files with --old and --new. Breaking changes fail unless acknowledged in
+    /// schemas/compat-acknowledged.toml. Exits 0 compatible, 1 incompatible, 2 on error.
+    Compat(xtask::compat::CompatArgs),
 }
 
 fn main() -> ExitCode {
@@ -94,6 +101,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
         }
         Command::Infer(args) => return xtask::infer::run(&args),
+        Command::Compat(args) => return Ok(xtask::compat::run(&root, &args)),
     }
     Ok(ExitCode::SUCCESS)
 }
