@@ -62,7 +62,8 @@ impl Repo {
             .args(args)
             .output()
             .unwrap();
-        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        let text =
+            format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
         (output.status.code().unwrap(), text)
     }
 }
@@ -163,7 +164,9 @@ fn a_stale_acknowledgement_fails_the_transitive_check() {
     let (code, report) = repo.compat(&["--transitive"]);
     assert_eq!(code, 1, "{report}");
     assert!(
-        report.contains("FAILS: stale acknowledgement: sales.OrderPlaced ENUM_VALUE_ADDED at /properties/status"),
+        report.contains(
+            "FAILS: stale acknowledgement: sales.OrderPlaced ENUM_VALUE_ADDED at /properties/status"
+        ),
         "{report}"
     );
 }

@@ -101,10 +101,14 @@ pub fn check(root: &Path, against: &Against, command_line: Choice) -> Result<Out
         .into_iter()
         .map(|((mode, policy), subjects)| Report::new(mode.0, policy.0, subjects))
         .collect();
-    let stale =
-        reviewed.acknowledged.iter().enumerate().filter(|(i, _)| !used.contains(i)).map(|(_, a)| a.clone()).collect();
-    let known: Vec<String> =
-        current.keys().chain(earlier.keys()).map(|p| history::event_name(p)).collect();
+    let stale = reviewed
+        .acknowledged
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used.contains(i))
+        .map(|(_, a)| a.clone())
+        .collect();
+    let known: Vec<String> = current.keys().chain(earlier.keys()).map(|p| history::event_name(p)).collect();
     let unknown_events = reviewed.unknown_events(&known).map(str::to_owned).collect();
     Ok(Outcome { reports, new_events, stale, stale_fails: *against == Against::History, unknown_events })
 }
@@ -127,7 +131,12 @@ pub fn working_tree_schemas(root: &Path) -> Result<BTreeMap<String, Value>> {
     Ok(schemas)
 }
 
-fn compare_with_versions(path: &str, versions: &[Version], new: &Value, policy: Policy) -> Result<Vec<Difference>> {
+fn compare_with_versions(
+    path: &str,
+    versions: &[Version],
+    new: &Value,
+    policy: Policy,
+) -> Result<Vec<Difference>> {
     let mut parsed = Vec::with_capacity(versions.len());
     for version in versions {
         let value: Value = serde_json::from_str(&version.text).with_context(|| {
@@ -171,7 +180,9 @@ pub fn fix_advice(report: &Report, fenced: bool) -> String {
     let example = report
         .failures()
         .next()
-        .and_then(|(subject, _)| subject.name.rsplit_once('.').map(|(_, detail_type)| format!("{detail_type}V2")))
+        .and_then(|(subject, _)| {
+            subject.name.rsplit_once('.').map(|(_, detail_type)| format!("{detail_type}V2"))
+        })
         .unwrap_or_else(|| "OrderPlacedV2".to_owned());
     format!(
         "make the change compatible; or publish it as a new event (a new detail-type such as `{example}`, \
@@ -218,7 +229,10 @@ pub fn render(outcome: &Outcome, format: super::Format) -> String {
                 out.push_str("no event schemas to compare\n\n");
             }
             if !outcome.new_events.is_empty() {
-                out.push_str(&format!("new events (nothing to compare with): {}\n", outcome.new_events.join(", ")));
+                out.push_str(&format!(
+                    "new events (nothing to compare with): {}\n",
+                    outcome.new_events.join(", ")
+                ));
             }
             for name in &outcome.unknown_events {
                 out.push_str(&format!(
@@ -227,13 +241,18 @@ pub fn render(outcome: &Outcome, format: super::Format) -> String {
                 ));
             }
             for ack in &outcome.stale {
-                let verdict = if outcome.stale_fails { "FAILS: stale acknowledgement" } else { "note: unused here" };
+                let verdict =
+                    if outcome.stale_fails { "FAILS: stale acknowledgement" } else { "note: unused here" };
                 out.push_str(&format!(
                     "{verdict}: {} {} at {} matches no breaking difference{}; remove it from {}\n",
                     ack.event,
                     ack.kind,
                     if ack.path.is_empty() { "/" } else { &ack.path },
-                    if outcome.stale_fails { "" } else { " against this base (`--transitive` decides staleness)" },
+                    if outcome.stale_fails {
+                        ""
+                    } else {
+                        " against this base (`--transitive` decides staleness)"
+                    },
                     reviewed::FILE
                 ));
             }

@@ -59,7 +59,12 @@ pub fn git(root: &Path, args: &[&str]) -> Result<String> {
         .output()
         .with_context(|| format!("could not run `git {}`; is git installed?", args.join(" ")))?;
     if !output.status.success() {
-        bail!("`git {}` failed in {}: {}", args.join(" "), root.display(), String::from_utf8_lossy(&output.stderr).trim());
+        bail!(
+            "`git {}` failed in {}: {}",
+            args.join(" "),
+            root.display(),
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
@@ -73,7 +78,9 @@ pub fn default_base(root: &Path) -> Result<String> {
             return Ok(base.trim().to_owned());
         }
     }
-    bail!("no branch `main` or `origin/main` to find the base revision from; pass --base REV (a commit, tag or branch)")
+    bail!(
+        "no branch `main` or `origin/main` to find the base revision from; pass --base REV (a commit, tag or branch)"
+    )
 }
 
 /// Fails when the repository is a shallow clone: a transitive check would silently see only
@@ -91,8 +98,12 @@ pub fn require_full_history(root: &Path) -> Result<()> {
 
 /// Every event schema file at `revision`, by path, with its content.
 pub fn schemas_at(root: &Path, revision: &str) -> Result<BTreeMap<String, String>> {
-    let commit = git(root, &["rev-parse", "--verify", &format!("{revision}^{{commit}}")])
-        .with_context(|| format!("`{revision}` is not a commit of this repository; pass --base with a commit, tag or branch"))?;
+    let commit =
+        git(root, &["rev-parse", "--verify", &format!("{revision}^{{commit}}")]).with_context(|| {
+            format!(
+                "`{revision}` is not a commit of this repository; pass --base with a commit, tag or branch"
+            )
+        })?;
     let listing = git(root, &["ls-tree", "-r", "-z", commit.trim(), "--", &format!("{SCHEMAS_DIR}/")])?;
     let mut blobs = Vec::new();
     for entry in listing.split('\0').filter(|e| !e.is_empty()) {
@@ -156,7 +167,12 @@ pub fn all_versions(root: &Path) -> Result<BTreeMap<String, Vec<Version>>> {
         .map(|(path, versions)| {
             let versions = versions
                 .into_iter()
-                .map(|(blob, commit, date, subject)| Version { commit, date, subject, text: texts[&blob].clone() })
+                .map(|(blob, commit, date, subject)| Version {
+                    commit,
+                    date,
+                    subject,
+                    text: texts[&blob].clone(),
+                })
                 .collect();
             (path, versions)
         })

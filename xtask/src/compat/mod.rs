@@ -97,7 +97,8 @@ fn outcome(root: &Path, args: &CompatArgs) -> Result<(String, bool)> {
 /// File-pair mode: two schema files, one report.
 fn pair(old: &Path, new: &Path, choice: Choice, format: Format) -> Result<(String, bool)> {
     let read = |path: &Path| -> Result<serde_json::Value> {
-        let text = std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("could not read {}", path.display()))?;
         serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
     };
     let (old_schema, new_schema) = (read(old)?, read(new)?);
@@ -105,8 +106,9 @@ fn pair(old: &Path, new: &Path, choice: Choice, format: Format) -> Result<(Strin
     let differences = compare(&old_schema, &new_schema, policy)
         .with_context(|| format!("comparing {} with {}", old.display(), new.display()))?;
     let name = format!("{} → {}", old.display(), new.display());
-    let report = Report::new(mode, policy, vec![Subject::new(name, differences)])
-        .with_fix("make the new schema compatible, or publish it under a new name (a new detail-type version)");
+    let report = Report::new(mode, policy, vec![Subject::new(name, differences)]).with_fix(
+        "make the new schema compatible, or publish it under a new name (a new detail-type version)",
+    );
     let text = match format {
         Format::Text => report.to_text(),
         Format::Markdown => report.to_markdown(),

@@ -170,14 +170,16 @@ mod tests {
 
     #[test]
     fn an_unknown_kind_is_an_error_naming_the_file() {
-        let text = "[[acknowledged]]\nevent = \"a.B\"\nkind = \"PROPERTY_RENAMED\"\npath = \"/x\"\nreason = \"r\"\n";
+        let text =
+            "[[acknowledged]]\nevent = \"a.B\"\nkind = \"PROPERTY_RENAMED\"\npath = \"/x\"\nreason = \"r\"\n";
         let error = Reviewed::parse(text).unwrap_err().to_string();
         assert!(error.contains(FILE) && error.contains("PROPERTY_RENAMED"), "{error}");
     }
 
     #[test]
     fn an_acknowledgement_without_a_reason_is_refused() {
-        let text = "[[acknowledged]]\nevent = \"a.B\"\nkind = \"ENUM_VALUE_ADDED\"\npath = \"/x\"\nreason = \" \"\n";
+        let text =
+            "[[acknowledged]]\nevent = \"a.B\"\nkind = \"ENUM_VALUE_ADDED\"\npath = \"/x\"\nreason = \" \"\n";
         assert!(Reviewed::parse(text).unwrap_err().to_string().contains("has no reason"));
     }
 
@@ -194,7 +196,8 @@ mod tests {
     #[test]
     fn the_suggested_entry_parses_back_once_given_a_reason() {
         let difference = Difference::schema_removed("a.B");
-        let entry = entry_for("a.\"B\"", &difference).replace("<why every consumer can take this; who agreed>", "ok");
+        let entry =
+            entry_for("a.\"B\"", &difference).replace("<why every consumer can take this; who agreed>", "ok");
         let parsed = Reviewed::parse(&entry).unwrap();
         assert_eq!(parsed.acknowledged[0].event, "a.\"B\"");
         assert_eq!(parsed.acknowledged[0].kind, Kind::SchemaRemoved);
