@@ -107,7 +107,7 @@ pub fn named_types(schema: &Value) -> Vec<NamedType> {
                     branches
                         .iter()
                         .map(|branch| Variant {
-                            label: label(branch),
+                            label: tag(branch).unwrap_or_else(|| label(branch)),
                             description: text(branch, "description"),
                             fields: fields(branch),
                         })
@@ -123,6 +123,17 @@ pub fn named_types(schema: &Value) -> Vec<NamedType> {
             }
         })
         .collect()
+}
+
+/// A tagged-union variant's tag, `method = "delivered"`: the property whose value is fixed.
+fn tag(branch: &Value) -> Option<Vec<Part>> {
+    branch.get("properties")?.as_object()?.iter().find_map(|(name, property)| {
+        let fixed = property.get("const").or_else(|| match property.get("enum")?.as_array()?.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        })?;
+        Some(plain(&format!("{name} = {fixed}")))
+    })
 }
 
 fn text(schema: &Value, key: &str) -> String {
@@ -281,6 +292,15 @@ mod tests {
         assert_eq!(shown(&label(&json!({"enum": ["AUD", "USD", null]}))), "\"AUD\" | \"USD\"");
         assert_eq!(shown(&label(&json!({"type": ["string", "null"]}))), "string");
         assert_eq!(shown(&label(&json!({}))), "any");
+    }
+
+    #[test]
+    fn a_tagged_variant_is_labelled_by_its_tag() {
+        let schema = json!({"definitions": {"Terms": {"oneOf": [
+            {"type": "object", "properties": {"method": {"enum": ["exFarm"]}, "farmId": {"type": "string"}}}]}}});
+        let types = named_types(&schema);
+        assert_eq!(shown(&types[0].variants[0].label), "method = \"exFarm\"");
+        assert_eq!(types[0].variants[0].fields.len(), 2);
     }
 
     #[test]
