@@ -7,8 +7,8 @@ use std::time::Instant;
 use anyhow::{Context as _, Result, bail};
 
 /// Installs what the checks need (npm packages, a moto server for the AWS tests), runs
-/// formatting, lint, tests, the freshness check, `tsc` and, given a corpus folder, the corpus
-/// check; then fails if the run changed the work tree (a test or step that writes files CI
+/// formatting, lint, tests, the freshness check, the transitive compatibility gate, `tsc`
+/// and, given a corpus folder, the corpus check; then fails if the run changed the work tree (a test or step that writes files CI
 /// would not see committed).
 pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     let status_before = git_status(root)?;
@@ -17,6 +17,13 @@ pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     step(&typescript, "npm", "npm", &["ci", "--no-audit", "--no-fund"])?;
     // ajv, the corpus check's second validator.
     step(&root.join("xtask/corpus-check"), "npm", "npm", &["ci", "--no-audit", "--no-fund"])?;
+    // @asyncapi/parser, which validates schemas/asyncapi.yaml. No package in it needs an
+    // install script, and one (an analytics package deep in the tree) would phone home.
+    let asyncapi = root.join(crate::outputs::asyncapi::VALIDATOR_DIR);
+    let no_scripts = ["ci", "--no-audit", "--no-fund", "--ignore-scripts"];
+    step_with(&asyncapi, "npm", "npm", &no_scripts, &[("SCARF_ANALYTICS", "false")])?;
+    // Headless Chromium and its driver for the catalog's browser test.
+    crate::browser::ensure_installed()?;
     step(root, "format", "cargo", &["fmt", "--all", "--check"])?;
     let clippy = ["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"];
     step(root, "lint", "cargo", &clippy)?;
@@ -32,6 +39,12 @@ pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     drop(moto);
     tested?;
     step(root, "freshness", "cargo", &["xtask", "schemas", "--check"])?;
+    // Every event schema against every committed version of it: a clean clone with full
+    // history catches a break in the newest commit.
+    step(root, "compatibility", "cargo", &["xtask", "compat", "--transitive"])?;
+    let validate = format!("{}/validate.mjs", crate::outputs::asyncapi::VALIDATOR_DIR);
+    step(root, "asyncapi", "node", &[&validate, "schemas/asyncapi.yaml"])?;
+    step(root, "catalog", "cargo", &["xtask", "catalog", "--out", "target/catalog"])?;
     step(&typescript, "typescript", "npx", &["--no-install", "tsc", "--noEmit", "-p", "."])?;
     if let Some(corpus) = corpus {
         println!("ci: corpus: {}", corpus.display());

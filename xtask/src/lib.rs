@@ -14,10 +14,14 @@
 //!    [`snapshots`] has insta refresh the sample snapshots.
 //!
 //! The other commands: [`infer`] (the quicktype replacement), [`corpus`] (inference and both
-//! emitters proven on real JSON), [`ci`] (every check CI runs, with [`moto`] for the AWS
-//! tests).
+//! emitters proven on real JSON), [`compat`] (the compatibility gate over git history),
+//! [`catalog_site`] (the HTML event catalog, tested in [`browser`]), [`ci`] (every check CI
+//! runs, with [`moto`] for the AWS tests).
 
+pub mod browser;
+pub mod catalog_site;
 pub mod ci;
+pub mod compat;
 pub mod corpus;
 pub mod coverage;
 pub mod events;

@@ -67,6 +67,23 @@ enum Command {
     /// Each file is one type; in a directory each `*.json` is one type and each subdirectory
     /// one type with its files as samples. Nothing is written if any input fails.
     Infer(xtask::infer::InferArgs),
+    /// Check every event schema change for what it breaks: the compatibility gate.
+    ///
+    /// Compares the working tree's schemas/ with a base revision (default: the merge-base
+    /// with main) or, with --transitive, with every committed version in git history; or
+    /// two files with --old and --new. Breaking changes fail unless acknowledged in
+    /// schemas/compat-acknowledged.toml. Exits 0 compatible, 1 incompatible, 2 on error.
+    Compat(xtask::compat::CompatArgs),
+    /// Build the event catalog: static HTML pages for every event, with search.
+    ///
+    /// Reads schemas/ (run `cargo xtask schemas` first) and git history; writes index.html,
+    /// events/<source>.<Name>.html, style.css and search.js into DIR (its events/ folder is
+    /// replaced). Open DIR/index.html in a browser.
+    Catalog {
+        /// Folder to write the site into.
+        #[arg(long, value_name = "DIR", default_value = "target/catalog")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -94,6 +111,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
             return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
         }
         Command::Infer(args) => return xtask::infer::run(&args),
+        Command::Compat(args) => return Ok(xtask::compat::run(&root, &args)),
+        Command::Catalog { out } => {
+            let started = std::time::Instant::now();
+            let summary = xtask::catalog_site::build(&root, &out)?;
+            println!(
+                "catalog: {} events in {:.0} ms; open {}",
+                summary.events,
+                started.elapsed().as_secs_f64() * 1e3,
+                summary.index.display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -32,6 +32,8 @@ fn adding_a_field_to_one_event_changes_only_its_own_outputs() {
             "generated/rust/src/trading.rs",
             "generated/typescript/src/trading.ts",
             "generated/typescript/test/samples.ts",
+            // The AsyncAPI document holds every event's schema and sample.
+            "schemas/asyncapi.yaml",
             "schemas/trading/TradeCancelled.json",
         ]
     );

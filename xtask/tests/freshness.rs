@@ -20,7 +20,7 @@ fn every_generated_file_starts_with_the_one_preamble() {
         let first = text.lines().next().unwrap_or_default();
         let ok = match path.rsplit('.').next() {
             Some("rs" | "ts") => first == format!("// {sentence}"),
-            Some("toml") => first == format!("# {sentence}"),
+            Some("toml" | "yaml") => first == format!("# {sentence}"),
             Some("json") => serde_json::from_str::<serde_json::Value>(text).unwrap()["$comment"] == sentence,
             _ => false,
         };

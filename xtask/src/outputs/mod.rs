@@ -2,10 +2,11 @@
 //!
 //! Nothing is written here: [`generate`] either returns every file or every failure, so a
 //! failed run can never leave half an output set on disk. One module per kind of file:
-//! [`schemas`] (schema documents and the catalog), [`rust_crate`] (the
-//! `platform-events` crate) and [`typescript_package`]; [`checks`] decides whether an event
+//! [`schemas`] (schema documents and the catalog), [`asyncapi`] (the AsyncAPI document),
+//! [`rust_crate`] (the `platform-events` crate) and [`typescript_package`]; [`checks`] decides whether an event
 //! may be written at all.
 
+pub mod asyncapi;
 pub mod checks;
 mod platform_event;
 pub mod rust_crate;
@@ -115,6 +116,7 @@ pub fn generate_with(events: &[EventInput], options: &Options) -> Result<OutputS
         return Err(GenerationError { failures });
     }
     set.files.insert(format!("{SCHEMAS_DIR}/catalog.json"), schemas::catalog(events));
+    set.files.insert(asyncapi::path(), asyncapi::render(&published));
     Ok(set)
 }
 

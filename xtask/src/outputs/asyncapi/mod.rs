@@ -1,0 +1,299 @@
+//! `schemas/asyncapi.yaml`: the whole catalog as one AsyncAPI 3.0.0 document.
+//!
+//! - A channel per event. EventBridge has no AsyncAPI binding, so its `source` and
+//!   `detail-type` are `x-eventbridge-source` and `x-eventbridge-detail-type`, and the rule
+//!   pattern that subscribes to the event is `x-eventbridge-rule-pattern`.
+//! - Operations: AsyncAPI 3 gives an operation exactly one channel, so each producing module
+//!   has one `send` operation per event it publishes, tagged with the module (the tag groups
+//!   them). Sample-only events (AWS events the platform consumes) have `receive` operations
+//!   only: the platform never sends them.
+//! - A message per event whose payload is the event's published draft-07 schema, marked
+//!   `schemaFormat: application/schema+json;version=draft-07`, with its sample as the
+//!   example. The schema's own `#/definitions/...` references are rewritten to point at the
+//!   same definitions inside the document, the way a bundler does; nothing else changes.
+//! - The common metadata is described once in `components` and reused by reference: the
+//!   EventBridge envelope (the message headers) and, for platform events, the
+//!   `EventMetadata` fields every payload carries with `correlationId` as the message's
+//!   correlation id; both as message traits.
+//!
+//! Keys are emitted in a fixed order and every list is sorted by source and detail-type, so
+//! the same events always give the same bytes. [`yaml`] writes the YAML.
+
+mod yaml;
+
+use contracts_common::{EventEnvelope, EventMetadata};
+use schema_emit::preamble::Format;
+use serde_json::{Map, Value, json};
+
+use super::preamble;
+use crate::events::EventInput;
+use crate::workspace::SCHEMAS_DIR;
+
+/// Where the document is written, relative to the workspace root.
+pub fn path() -> String {
+    format!("{SCHEMAS_DIR}/asyncapi.yaml")
+}
+
+/// The `schemaFormat` of every payload and header schema.
+pub const SCHEMA_FORMAT: &str = "application/schema+json;version=draft-07";
+
+const ENVELOPE: &str = "EventBridgeEnvelope";
+const METADATA: &str = "EventMetadata";
+
+/// The document for `published` (each event with its published schema document), as YAML
+/// with the generated-file preamble.
+pub fn render(published: &[(&EventInput, Value)]) -> String {
+    format!("{}{}", preamble(Format::Hash), yaml::document(&document(published)))
+}
+
+/// The document's top-level entries, in the order they are written.
+pub fn document(published: &[(&EventInput, Value)]) -> Vec<(&'static str, Value)> {
+    let mut events: Vec<&(&EventInput, Value)> = published.iter().collect();
+    events.sort_by(|(a, _), (b, _)| (&a.source, &a.detail_type).cmp(&(&b.source, &b.detail_type)));
+    let mut channels = Map::new();
+    let mut operations = Map::new();
+    let mut messages = Map::new();
+    let mut tags = Map::new();
+    for (event, document) in events {
+        let id = id(event);
+        let message = message_name(event);
+        let channel_ref = format!("#/channels/{id}");
+        channels.insert(id.clone(), channel(event, document, &id, &message));
+        let verb = if event.is_inferred() { "receive" } else { "send" };
+        let operation = json!({
+            "action": verb,
+            "channel": {"$ref": channel_ref},
+            "title": format!("{} {}", capitalised(verb), event.detail_type),
+            "summary": operation_summary(event),
+            "messages": [{"$ref": format!("{channel_ref}/messages/{message}")}],
+            "tags": [{"$ref": format!("#/components/tags/{}", tag_id(&event.source))}],
+        });
+        operations.insert(format!("{id}.{verb}"), operation);
+        messages.insert(id.clone(), message_object(event, document, &id));
+        tags.insert(tag_id(&event.source), tag(event));
+    }
+    let components = json!({
+        "schemas": common_schemas(),
+        "messages": messages,
+        "messageTraits": message_traits(),
+        "correlationIds": {"correlationId": {
+            "description": "Ties together every event and log line caused by one user request.",
+            "location": "$message.payload#/correlationId",
+        }},
+        "tags": tags,
+    });
+    vec![
+        ("asyncapi", json!("3.0.0")),
+        ("info", info()),
+        ("defaultContentType", json!("application/json")),
+        ("channels", Value::Object(channels)),
+        ("operations", Value::Object(operations)),
+        ("components", components),
+    ]
+}
+
+/// The validator's folder (`npm ci` there installs it; `cargo xtask ci` does).
+pub const VALIDATOR_DIR: &str = "xtask/asyncapi-check";
+
+/// `node <validator> <file>`: the AsyncAPI parser and an example check; exits 1 on any error.
+pub fn validator_command(root: &std::path::Path, file: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new("node");
+    command.arg(root.join(VALIDATOR_DIR).join("validate.mjs")).arg(file);
+    command
+}
+
+/// The id of an event's channel, message and operations: `source.DetailType` with the
+/// detail-type as an identifier (component keys allow only `[A-Za-z0-9._-]`).
+pub fn id(event: &EventInput) -> String {
+    format!("{}.{}", event.source, message_name(event))
+}
+
+fn message_name(event: &EventInput) -> String {
+    schema_ident::pascal_case(&event.detail_type)
+}
+
+fn tag_id(source: &str) -> String {
+    source.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect()
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|first| first.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+fn info() -> Value {
+    json!({
+        "title": "Agri-trading platform events",
+        "version": env!("CARGO_PKG_VERSION"),
+        "description": "Every event on the platform's EventBridge bus: the domain events its modules \
+            publish (one `send` operation each, tagged with the module) and the AWS events it consumes \
+            (`receive` only). Each message's payload is the event's `detail` as its draft-07 JSON Schema \
+            (also in `schemas/<source>/<detail-type>.json`), with the event's sample as the example. \
+            Events are versioned by detail-type: a breaking change is a new detail-type, which \
+            `cargo xtask compat` enforces.",
+    })
+}
+
+/// The rule pattern that subscribes to exactly this event.
+pub fn rule_pattern(event: &EventInput) -> Value {
+    json!({"source": [event.source], "detail-type": [event.detail_type]})
+}
+
+fn description(event: &EventInput, document: &Value) -> String {
+    match document.get("description").and_then(Value::as_str) {
+        Some(text) => text.to_owned(),
+        None if event.is_inferred() => {
+            format!(
+                "An event the platform consumes but does not define, known from the samples in {}.",
+                event.defined_in
+            )
+        }
+        None => format!("The `{}` event of `{}`.", event.detail_type, event.source),
+    }
+}
+
+fn channel(event: &EventInput, document: &Value, id: &str, message: &str) -> Value {
+    json!({
+        "address": null,
+        "title": event.detail_type,
+        "description": description(event, document),
+        "messages": {message: {"$ref": format!("#/components/messages/{id}")}},
+        "x-eventbridge-source": event.source,
+        "x-eventbridge-detail-type": event.detail_type,
+        "x-eventbridge-rule-pattern": rule_pattern(event),
+    })
+}
+
+fn operation_summary(event: &EventInput) -> String {
+    if event.is_inferred() {
+        format!(
+            "The platform receives `{}` events from `{}` (AWS publishes them).",
+            event.detail_type, event.source
+        )
+    } else {
+        format!("The `{}` module publishes `{}` to the bus.", event.source, event.detail_type)
+    }
+}
+
+fn tag(event: &EventInput) -> Value {
+    let description = if event.is_inferred() {
+        format!("Events from `{}`, an AWS service: the platform consumes them.", event.source)
+    } else {
+        format!("Events the `{}` module publishes.", event.source)
+    };
+    json!({"name": event.source, "description": description})
+}
+
+fn message_object(event: &EventInput, document: &Value, id: &str) -> Value {
+    let mut traits = vec![json!({"$ref": format!("#/components/messageTraits/{ENVELOPE}")})];
+    if !event.is_inferred() {
+        traits.push(json!({"$ref": format!("#/components/messageTraits/{METADATA}")}));
+    }
+    let schema_location = format!("#/components/messages/{}/payload/schema", pointer_escape(id));
+    let mut message = json!({
+        "name": event.detail_type,
+        "title": event.detail_type,
+        "summary": description(event, document),
+        "contentType": "application/json",
+        "payload": {"schemaFormat": SCHEMA_FORMAT, "schema": relocate_refs(document, &schema_location)},
+        "traits": traits,
+    });
+    if let Some(sample) = document.get("examples").and_then(|e| e.get(0)) {
+        message["examples"] =
+            json!([{"name": "sample", "summary": "The event's deterministic sample.", "payload": sample}]);
+    }
+    message
+}
+
+/// `schema` with every local reference (`#/...`) made to point under `location`, so it
+/// resolves inside the AsyncAPI document.
+fn relocate_refs(schema: &Value, location: &str) -> Value {
+    match schema {
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(key, value)| match (key.as_str(), value) {
+                    ("$ref", Value::String(target)) if target.starts_with('#') => {
+                        (key.clone(), Value::String(format!("{location}{}", &target[1..])))
+                    }
+                    _ => (key.clone(), relocate_refs(value, location)),
+                })
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.iter().map(|item| relocate_refs(item, location)).collect()),
+        other => other.clone(),
+    }
+}
+
+fn pointer_escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// The EventBridge envelope (without `detail`, which is the payload) and the platform's
+/// event metadata, each derived from its Rust type.
+fn common_schemas() -> Value {
+    let mut envelope = serde_json::to_value(contracts_common::registry::schema_of::<EventEnvelope<()>>())
+        .expect("a schemars schema serialises");
+    if let Some(object) = envelope.as_object_mut() {
+        object.remove("title");
+        object.remove("$schema");
+        if let Some(properties) = object.get_mut("properties").and_then(Value::as_object_mut) {
+            properties.remove("detail");
+        }
+        if let Some(required) = object.get_mut("required").and_then(Value::as_array_mut) {
+            required.retain(|name| name != "detail");
+        }
+        object.insert(
+            "description".into(),
+            json!("The EventBridge envelope around every event; its `detail` is the message payload."),
+        );
+    }
+    let mut metadata = serde_json::to_value(contracts_common::registry::schema_of::<EventMetadata>())
+        .expect("a schemars schema serialises");
+    if let Some(object) = metadata.as_object_mut() {
+        object.remove("$schema");
+    }
+    let mut schemas = serde_json::Map::new();
+    schemas.insert(ENVELOPE.into(), json!({"schemaFormat": SCHEMA_FORMAT, "schema": envelope}));
+    schemas.insert(METADATA.into(), json!({"schemaFormat": SCHEMA_FORMAT, "schema": metadata}));
+    Value::Object(schemas)
+}
+
+fn message_traits() -> Value {
+    let mut traits = serde_json::Map::new();
+    traits.insert(
+        ENVELOPE.into(),
+        json!({
+            "summary": "Delivered by EventBridge: the envelope fields are the message headers.",
+            "headers": {"$ref": format!("#/components/schemas/{ENVELOPE}")},
+            "contentType": "application/json",
+        }),
+    );
+    traits.insert(
+        METADATA.into(),
+        json!({
+            "summary": "A platform event: its payload carries the fields of components.schemas.EventMetadata \
+                (correlationId, userId, organisationId) beside its own; correlationId ties it to the request \
+                that caused it.",
+            "correlationId": {"$ref": "#/components/correlationIds/correlationId"},
+        }),
+    );
+    Value::Object(traits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_references_are_moved_under_the_payload_and_others_are_kept() {
+        let schema = json!({"properties": {"a": {"$ref": "#/definitions/A"}, "b": {"$ref": "other.json#/x"}},
+                            "definitions": {"A": {"items": [{"$ref": "#"}]}}});
+        let moved = relocate_refs(&schema, "#/components/messages/m.A/payload/schema");
+        assert_eq!(
+            moved["properties"]["a"]["$ref"],
+            "#/components/messages/m.A/payload/schema/definitions/A"
+        );
+        assert_eq!(moved["properties"]["b"]["$ref"], "other.json#/x");
+        assert_eq!(moved["definitions"]["A"]["items"][0]["$ref"], "#/components/messages/m.A/payload/schema");
+    }
+}

@@ -1,0 +1,133 @@
+//! The event catalog in a real browser: headless Chromium (Debian's package; `cargo xtask
+//! ci` installs it) loads the built site, runs its script, and shows every event, a search
+//! that narrows the list, and event pages with their fields and sample. A screenshot of an
+//! event page is kept under `target/catalog-screenshots/` and must not be blank.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use xtask::browser;
+use xtask::catalog_site::{self, EventPage};
+
+/// The site, built once for all tests into `target/catalog-browser-test`.
+fn site() -> &'static (PathBuf, Vec<EventPage>) {
+    static SITE: OnceLock<(PathBuf, Vec<EventPage>)> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let root = xtask::workspace::root();
+        let out = root.join("target/catalog-browser-test");
+        catalog_site::build(&root, &out).expect("the catalog builds");
+        (out, catalog_site::pages(&root).unwrap())
+    })
+}
+
+/// `(data-event id, hidden)` of every event item in a dumped DOM.
+fn listed(dom: &str) -> Vec<(String, bool)> {
+    dom.split("<li ")
+        .skip(1)
+        .filter_map(|tag| {
+            let tag = &tag[..tag.find('>')?];
+            let id = tag.split("data-event=\"").nth(1)?.split('"').next()?.to_owned();
+            Some((id, tag.contains(" hidden")))
+        })
+        .collect()
+}
+
+fn unescape(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// The text inside the element with `id` (no nested elements expected).
+fn element_text(dom: &str, id: &str) -> String {
+    let start = dom.find(&format!("id=\"{id}\"")).unwrap_or_else(|| panic!("no #{id} in the page"));
+    let open_end = start + dom[start..].find('>').unwrap() + 1;
+    let close = open_end + dom[open_end..].find("</").unwrap();
+    unescape(&dom[open_end..close])
+}
+
+fn url(path: &Path, query: &str) -> String {
+    format!("{}{query}", browser::file_url(path))
+}
+
+#[test]
+fn the_index_lists_every_event() {
+    let (out, pages) = site();
+    let root = xtask::workspace::root();
+    let (events, _) = xtask::events::all(&root).unwrap();
+    let dom = browser::dump_dom(&url(&out.join("index.html"), "")).unwrap();
+    let items = listed(&dom);
+    assert_eq!(items.len(), events.len(), "one item per event the generator knows");
+    for page in pages {
+        assert!(items.contains(&(page.id.clone(), false)), "{} is listed and visible", page.id);
+    }
+    assert!(dom.contains(&format!("{0} of {0} events", events.len())), "the script counted them");
+}
+
+#[test]
+fn search_narrows_the_list() {
+    let (out, pages) = site();
+    // The detail-type of one event: it matches that event and only the others that mention it.
+    let wanted = &pages.iter().find(|p| p.published).unwrap().detail_type;
+    let query = wanted.to_lowercase();
+    let expected: Vec<&str> =
+        pages.iter().filter(|p| p.search_text.contains(&query)).map(|p| p.id.as_str()).collect();
+    assert!(!expected.is_empty() && expected.len() < pages.len(), "the query {query} must narrow the list");
+    let dom = browser::dump_dom(&url(&out.join("index.html"), &format!("?q={query}"))).unwrap();
+    let visible: Vec<String> =
+        listed(&dom).into_iter().filter(|(_, hidden)| !hidden).map(|(id, _)| id).collect();
+    assert_eq!(visible, expected, "the items left visible are the matching ones");
+    assert!(dom.contains(&format!("{} of {} events", expected.len(), pages.len())), "the count follows");
+    let nothing = browser::dump_dom(&url(&out.join("index.html"), "?q=no-event-is-called-this")).unwrap();
+    assert!(listed(&nothing).iter().all(|(_, hidden)| *hidden));
+    assert!(!nothing.contains("<p id=\"no-match\" hidden"), "the no-match note shows");
+}
+
+#[test]
+fn an_event_page_shows_its_fields_sample_types_and_rule_pattern() {
+    let (out, pages) = site();
+    for page in
+        pages.iter().filter(|p| p.published).take(2).chain(pages.iter().filter(|p| !p.published).take(1))
+    {
+        let dom = browser::dump_dom(&url(&out.join(format!("events/{}.html", page.id)), "")).unwrap();
+        assert_eq!(element_text(&dom, "event-name"), page.detail_type);
+        assert_eq!(element_text(&dom, "source"), page.source);
+        for field in &page.fields {
+            assert!(
+                dom.contains(&format!("data-field=\"{}\"", field.name)),
+                "{}: field {}",
+                page.id,
+                field.name
+            );
+        }
+        let sample: serde_json::Value = serde_json::from_str(&element_text(&dom, "sample-json")).unwrap();
+        assert_eq!(sample, serde_json::from_str::<serde_json::Value>(&page.sample).unwrap(), "{}", page.id);
+        let pattern: serde_json::Value = serde_json::from_str(&element_text(&dom, "rule-pattern")).unwrap();
+        assert_eq!(pattern["detail-type"][0], page.detail_type.as_str());
+        assert_eq!(element_text(&dom, "rust-type"), page.rust_type);
+        assert!(dom.contains("Version history"));
+    }
+}
+
+#[test]
+fn a_screenshot_of_an_event_page_is_not_blank() {
+    let (out, pages) = site();
+    let page = pages.iter().find(|p| p.published).unwrap();
+    let shot = xtask::workspace::root().join(format!("target/catalog-screenshots/{}.png", page.id));
+    browser::screenshot(&url(&out.join(format!("events/{}.html", page.id)), ""), &shot, (1280, 1600))
+        .unwrap();
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.width, info.height), (1280, 1600));
+    let channels = info.color_type.samples();
+    let total = (info.width * info.height) as usize;
+    let inked =
+        pixels[..info.buffer_size()].chunks(channels).filter(|p| p.iter().take(3).any(|&c| c < 235)).count();
+    // Text, tables and the header bar: a few percent of the page at least; a blank or
+    // error page is white.
+    assert!(inked * 100 > total * 3, "only {inked} of {total} pixels are not white: {}", shot.display());
+}
