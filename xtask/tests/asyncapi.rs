@@ -133,16 +133,26 @@ fn the_validation_step_fails_on_a_broken_document() {
     let (ok, output) = validate(&file.replacen("action: \"send\"", "action: \"publish\"", 1));
     assert!(!ok && output.contains("action"), "{output}");
     // An example that does not fit its payload: a string-typed property given a number.
-    let sample_line = file
-        .lines()
-        .skip_while(|line| !line.trim_start().starts_with("examples:"))
-        .find(|line| line.trim_start().starts_with("correlationId: \""))
+    // A message example (not the payload schema's own `examples`): the `correlationId` line
+    // inside the `payload:` block of a message's `- name: "sample"` example.
+    let lines: Vec<&str> = file.lines().collect();
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    let sample_at = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, line)| line.trim_start() == "- name: \"sample\"")
+        .find_map(|(at, _)| {
+            let payload = (at..lines.len()).find(|&k| lines[k].trim_start().starts_with("payload:"))?;
+            let depth = indent(lines[payload]);
+            (payload + 1..lines.len()).take_while(|&k| indent(lines[k]) > depth).find(|&k| {
+                indent(lines[k]) == depth + 2 && lines[k].trim_start().starts_with("correlationId: \"")
+            })
+        })
         .expect("a platform example has a correlationId");
-    let broken = file.replacen(
-        sample_line,
-        &format!("{}correlationId: 42", &sample_line[..sample_line.find('c').unwrap()]),
-        1,
-    );
+    let mut broken_lines = lines.clone();
+    let replaced = format!("{}correlationId: 42", " ".repeat(indent(lines[sample_at])));
+    broken_lines[sample_at] = &replaced;
+    let broken = broken_lines.join("\n") + "\n";
     let (ok, output) = validate(&broken);
     assert!(!ok, "{output}");
     assert!(output.contains("/payload/correlationId: must be string [example-matches-payload]"), "{output}");

@@ -55,6 +55,9 @@ pub fn document(published: &[(&EventInput, Value)]) -> Vec<(&'static str, Value)
     let mut messages = Map::new();
     let mut tags = Map::new();
     for (event, document) in events {
+        // The schema as its file has it (keys sorted, properties in declaration order), so
+        // the YAML is the same whatever order the document's maps were built in.
+        let document = &crate::json::sorted(document);
         let id = id(event);
         let message = message_name(event);
         let channel_ref = format!("#/channels/{id}");

@@ -101,10 +101,10 @@ mod tests {
     }
 
     #[test]
-    fn nested_mappings_and_sequences_are_indented_in_block_style() {
+    fn nested_mappings_and_sequences_are_indented_in_block_style_keys_in_their_order() {
         let value = json!({"list": [{"a": 1, "b": [true, null]}, [], "x"], "empty": {}, "on": "k"});
         let text = document(&[("root", value)]);
-        let expected = "root:\n  empty: {}\n  list:\n    - a: 1\n      b:\n        - true\n        - null\n    - []\n    - \"x\"\n  \"on\": \"k\"\n";
+        let expected = "root:\n  list:\n    - a: 1\n      b:\n        - true\n        - null\n    - []\n    - \"x\"\n  empty: {}\n  \"on\": \"k\"\n";
         assert_eq!(text, expected);
     }
 
