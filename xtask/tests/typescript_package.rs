@@ -19,26 +19,27 @@ fn tsc() -> PathBuf {
 
 /// Runs `tsc` on the generated package (`src/` plus the sample fixture `test/samples.ts`)
 /// copied into `dir`, after `edit` changes the fixture; returns tsc's exit and output.
-fn check_package(edit: impl FnOnce(String) -> String) -> (bool, String) {
-    let package = xtask::workspace::root().join("generated/typescript");
-    let dir = tempfile::tempdir().unwrap();
+fn check_package(edit: impl Fn(&str) -> String) -> (bool, String) {
+    let root = xtask::workspace::root();
+    tsc();
+    let mut files = std::collections::BTreeMap::new();
     for sub in ["src", "test"] {
-        fs::create_dir_all(dir.path().join(sub)).unwrap();
-        for entry in fs::read_dir(package.join(sub)).unwrap() {
+        for entry in fs::read_dir(root.join("generated/typescript").join(sub)).unwrap() {
             let path = entry.unwrap().path();
-            fs::copy(&path, dir.path().join(sub).join(path.file_name().unwrap())).unwrap();
+            if path.extension().is_some_and(|e| e == "ts") {
+                let relative =
+                    format!("generated/typescript/{sub}/{}", path.file_name().unwrap().to_string_lossy());
+                files.insert(relative, fs::read_to_string(&path).unwrap());
+            }
         }
     }
-    fs::copy(package.join("tsconfig.json"), dir.path().join("tsconfig.json")).unwrap();
-    let fixture = dir.path().join("test/samples.ts");
-    fs::write(&fixture, edit(fs::read_to_string(&fixture).unwrap())).unwrap();
-    let output = Command::new(tsc()).arg("-p").arg(dir.path()).output().unwrap();
-    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned())
+    let dir = tempfile::tempdir().unwrap();
+    xtask::outputs::typescript_package::type_check(&root, dir.path(), &files, edit).unwrap()
 }
 
 #[test]
 fn the_generated_package_and_every_sample_type_check() {
-    let (ok, output) = check_package(|fixture| fixture);
+    let (ok, output) = check_package(str::to_owned);
     assert!(ok, "tsc rejected the generated package:\n{output}");
 }
 
@@ -53,7 +54,7 @@ fn tsc_rejects_a_sample_with_an_unknown_property() {
 
 #[test]
 fn tsc_rejects_a_sample_with_a_wrong_type() {
-    let (ok, output) = check_package(|fixture| replace_first_value(&fixture, "\"quantityKg\": ", "\"many\""));
+    let (ok, output) = check_package(|fixture| replace_first_value(fixture, "\"quantityKg\": ", "\"many\""));
     assert!(!ok, "tsc accepted a string for a number");
     assert!(output.contains("error TS2322"), "{output}");
 }
@@ -61,7 +62,7 @@ fn tsc_rejects_a_sample_with_a_wrong_type() {
 #[test]
 fn tsc_rejects_an_envelope_whose_detail_does_not_match_its_detail_type() {
     let (ok, output) =
-        check_package(|fixture| replace_first_value(&fixture, "\"detail-type\": ", "\"TradeCancelled\""));
+        check_package(|fixture| replace_first_value(fixture, "\"detail-type\": ", "\"TradeCancelled\""));
     assert!(!ok, "tsc accepted a payload under another event's detail-type");
     assert!(output.contains("error TS2322"), "{output}");
 }
@@ -136,15 +137,13 @@ fn two_sources_may_share_a_detail_type() {
         "{events_ts}"
     );
     let dir = tempfile::tempdir().unwrap();
-    for (path, text) in &set.files {
-        if let Some(relative) = path.strip_prefix("generated/typescript/") {
-            let target = dir.path().join(relative);
-            fs::create_dir_all(target.parent().unwrap()).unwrap();
-            fs::write(target, text).unwrap();
-        }
-    }
-    let package = xtask::workspace::root().join("generated/typescript");
-    fs::copy(package.join("tsconfig.json"), dir.path().join("tsconfig.json")).unwrap();
-    let output = Command::new(tsc()).arg("-p").arg(dir.path()).output().unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stdout));
+    tsc();
+    let (ok, output) = xtask::outputs::typescript_package::type_check(
+        &xtask::workspace::root(),
+        dir.path(),
+        &set.files,
+        str::to_owned,
+    )
+    .unwrap();
+    assert!(ok, "{output}");
 }

@@ -155,19 +155,10 @@ fn tsc() -> PathBuf {
 
 /// Runs `tsc -p` on the zoo's package files, after `edit` changes the sample fixture.
 fn check_package(edit: impl Fn(&str) -> String) -> (bool, String) {
+    tsc();
     let dir = tempfile::tempdir().unwrap();
-    for (path, text) in &zoo().files {
-        if let Some(relative) = path.strip_prefix("generated/typescript/") {
-            let target = dir.path().join(relative);
-            fs::create_dir_all(target.parent().unwrap()).unwrap();
-            let text = if relative == "test/samples.ts" { edit(text) } else { text.clone() };
-            fs::write(target, text).unwrap();
-        }
-    }
-    fs::copy(workspace::root().join("generated/typescript/tsconfig.json"), dir.path().join("tsconfig.json"))
-        .unwrap();
-    let output = Command::new(tsc()).arg("-p").arg(dir.path()).output().unwrap();
-    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned())
+    xtask::outputs::typescript_package::type_check(&workspace::root(), dir.path(), &zoo().files, edit)
+        .unwrap()
 }
 
 #[test]

@@ -6,3 +6,4 @@ export * as customers from "./customers";
 export * as inventory from "./inventory";
 export * as trading from "./trading";
 export * from "./events";
+export * from "./consume";

@@ -57,6 +57,7 @@ pub const OWNED_FOLDERS: &[OwnedFolder] = &[
     OwnedFolder { dir: "generated/rust/src", extension: "rs" },
     OwnedFolder { dir: "generated/typescript/src", extension: "ts" },
     OwnedFolder { dir: "generated/typescript/test", extension: "ts" },
+    OwnedFolder { dir: "generated/typescript/test", extension: "json" },
 ];
 
 /// Why generation produced nothing: every failure of every event, not only the first.

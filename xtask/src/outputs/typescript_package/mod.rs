@@ -1,5 +1,7 @@
 //! The `@agri-platform/events` package: one module per source, `events.ts` with the routing
-//! types, `index.ts`, and the sample fixture `test/samples.ts` that `tsc` checks.
+//! types, `schemas.ts` and `consume.ts` for runtime validation and routing, `index.ts`, the
+//! sample fixture `test/samples.ts` that `tsc` checks, and `test/envelopes.json`, every sample
+//! in its EventBridge envelope, for the package's runtime tests.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -18,6 +20,33 @@ pub fn tsc(root: &std::path::Path) -> std::path::PathBuf {
     root.join(TYPESCRIPT_PACKAGE_DIR).join("node_modules/.bin/tsc")
 }
 
+/// Type-checks package files with the pinned `tsc -p`, in the scratch folder `dir`: each of
+/// `files` (by path relative to the workspace root) under the package folder is written there,
+/// `test/samples.ts` after `edit`, beside the package's `tsconfig.json` and a link to its
+/// installed dependencies. Returns whether tsc accepted them, and its output.
+pub fn type_check<'f>(
+    root: &std::path::Path,
+    dir: &std::path::Path,
+    files: impl IntoIterator<Item = (&'f String, &'f String)>,
+    edit: impl Fn(&str) -> String,
+) -> std::io::Result<(bool, String)> {
+    let package = root.join(TYPESCRIPT_PACKAGE_DIR);
+    for (path, text) in files {
+        let Some(relative) = path.strip_prefix(&format!("{TYPESCRIPT_PACKAGE_DIR}/")) else { continue };
+        let target = dir.join(relative);
+        std::fs::create_dir_all(target.parent().unwrap_or(dir))?;
+        let text = if relative == "test/samples.ts" { edit(text) } else { text.clone() };
+        std::fs::write(target, text)?;
+    }
+    std::fs::copy(package.join("tsconfig.json"), dir.join("tsconfig.json"))?;
+    let modules = dir.join("node_modules");
+    if !modules.exists() {
+        std::os::unix::fs::symlink(package.join("node_modules"), &modules)?;
+    }
+    let output = std::process::Command::new(tsc(root)).arg("-p").arg(dir).output()?;
+    Ok((output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned()))
+}
+
 /// Every generated file of the package, by path relative to the workspace root.
 pub fn files(modules: &[SourceModule<'_>]) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
@@ -28,6 +57,9 @@ pub fn files(modules: &[SourceModule<'_>]) -> BTreeMap<String, String> {
         );
     }
     files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/events.ts"), events_ts(modules));
+    files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/schemas.ts"), schemas_ts(modules));
+    files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/consume.ts"), preamble(Format::Slashes) + CONSUME_TS);
+    files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/test/envelopes.json"), envelopes_json(modules));
     files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/index.ts"), index_ts(modules));
     files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/test/samples.ts"), samples_ts(modules));
     files
@@ -39,8 +71,60 @@ fn index_ts(modules: &[SourceModule<'_>]) -> String {
         let name = module_name(&module.source);
         let _ = writeln!(text, "export * as {name} from \"./{name}\";");
     }
-    text.push_str("export * from \"./events\";\n");
+    text.push_str("export * from \"./events\";\nexport * from \"./consume\";\n");
     text
+}
+
+/// The consumer API, a real TypeScript file in this folder copied into the package.
+const CONSUME_TS: &str = include_str!("consume.ts");
+
+/// `schemas.ts`: every event's schema, by source then detail-type, as ajv compiles it (the
+/// document's annotations and examples left out).
+fn schemas_ts(modules: &[SourceModule<'_>]) -> String {
+    let mut schemas = serde_json::Map::new();
+    for module in modules {
+        let mut by_detail_type = serde_json::Map::new();
+        for (event, document) in &module.events {
+            let mut schema = crate::json::sorted(document);
+            if let Some(object) = schema.as_object_mut() {
+                object.retain(|key, _| {
+                    !matches!(key.as_str(), "$schema" | "$comment" | "examples") && !key.starts_with("x-")
+                });
+            }
+            by_detail_type.insert(event.detail_type.clone(), schema);
+        }
+        schemas.insert(module.source.clone(), Value::Object(by_detail_type));
+    }
+    format!(
+        "{}/** Every event's JSON Schema (draft-07), by source, then detail-type. */\nexport const schemas = {} as const;\n",
+        preamble(Format::Slashes),
+        value_literal(&Value::Object(schemas), "")
+    )
+}
+
+/// `test/envelopes.json`: every sample of every event in its EventBridge envelope, under
+/// `envelopes`.
+fn envelopes_json(modules: &[SourceModule<'_>]) -> String {
+    let mut envelopes = Vec::new();
+    for module in modules {
+        for (event, document) in &module.events {
+            for (index, sample) in document["examples"].as_array().into_iter().flatten().enumerate() {
+                envelopes.push(serde_json::json!({
+                    "version": "0",
+                    "id": format!("{}-{}", event.qualified_name(), index + 1),
+                    "detail-type": event.detail_type,
+                    "source": event.source,
+                    "account": "123456789012",
+                    "time": "2026-01-01T00:00:00Z",
+                    "region": "ap-southeast-2",
+                    "resources": [],
+                    "detail": sample,
+                }));
+            }
+        }
+    }
+    let file = serde_json::json!({"$comment": preamble(Format::Plain), "envelopes": envelopes});
+    crate::json::to_canonical_string(&file)
 }
 
 fn imports(modules: &[SourceModule<'_>], from: &str) -> String {

@@ -1,0 +1,73 @@
+// The consumer API, tested with Node's own test runner against the built package (`dist/`),
+// as a plain Node Lambda would load it: `npm run build && npm test`.
+const { test } = require("node:test");
+const assert = require("node:assert/strict");
+const { parseEvent, isEvent, handlers, InvalidEventError, UnhandledEventError } = require("../dist/index.js");
+const { envelopes } = require("./envelopes.json");
+
+const copy = (value) => JSON.parse(JSON.stringify(value));
+const find = (source, detailType) => copy(envelopes.find((e) => e.source === source && e["detail-type"] === detailType));
+
+test("every sample of every event parses into its typed event", () => {
+  assert.ok(envelopes.length >= 13);
+  for (const envelope of envelopes) {
+    const result = parseEvent(envelope);
+    assert.ok(result.ok, `${envelope.id}: ${JSON.stringify(result.errors)}`);
+    assert.equal(result.event.source, envelope.source);
+  }
+});
+
+test("a wrong payload fails, naming every error with its JSON Pointer", () => {
+  const event = find("trading", "TradeCreated");
+  event.detail.trade.quantityKg = "many";
+  delete event.detail.correlationId;
+  const result = parseEvent(event);
+  assert.equal(result.ok, false);
+  const paths = result.errors.map((e) => e.path).sort();
+  assert.deepEqual(paths, ["/detail", "/detail/trade/quantityKg"]);
+  assert.match(result.errors.find((e) => e.path === "/detail").message, /correlationId/);
+});
+
+test("an unknown detail-type is reported as such", () => {
+  const event = find("trading", "TradeCreated");
+  event["detail-type"] = "TradeSettled";
+  const result = parseEvent(event);
+  assert.deepEqual(result, {
+    ok: false,
+    errors: [{ path: "/detail-type", message: 'unknown event: source "trading", detail-type "TradeSettled"' }],
+  });
+});
+
+test("something that is not an EventBridge event is rejected with each field's place", () => {
+  assert.deepEqual(parseEvent([1, 2, 3]).errors, [{ path: "", message: "an EventBridge event is a JSON object" }]);
+  const { errors } = parseEvent({ version: "0", id: 7, source: "trading", time: "now", detail: {} });
+  assert.deepEqual(errors.map((e) => e.path), ["/id", "/detail-type"]);
+});
+
+test("a field called __proto__ in a payload is data, not a prototype", () => {
+  const event = JSON.parse('{"version":"0","id":"x","detail-type":"__proto__","source":"trading","time":"t","detail":{}}');
+  assert.equal(parseEvent(event).ok, false);
+});
+
+test("isEvent narrows to one source and detail-type", () => {
+  const event = find("trading", "TradeCreated");
+  assert.equal(isEvent(event, "trading", "TradeCreated"), true);
+  assert.equal(isEvent(event, "trading", "TradeCancelled"), false);
+  assert.equal(isEvent({ ...event, detail: {} }, "trading", "TradeCreated"), false);
+});
+
+test("handlers route a raw event to the function of its source and detail-type", async () => {
+  const seen = [];
+  const route = handlers({
+    trading: { TradeCreated: async (event) => seen.push(["created", event.detail.trade.id]) },
+    "aws.events": { "Scheduled Event": async (event) => seen.push(["scheduled", event.id]) },
+  });
+  const created = find("trading", "TradeCreated");
+  await route(created);
+  await route(find("aws.events", "Scheduled Event"));
+  assert.deepEqual(seen, [["created", created.detail.trade.id], ["scheduled", "aws.events.Scheduled Event-1"]]);
+  await assert.rejects(route(find("trading", "TradeCancelled")), UnhandledEventError);
+  const broken = find("trading", "TradeCreated");
+  broken.detail.trade = null;
+  await assert.rejects(route(broken), (error) => error instanceof InvalidEventError && error.errors[0].path === "/detail/trade");
+});
