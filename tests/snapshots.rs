@@ -26,9 +26,11 @@ fn every_sample_matches_its_snapshot() {
 #[test]
 fn no_snapshot_is_orphaned() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots");
-    let on_disk: BTreeSet<String> = fs::read_dir(&dir)
-        .expect("tests/snapshots exists")
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+    let on_disk: BTreeSet<String> = walkdir::WalkDir::new(&dir)
+        .max_depth(1)
+        .into_iter()
+        .map(|entry| entry.unwrap_or_else(|e| panic!("reading {}: {e}", dir.display())))
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
         .filter(|name| name.ends_with(".snap"))
         .collect();
     let expected: BTreeSet<String> = contract_tests::events()

@@ -44,7 +44,7 @@ fn the_generated_crate_lists_exactly_the_events_of_the_catalog() {
 #[test]
 fn every_consumed_sample_round_trips_through_its_generated_type() {
     let consumed: Vec<_> = all_events().into_iter().filter(EventInput::is_inferred).collect();
-    assert!(consumed.len() >= 3, "the platform consumes at least three AWS events");
+    assert!(!consumed.is_empty(), "the workspace has sample-only events (contracts/consumed)");
     for event in consumed {
         for detail in event.samples.as_ref().unwrap() {
             let again = platform_events::round_trip(&event.source, &event.detail_type, detail.clone())
