@@ -3,6 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Serialize, de::DeserializeOwned};
 
+use crate::EventMetadata;
+
 /// A domain event published to the bus.
 ///
 /// `SOURCE` is the EventBridge `source` (the owning module, e.g. `trading`); `DETAIL_TYPE` is
@@ -17,6 +19,12 @@ pub trait Event:
     const SOURCE: &'static str;
     /// The EventBridge `detail-type`: the event type's name.
     const DETAIL_TYPE: &'static str;
+
+    /// Who caused the event and in which request: the metadata every payload flattens.
+    ///
+    /// A handler's context is built from it, so a follow-up event carries the same
+    /// correlation id whether the event arrived typed (in-process) or as JSON (Lambda).
+    fn metadata(&self) -> &EventMetadata;
 
     /// A complete example of this event, the same on every run and machine.
     ///
@@ -34,6 +42,7 @@ pub trait Event:
 /// impl Event for TradeCancelled {
 ///     const SOURCE: &'static str = crate::SOURCE;
 ///     const DETAIL_TYPE: &'static str = "TradeCancelled";
+///     fn metadata(&self) -> &EventMetadata { &self.metadata }
 ///     fn sample() -> Self { factories::trade_cancelled(&mut rng_for_event::<Self>()) }
 /// }
 /// contracts_common::register_event!(TradeCancelled);

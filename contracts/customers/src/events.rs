@@ -68,6 +68,9 @@ pub struct UserInvited {
 impl Event for OrganisationCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "OrganisationCreated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
     fn sample() -> Self {
         factories::organisation_created(&mut rng_for_event::<Self>())
     }
@@ -77,6 +80,9 @@ register_event!(OrganisationCreated);
 impl Event for OrganisationUpdated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "OrganisationUpdated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
     fn sample() -> Self {
         factories::organisation_updated(&mut rng_for_event::<Self>())
     }
@@ -86,6 +92,9 @@ register_event!(OrganisationUpdated);
 impl Event for BusinessUnitsCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "BusinessUnitsCreated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
     fn sample() -> Self {
         factories::business_units_created(&mut rng_for_event::<Self>())
     }
@@ -95,6 +104,9 @@ register_event!(BusinessUnitsCreated);
 impl Event for UserInvited {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "UserInvited";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
     fn sample() -> Self {
         factories::user_invited(&mut rng_for_event::<Self>())
     }

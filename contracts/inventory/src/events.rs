@@ -66,6 +66,9 @@ pub struct InventoryTransferred {
 impl Event for InventoryCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "InventoryCreated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
     fn sample() -> Self {
         factories::inventory_created(&mut rng_for_event::<Self>())
     }
@@ -75,6 +78,9 @@ register_event!(InventoryCreated);
 impl Event for StockAdjusted {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "StockAdjusted";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
     fn sample() -> Self {
         factories::stock_adjusted(&mut rng_for_event::<Self>())
     }
@@ -84,6 +90,9 @@ register_event!(StockAdjusted);
 impl Event for InventoryTransferred {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "InventoryTransferred";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
     fn sample() -> Self {
         factories::inventory_transferred(&mut rng_for_event::<Self>())
     }

@@ -59,6 +59,9 @@ pub struct TradeCancelled {
 impl Event for TradeCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "TradeCreated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
     fn sample() -> Self {
         factories::trade_created(&mut rng_for_event::<Self>())
     }
@@ -68,6 +71,9 @@ register_event!(TradeCreated);
 impl Event for TradeInventoryAllocated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "TradeInventoryAllocated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
     fn sample() -> Self {
         factories::trade_inventory_allocated(&mut rng_for_event::<Self>())
     }
@@ -77,6 +83,9 @@ register_event!(TradeInventoryAllocated);
 impl Event for TradeCancelled {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "TradeCancelled";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
     fn sample() -> Self {
         factories::trade_cancelled(&mut rng_for_event::<Self>())
     }
