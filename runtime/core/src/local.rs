@@ -2,6 +2,9 @@
 
 use std::collections::HashMap;
 
+use tracing::Instrument;
+
+use crate::context::Delivery;
 use crate::handler;
 use crate::manifest::duplicate_keys;
 use crate::{
@@ -12,14 +15,16 @@ use crate::{
 /// An [`EventSink`] that runs the matching handlers of its manifests in-process, with no
 /// AWS at all: the local and test stand-in for EventBridge plus Lambda.
 ///
-/// An event goes to every handler whose event has its `source` and `detail-type`, one after
-/// another in registration order (manifest by manifest). A handler that fails (returns an
-/// error, panics, or cannot read the detail) is reported in
+/// An event goes to every handler whose event has exactly its `source` and `detail-type`, one
+/// after another in registration order (manifest by manifest), in a context built from the
+/// event's own metadata. A handler that fails (returns an error, panics, or cannot read the
+/// detail) is reported in
 /// [`DeliveryReport::handler_failures`] with its key and error; the other handlers still
 /// run, and the publisher's commit, long done, stands. The bus never reports an entry as
 /// failed: every event is delivered.
 pub struct LocalBus {
-    routes: HashMap<String, Vec<HandlerEntry>>,
+    /// detail-type, then source, to the handlers of that event.
+    routes: HashMap<String, HashMap<String, Vec<HandlerEntry>>>,
     keys: Vec<String>,
 }
 
@@ -32,11 +37,12 @@ impl LocalBus {
             let modules: Vec<&str> = manifests.iter().map(Manifest::module).collect();
             return Err(ManifestError { module: modules.join(" + "), problems: duplicates });
         }
-        let mut routes: HashMap<String, Vec<HandlerEntry>> = HashMap::new();
+        let mut routes: HashMap<String, HashMap<String, Vec<HandlerEntry>>> = HashMap::new();
         let mut keys = Vec::new();
         for entry in manifests.iter().flat_map(Manifest::handlers) {
             keys.push(entry.key().to_owned());
-            routes.entry(entry.detail_type().to_owned()).or_default().push(entry.clone());
+            let by_source = routes.entry(entry.detail_type().to_owned()).or_default();
+            by_source.entry(entry.source().to_owned()).or_default().push(entry.clone());
         }
         keys.sort();
         Ok(Self { routes, keys })
@@ -50,12 +56,24 @@ impl LocalBus {
     /// Runs every handler of `event` and returns the failures.
     pub async fn dispatch(&self, event: &OutboundEvent, runtime: &Runtime) -> Vec<HandlerFailure> {
         let mut failures = Vec::new();
-        let Some(routes) = self.routes.get(event.detail_type()) else { return failures };
-        let mut metadata = None;
-        for route in routes.iter().filter(|route| route.source() == event.source()) {
-            let metadata = metadata.get_or_insert_with(|| event.metadata());
-            let ctx = runtime.handler_context(metadata.as_ref());
-            if let Err(error) = handler::run(route.handler(), event, ctx).await {
+        let Some(routes) =
+            self.routes.get(event.detail_type()).and_then(|by_source| by_source.get(event.source()))
+        else {
+            return failures;
+        };
+        let metadata = event.metadata();
+        for route in routes {
+            let result = match &metadata {
+                Ok(metadata) => {
+                    let delivery = Delivery { event_id: event.id(), consumer: route.key().to_owned() };
+                    let ctx = runtime.handler_context(metadata.as_ref(), delivery);
+                    let span = handler::handle_span(route.key(), event, &ctx);
+                    handler::run(route.handler(), event, ctx).instrument(span).await
+                }
+                // Without readable metadata there is no context to run the handler in.
+                Err(error) => Err(error.to_string().into()),
+            };
+            if let Err(error) = result {
                 failures.push(HandlerFailure { key: route.key().to_owned(), event_id: event.id(), error });
             }
         }

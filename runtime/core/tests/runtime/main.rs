@@ -1,5 +1,8 @@
-//! Specifications of the event runtime, run against real SQLite (in memory, or a file where
-//! a test needs a second process to see the data).
+//! Specifications of the event runtime, run against real databases: every specification that
+//! touches the database runs twice, on SQLite (in memory, or a file where a second process
+//! must see the data) and on a PostgreSQL server (`EVENT_RUNTIME_POSTGRES_URL`).
+
+mod support;
 
 mod after_commit;
 mod local_bus;
@@ -7,4 +10,3 @@ mod manifests;
 mod outbox;
 mod routing;
 mod rules;
-mod support;
