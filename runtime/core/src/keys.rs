@@ -26,10 +26,11 @@ const SEPARATORS: [char; 5] = [' ', '-', '_', '.', '/'];
 
 /// The form a detail-type takes inside a handler key.
 ///
-/// A detail-type of ASCII letters and digits (every contract event: `OrganisationCreated`)
-/// is its own key form. A detail-type of such words joined by spaces, `-`, `_`, `.` or `/`
-/// (AWS service events: `aws.events` "Scheduled Event", `aws.s3` "Object Created") takes the
-/// PascalCase of its words: `ScheduledEvent`, `ObjectCreated`. The manifest keeps the exact
+/// The key form is the PascalCase of the detail-type's words: words of ASCII letters and
+/// digits, separated by spaces, `-`, `_`, `.` or `/`, each with its first letter upper-cased
+/// and the rest kept, joined. So a contract event's detail-type (`OrganisationCreated`) is its
+/// own key form, and AWS service events get one: `aws.events` "Scheduled Event" is
+/// `ScheduledEvent`, `aws.s3` "Object Created" is `ObjectCreated`. The manifest keeps the exact
 /// detail-type beside the key, so the key maps back to it exactly; two detail-types with one
 /// key form under one prefix are rejected as a collision, never merged.
 ///

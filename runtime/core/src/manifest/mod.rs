@@ -291,7 +291,7 @@ impl ManifestBuilder {
         detail_type: &str,
         handler: Arc<dyn ErasedHandler>,
     ) {
-        let shape = keys::check_prefix(prefix).and_then(|()| keys::check_key_shape(key));
+        let shape = keys::check_key_shape(key).and_then(|()| keys::check_prefix(prefix));
         let shape = shape.and_then(|()| {
             if source.is_empty() { Err("the event's source is empty".to_owned()) } else { Ok(()) }
         });

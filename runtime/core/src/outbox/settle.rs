@@ -46,11 +46,17 @@ fn plan(runtime: &Runtime, batches: &[UnitBatch], outcome: &DeliveryReport) -> P
         outcome.failed.iter().map(|failed| (failed.event_id, failed.error.as_str())).collect();
     let max_attempts = i64::from(runtime.options().max_attempts.max(1));
     let mut plan = Plan::default();
+    let debug = tracing::enabled!(tracing::Level::DEBUG);
     for batch in batches {
         let mut first_failure = None;
         for (index, (seq, event)) in batch.events.iter().enumerate() {
             match failures.get(&event.id()) {
-                None => plan.delivered.push((*seq, event.id())),
+                None => {
+                    plan.delivered.push((*seq, event.id()));
+                    if debug {
+                        log_delivered(batch.unit, event);
+                    }
+                }
                 Some(error) if first_failure.is_none() => first_failure = Some((index, *error)),
                 Some(_) => {}
             }
@@ -164,7 +170,7 @@ pub(crate) async fn settle(
     for_each_chunk(&mut tx, delete_finished, nothing_left, finished).await?;
     tx.commit().await?;
 
-    record(runtime, plan.delivered.len(), &plan.dead_events, &quarantine, batches);
+    record(runtime, plan.delivered.len(), &plan.dead_events, &quarantine);
     report.delivered.extend(plan.delivered.iter().map(|(_, id)| *id));
     report.dead.extend(plan.dead_events);
     report.quarantined.extend(quarantine.into_iter().map(|(seq, reason)| QuarantinedRow { seq, reason }));
@@ -192,29 +198,20 @@ async fn for_each_chunk(
     Ok(())
 }
 
+fn log_delivered(unit: i64, event: &OutboundEvent) {
+    tracing::debug!(
+        unit,
+        event_id = %event.id(),
+        source = event.source(),
+        detail_type = event.detail_type(),
+        correlation_id = event.correlation_id().map(tracing::field::display),
+        "relayed"
+    );
+}
+
 /// Counters and log lines for what was settled.
-fn record(
-    runtime: &Runtime,
-    delivered: usize,
-    dead: &[DeadEvent],
-    quarantine: &[(i64, String)],
-    batches: &[UnitBatch],
-) {
+fn record(runtime: &Runtime, delivered: usize, dead: &[DeadEvent], quarantine: &[(i64, String)]) {
     runtime.counters().delivered(delivered as u64);
-    if tracing::enabled!(tracing::Level::DEBUG) {
-        for (unit, event) in
-            batches.iter().flat_map(|batch| batch.events.iter().map(move |(_, event)| (batch.unit, event)))
-        {
-            tracing::debug!(
-                unit,
-                event_id = %event.id(),
-                source = event.source(),
-                detail_type = event.detail_type(),
-                correlation_id = event.correlation_id().map(tracing::field::display),
-                "relayed"
-            );
-        }
-    }
     for dead in dead {
         tracing::error!(
             seq = dead.seq,

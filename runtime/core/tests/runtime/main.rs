@@ -5,8 +5,12 @@
 mod support;
 
 mod after_commit;
+mod correlation;
+mod inbox;
 mod local_bus;
 mod manifests;
 mod outbox;
+mod relay;
+mod retention;
 mod routing;
 mod rules;
