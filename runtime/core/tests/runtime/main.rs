@@ -5,7 +5,9 @@
 mod support;
 
 mod after_commit;
+mod concurrency;
 mod correlation;
+mod crash_loop;
 mod inbox;
 mod local_bus;
 mod manifests;

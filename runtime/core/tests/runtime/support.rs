@@ -231,3 +231,30 @@ pub async fn count(database: &Database, table: &str) -> i64 {
 pub async fn pending(database: &Database) -> i64 {
     count(database, "event_outbox_pending").await
 }
+
+/// A small deterministic random number generator (xorshift64*) for the fault tests: a fixed
+/// seed gives the same kill times and failures on every run.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Self(seed.max(1))
+    }
+
+    /// A number in `0..bound`.
+    pub fn below(&mut self, bound: u64) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % bound.max(1)
+    }
+}
+
+/// The application-table DDL for an auto-numbered column, which the backends spell
+/// differently.
+pub fn serial(database: &Database) -> &'static str {
+    match database.backend() {
+        event_runtime::Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+        event_runtime::Backend::Postgres => "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+    }
+}
