@@ -21,6 +21,7 @@ pub mod infer;
 pub mod json;
 pub mod moto;
 pub mod outputs;
+pub mod postgres;
 pub mod validation;
 pub mod workspace;
 
