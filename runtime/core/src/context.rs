@@ -28,7 +28,7 @@ pub struct RequestContext {
     context: Context,
     runtime: Runtime,
     scopes: Arc<Scopes>,
-    delivery: Option<Arc<Delivery>>,
+    delivery: Option<Delivery>,
 }
 
 /// The event a handler's context was built for, and the handler: what the inbox records
@@ -38,7 +38,7 @@ pub struct Delivery {
     /// The event's envelope id: the same on every redelivery.
     pub event_id: Uuid,
     /// The handler's key: each handler applies an event once, independently of the others.
-    pub consumer: String,
+    pub consumer: Arc<str>,
 }
 
 /// The after-commit queues of the open units of work, outermost first.
@@ -99,13 +99,13 @@ impl Scopes {
 }
 
 impl RequestContext {
-    pub(crate) fn new(context: Context, runtime: Runtime, delivery: Option<Arc<Delivery>>) -> Self {
+    pub(crate) fn new(context: Context, runtime: Runtime, delivery: Option<Delivery>) -> Self {
         Self { context, runtime, scopes: Arc::default(), delivery }
     }
 
     /// In a handler: the event being handled and the handler's key; `None` in a request.
     pub fn delivery(&self) -> Option<&Delivery> {
-        self.delivery.as_deref()
+        self.delivery.as_ref()
     }
 
     /// The request's context.

@@ -10,6 +10,7 @@ use std::task::{Context, Poll};
 
 use contracts_common::{Event, EventEnvelope};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::{BoxFuture, DetailError, OutboundEvent, RequestContext};
 
@@ -114,16 +115,29 @@ where
     }
 }
 
-/// The `handle` span of one handler run on one event.
-pub(crate) fn handle_span(key: &str, event: &OutboundEvent, ctx: &RequestContext) -> tracing::Span {
-    tracing::info_span!(
+/// The `handle` span of one handler run on one event; `None` when no subscriber listens, so
+/// in-process dispatch pays nothing for it (sqlx turns on tracing's `log` feature, which makes
+/// even a disabled span cost a check per event).
+pub(crate) fn handle_span(key: &str, event: &OutboundEvent, ctx: &RequestContext) -> Option<tracing::Span> {
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return None;
+    }
+    Some(tracing::info_span!(
         "handle",
         key,
         event_id = %event.id(),
         source = event.source(),
         detail_type = event.detail_type(),
         correlation_id = %ctx.correlation_id,
-    )
+    ))
+}
+
+/// Runs `future` inside `span`, if there is one.
+pub(crate) async fn in_span<T>(span: Option<tracing::Span>, future: impl Future<Output = T>) -> T {
+    match span {
+        Some(span) => future.instrument(span).await,
+        None => future.await,
+    }
 }
 
 /// A handler started on an event, or why it could not start.

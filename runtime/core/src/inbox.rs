@@ -49,6 +49,7 @@ impl UnitOfWork<'_> {
     pub async fn record_processed(&mut self, consumer: &str, event_id: Uuid) -> Result<bool, Error> {
         let now = self.context().runtime().database().dialect().now_ms;
         let mut insert = crate::database::statement::Statement::new(
+            self.context().runtime().database().backend(),
             "INSERT INTO event_inbox (consumer, event_id, processed_ms) VALUES (",
         );
         insert.bind(consumer).push(", ").bind(event_id.to_string()).push(", ").push(now);

@@ -2,8 +2,6 @@
 
 use std::collections::HashMap;
 
-use tracing::Instrument;
-
 use crate::context::Delivery;
 use crate::handler;
 use crate::manifest::duplicate_keys;
@@ -23,8 +21,9 @@ use crate::{
 /// run, and the publisher's commit, long done, stands. The bus never reports an entry as
 /// failed: every event is delivered.
 pub struct LocalBus {
-    /// detail-type, then source, to the handlers of that event.
-    routes: HashMap<String, HashMap<String, Vec<HandlerEntry>>>,
+    /// detail-type to the handlers of events with it (of any source; the source is compared
+    /// exactly at dispatch, usually among one or two handlers).
+    routes: HashMap<String, Vec<HandlerEntry>>,
     keys: Vec<String>,
 }
 
@@ -37,12 +36,11 @@ impl LocalBus {
             let modules: Vec<&str> = manifests.iter().map(Manifest::module).collect();
             return Err(ManifestError { module: modules.join(" + "), problems: duplicates });
         }
-        let mut routes: HashMap<String, HashMap<String, Vec<HandlerEntry>>> = HashMap::new();
+        let mut routes: HashMap<String, Vec<HandlerEntry>> = HashMap::new();
         let mut keys = Vec::new();
         for entry in manifests.iter().flat_map(Manifest::handlers) {
             keys.push(entry.key().to_owned());
-            let by_source = routes.entry(entry.detail_type().to_owned()).or_default();
-            by_source.entry(entry.source().to_owned()).or_default().push(entry.clone());
+            routes.entry(entry.detail_type().to_owned()).or_default().push(entry.clone());
         }
         keys.sort();
         Ok(Self { routes, keys })
@@ -56,19 +54,16 @@ impl LocalBus {
     /// Runs every handler of `event` and returns the failures.
     pub async fn dispatch(&self, event: &OutboundEvent, runtime: &Runtime) -> Vec<HandlerFailure> {
         let mut failures = Vec::new();
-        let Some(routes) =
-            self.routes.get(event.detail_type()).and_then(|by_source| by_source.get(event.source()))
-        else {
-            return failures;
-        };
-        let metadata = event.metadata();
-        for route in routes {
-            let result = match &metadata {
+        let Some(routes) = self.routes.get(event.detail_type()) else { return failures };
+        let mut metadata = None;
+        for route in routes.iter().filter(|route| route.source() == event.source()) {
+            let metadata = metadata.get_or_insert_with(|| event.metadata());
+            let result = match metadata {
                 Ok(metadata) => {
-                    let delivery = Delivery { event_id: event.id(), consumer: route.key().to_owned() };
+                    let delivery = Delivery { event_id: event.id(), consumer: route.key_shared() };
                     let ctx = runtime.handler_context(metadata.as_ref(), delivery);
                     let span = handler::handle_span(route.key(), event, &ctx);
-                    handler::run(route.handler(), event, ctx).instrument(span).await
+                    handler::in_span(span, handler::run(route.handler(), event, ctx)).await
                 }
                 // Without readable metadata there is no context to run the handler in.
                 Err(error) => Err(error.to_string().into()),

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::context::Delivery;
@@ -203,11 +202,12 @@ impl Router {
             error: detail.source,
         };
         let metadata = event.metadata().map_err(malformed)?;
-        let ctx =
-            self.runtime.handler_context(metadata.as_ref(), Delivery { event_id, consumer: key.clone() });
+        let ctx = self
+            .runtime
+            .handler_context(metadata.as_ref(), Delivery { event_id, consumer: entry.key_shared() });
         let span = handler::handle_span(&key, &event, &ctx);
         let result = match handler::start(entry.handler(), &event, ctx) {
-            Started::Running(future) => handler::finish(future).instrument(span).await,
+            Started::Running(future) => handler::in_span(span, handler::finish(future)).await,
             Started::BadDetail(detail) => return Err(malformed(detail)),
             Started::Panicked(error) => Err(error),
         };

@@ -126,7 +126,7 @@ impl Runtime {
             Some(metadata) => ContextFactory.for_event(metadata),
             None => ContextFactory.for_request(Uuid::nil(), Uuid::nil(), None),
         };
-        RequestContext::new(context, self.clone(), Some(Arc::new(delivery)))
+        RequestContext::new(context, self.clone(), Some(delivery))
     }
 
     /// Delivers every outbox event that is due (its backoff over) and not claimed by another

@@ -53,8 +53,10 @@ pub async fn database(backend: Backend, dir: &std::path::Path) -> Database {
 /// Drops a PostgreSQL benchmark schema (a SQLite file goes with its directory).
 pub async fn drop_database(database: &Database) {
     if database.backend() == Backend::Postgres {
-        let schema: String =
-            sqlx::query_scalar("SELECT current_schema()").fetch_one(database.pool()).await.expect("schema");
+        let schema: String = sqlx::query_scalar("SELECT current_schema()::TEXT")
+            .fetch_one(database.pool())
+            .await
+            .expect("schema");
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP SCHEMA \"{schema}\" CASCADE")))
             .execute(database.pool())
             .await

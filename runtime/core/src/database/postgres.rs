@@ -58,7 +58,8 @@ const MIGRATIONS: &[Migration] = &[Migration {
             detail_type TEXT NOT NULL,
             time        TEXT NOT NULL,
             detail      TEXT NOT NULL,
-            created_ms  BIGINT NOT NULL
+            created_ms  BIGINT NOT NULL,
+            unit        BIGINT NOT NULL
         );
         CREATE INDEX event_outbox_created ON event_outbox (created_ms);
         -- One row per unit of work with undelivered events: the claim, the backoff and the
@@ -71,11 +72,22 @@ const MIGRATIONS: &[Migration] = &[Migration {
             attempts        BIGINT NOT NULL DEFAULT 0,
             last_error      TEXT
         );
+        -- What is not yet delivered. Each event row enqueues itself (one statement-level trigger
+        -- per insert), and deleting a unit deletes its pending rows (the cascade): a unit
+        -- delivered whole is settled by one DELETE.
         CREATE TABLE event_outbox_pending (
             seq  BIGINT PRIMARY KEY REFERENCES event_outbox (seq),
-            unit BIGINT NOT NULL
+            unit BIGINT NOT NULL REFERENCES event_outbox_units (unit) ON DELETE CASCADE
         );
         CREATE INDEX event_outbox_pending_unit ON event_outbox_pending (unit, seq);
+        CREATE FUNCTION event_outbox_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            INSERT INTO event_outbox_pending (seq, unit) SELECT seq, unit FROM inserted;
+            RETURN NULL;
+        END
+        $$;
+        CREATE TRIGGER event_outbox_enqueue AFTER INSERT ON event_outbox
+            REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION event_outbox_enqueue();
         CREATE TABLE event_outbox_dead (
             seq         BIGINT PRIMARY KEY,
             id          TEXT NOT NULL,

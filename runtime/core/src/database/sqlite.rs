@@ -68,8 +68,10 @@ const MIGRATIONS: &[Migration] = &[
         version: 2,
         description: "units of work with leases and backoff, dead letters, quarantine, retention, inbox",
         // Rebuilds the two tables of version 1: `seq` becomes AUTOINCREMENT (a purge must not
-        // let a number be reused), and pending rows gain their unit of work. Rows pending
-        // under version 1 become a unit each (their grouping was not recorded).
+        // let a number be reused), and events gain their unit of work. Rows pending under
+        // version 1 become a unit each (their grouping was not recorded). Each event row
+        // enqueues itself in `event_outbox_pending` (the trigger), and deleting a unit deletes
+        // its pending rows (the cascade): a unit delivered whole is settled by one `DELETE`.
         sql: "
         DROP TRIGGER event_outbox_enqueue;
         CREATE TABLE event_outbox_v2 (
@@ -79,10 +81,11 @@ const MIGRATIONS: &[Migration] = &[
             detail_type TEXT NOT NULL,
             time        TEXT NOT NULL,
             detail      TEXT NOT NULL,
-            created_ms  INTEGER NOT NULL
+            created_ms  INTEGER NOT NULL,
+            unit        INTEGER NOT NULL
         );
-        INSERT INTO event_outbox_v2 (seq, id, source, detail_type, time, detail, created_ms)
-            SELECT seq, id, source, detail_type, time, detail, 0 FROM event_outbox;
+        INSERT INTO event_outbox_v2 (seq, id, source, detail_type, time, detail, created_ms, unit)
+            SELECT seq, id, source, detail_type, time, detail, 0, seq FROM event_outbox;
         CREATE TABLE event_outbox_units (
             unit            INTEGER PRIMARY KEY AUTOINCREMENT,
             claimed_by      TEXT,
@@ -95,7 +98,7 @@ const MIGRATIONS: &[Migration] = &[
             SELECT seq, attempts, last_error FROM event_outbox_pending;
         CREATE TABLE event_outbox_pending_v2 (
             seq  INTEGER PRIMARY KEY REFERENCES event_outbox_v2 (seq),
-            unit INTEGER NOT NULL
+            unit INTEGER NOT NULL REFERENCES event_outbox_units (unit) ON DELETE CASCADE
         );
         INSERT INTO event_outbox_pending_v2 (seq, unit) SELECT seq, seq FROM event_outbox_pending;
         DROP TABLE event_outbox_pending;
@@ -104,6 +107,10 @@ const MIGRATIONS: &[Migration] = &[
         ALTER TABLE event_outbox_pending_v2 RENAME TO event_outbox_pending;
         CREATE INDEX event_outbox_created ON event_outbox (created_ms);
         CREATE INDEX event_outbox_pending_unit ON event_outbox_pending (unit, seq);
+        CREATE TRIGGER event_outbox_enqueue AFTER INSERT ON event_outbox
+        BEGIN
+            INSERT INTO event_outbox_pending (seq, unit) VALUES (new.seq, new.unit);
+        END;
         CREATE TABLE event_outbox_dead (
             seq         INTEGER PRIMARY KEY,
             id          TEXT NOT NULL,

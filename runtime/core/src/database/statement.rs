@@ -1,25 +1,34 @@
 //! [`Statement`]: SQL built at run time with `$N` placeholders, for both backends.
 //!
-//! sqlx's `QueryBuilder<Any>` writes `?` placeholders, which PostgreSQL rejects; `$N` is
-//! understood by both PostgreSQL and SQLite, so the runtime builds its variable-length
-//! statements (`IN (...)` lists, multi-row `VALUES`) here.
+//! sqlx's `QueryBuilder<Any>` writes `?` placeholders, which PostgreSQL rejects. The runtime
+//! builds its variable-length statements (`IN (...)` lists, multi-row `VALUES`) here, with
+//! `$N` for PostgreSQL and `?` for SQLite: SQLite understands `$N` too, but finds a named
+//! parameter by a linear scan, which makes a 700-parameter insert quadratic.
 
 use std::fmt::Write as _;
 
 use sqlx::any::{Any, AnyArguments};
 use sqlx::{Arguments, AssertSqlSafe, Encode, Type};
 
+use super::Backend;
+
 /// A statement under construction: its text and its bound values, in order.
 pub(crate) struct Statement {
     text: String,
     arguments: AnyArguments,
     bound: usize,
+    numbered: bool,
 }
 
 impl Statement {
-    /// A statement starting with `text`.
-    pub(crate) fn new(text: &str) -> Self {
-        Self { text: text.to_owned(), arguments: AnyArguments::default(), bound: 0 }
+    /// A statement for `backend` starting with `text`.
+    pub(crate) fn new(backend: Backend, text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            arguments: AnyArguments::default(),
+            bound: 0,
+            numbered: backend == Backend::Postgres,
+        }
     }
 
     /// Appends SQL text (never caller input: that is bound).
@@ -31,7 +40,11 @@ impl Statement {
     /// Appends the next placeholder and binds `value` to it.
     pub(crate) fn bind<'t, T: Encode<'t, Any> + Type<Any>>(&mut self, value: T) -> &mut Self {
         self.bound += 1;
-        let _ = write!(self.text, "${}", self.bound);
+        if self.numbered {
+            let _ = write!(self.text, "${}", self.bound);
+        } else {
+            self.text.push('?');
+        }
         // Encoding into `Any`'s value buffer only copies the value; it cannot fail for the
         // integer and text values the runtime binds.
         let _ = self.arguments.add(value);

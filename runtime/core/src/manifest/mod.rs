@@ -33,7 +33,8 @@ pub struct Manifest {
 /// One handler of a manifest and the event it takes.
 #[derive(Clone)]
 pub struct HandlerEntry {
-    key: String,
+    /// Shared, so a handler's context names it without copying.
+    key: Arc<str>,
     prefix: String,
     source: String,
     detail_type: String,
@@ -60,6 +61,10 @@ impl HandlerEntry {
     /// form).
     pub fn detail_type(&self) -> &str {
         &self.detail_type
+    }
+
+    pub(crate) fn key_shared(&self) -> Arc<str> {
+        Arc::clone(&self.key)
     }
 
     pub(crate) fn handler(&self) -> &dyn ErasedHandler {
@@ -110,7 +115,7 @@ impl Manifest {
 
     /// The handler under `key`.
     pub fn handler(&self, key: &str) -> Option<&HandlerEntry> {
-        self.handlers.iter().find(|entry| entry.key == key)
+        self.handlers.iter().find(|entry| &*entry.key == key)
     }
 
     /// The handler under `prefix` for the event `source`/`detail_type`, matched exactly, part
@@ -132,7 +137,7 @@ impl Manifest {
 
     /// Every key, sorted.
     pub fn keys(&self) -> Vec<&str> {
-        let mut keys: Vec<&str> = self.handlers.iter().map(|entry| entry.key.as_str()).collect();
+        let mut keys: Vec<&str> = self.handlers.iter().map(|entry| &*entry.key).collect();
         keys.sort_unstable();
         keys
     }
@@ -300,8 +305,8 @@ impl ManifestBuilder {
             return;
         }
         if let Some(existing) = self.handlers.iter().find(|entry| entry.key.eq_ignore_ascii_case(key)) {
-            let problem = if existing.key != key {
-                KeyProblem::CaseCollision { key: key.to_owned(), other: existing.key.clone() }
+            let problem = if &*existing.key != key {
+                KeyProblem::CaseCollision { key: key.to_owned(), other: existing.key.to_string() }
             } else if existing.source == source && existing.detail_type == detail_type {
                 KeyProblem::Duplicate { key: key.to_owned() }
             } else {
@@ -315,7 +320,7 @@ impl ManifestBuilder {
             return;
         }
         self.handlers.push(HandlerEntry {
-            key: key.to_owned(),
+            key: key.into(),
             prefix: prefix.to_owned(),
             source: source.to_owned(),
             detail_type: detail_type.to_owned(),

@@ -132,6 +132,7 @@ type ReadRow = (i64, i64, Result<OutboundEvent, String>);
 /// Reads up to `limit` pending events of `units`, by unit, then queue order.
 async fn read(runtime: &Runtime, units: &[i64], limit: usize) -> Result<Vec<ReadRow>, Error> {
     let mut select = Statement::new(
+        runtime.database().backend(),
         "SELECT p.unit, p.seq, o.id, o.source, o.detail_type, o.time, o.detail
          FROM event_outbox_pending p LEFT JOIN event_outbox o ON o.seq = p.seq
          WHERE p.unit IN ",
@@ -216,7 +217,8 @@ async fn send_holding_claims(
 
 async fn renew_claims(runtime: Runtime, claimant: String, units: Vec<i64>, every: Duration) {
     loop {
-        let mut renew = Statement::new("UPDATE event_outbox_units SET claimed_until = ");
+        let mut renew =
+            Statement::new(runtime.database().backend(), "UPDATE event_outbox_units SET claimed_until = ");
         renew.push(runtime.database().dialect().now_ms).push(" + ");
         renew.bind(runtime.lease_ms()).push(" WHERE claimed_by = ");
         renew.bind(claimant.as_str()).push(" AND unit IN ");
@@ -231,6 +233,7 @@ async fn renew_claims(runtime: Runtime, claimant: String, units: Vec<i64>, every
 /// Gives up this process's claims on `units` (a stopping relay), so others take them at once.
 async fn release_all(runtime: &Runtime, pass: &str, units: &[i64]) -> Result<(), Error> {
     let mut release = Statement::new(
+        runtime.database().backend(),
         "UPDATE event_outbox_units SET claimed_until = 0, claimed_by = NULL WHERE claimed_by = ",
     );
     release.bind(pass).push(" AND unit IN ");

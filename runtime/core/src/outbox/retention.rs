@@ -66,7 +66,7 @@ async fn purge_in_batches(
     let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX / 2);
     let mut deleted = 0;
     loop {
-        let mut statement = Statement::new(head);
+        let mut statement = Statement::new(runtime.database().backend(), head);
         statement.push(runtime.database().dialect().now_ms).push(" - ").bind(retention_ms).push(tail);
         statement.bind(batch as i64).push(")");
         let affected = statement.build().execute(runtime.database().pool()).await?.rows_affected();
@@ -107,20 +107,17 @@ pub(crate) async fn requeue_dead(runtime: &Runtime, seqs: &[i64]) -> Result<usiz
             .await?;
     let mut requeued = 0;
     for seq in seqs {
+        // A trigger enqueues the row in `event_outbox_pending`, in the new unit.
         let mut insert = Statement::new(
-            "INSERT INTO event_outbox (id, source, detail_type, time, detail, created_ms)
+            runtime.database().backend(),
+            "INSERT INTO event_outbox (id, source, detail_type, time, detail, created_ms, unit)
              SELECT id, source, detail_type, time, detail, ",
         );
-        insert.push(database.dialect().now_ms).push(" FROM event_outbox_dead WHERE seq = ").bind(*seq);
-        insert.push(" RETURNING seq");
-        let Some(new_seq): Option<i64> = insert.build_scalar().fetch_optional(&mut *tx).await? else {
+        insert.push(database.dialect().now_ms).push(", ").bind(unit);
+        insert.push(" FROM event_outbox_dead WHERE seq = ").bind(*seq).push(" RETURNING seq");
+        if insert.build_scalar::<i64>().fetch_optional(&mut *tx).await?.is_none() {
             continue;
-        };
-        sqlx::query("INSERT INTO event_outbox_pending (seq, unit) VALUES ($1, $2)")
-            .bind(new_seq)
-            .bind(unit)
-            .execute(&mut *tx)
-            .await?;
+        }
         sqlx::query("DELETE FROM event_outbox_dead WHERE seq = $1").bind(*seq).execute(&mut *tx).await?;
         requeued += 1;
     }

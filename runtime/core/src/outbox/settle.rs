@@ -7,6 +7,7 @@ use sqlx::Connection;
 use uuid::Uuid;
 
 use super::{DeadEvent, QuarantinedRow, RelayReport};
+use crate::database::Backend;
 use crate::database::statement::{ROWS_PER_STATEMENT, Statement};
 use crate::options::random_unit;
 use crate::{DeliveryReport, Error, OutboundEvent, Runtime};
@@ -109,11 +110,27 @@ pub(crate) async fn settle(
     let database = runtime.database();
     let now = database.dialect().now_ms;
     let mut conn = database.pool().acquire().await?;
+    let whole =
+        plan.retry.is_empty() && plan.dead.is_empty() && plan.cleared.is_empty() && quarantine.is_empty();
+    if whole && batches.iter().all(|batch| finished.contains(&batch.unit)) {
+        // The usual case: every unit sent was delivered whole. Deleting a unit deletes its
+        // pending rows (the cascade): one statement, no explicit transaction.
+        for_each_chunk(
+            &mut conn,
+            database.backend(),
+            "DELETE FROM event_outbox_units WHERE unit IN ",
+            "",
+            finished,
+        )
+        .await?;
+        return Ok(finish(runtime, plan, quarantine, outcome, report));
+    }
     let mut tx = conn.begin_with(database.dialect().begin).await?;
     let seqs: Vec<i64> = plan.delivered.iter().map(|(seq, _)| *seq).collect();
-    delete_pending(&mut tx, &seqs).await?;
+    delete_pending(&mut tx, database.backend(), &seqs).await?;
     for chunk in quarantine.chunks(ROWS_PER_STATEMENT) {
         let mut insert = Statement::new(
+            database.backend(),
             "INSERT INTO event_outbox_quarantine (seq, unit, id, source, detail_type, time, detail, reason, quarantined_ms)
              SELECT p.seq, p.unit, o.id, o.source, o.detail_type, o.time, o.detail, v.column2, ",
         );
@@ -130,10 +147,12 @@ pub(crate) async fn settle(
         }
         insert.push(") AS v ON p.seq = v.column1");
         insert.build().execute(&mut *tx).await?;
-        delete_pending(&mut tx, &chunk.iter().map(|(seq, _)| *seq).collect::<Vec<_>>()).await?;
+        delete_pending(&mut tx, database.backend(), &chunk.iter().map(|(seq, _)| *seq).collect::<Vec<_>>())
+            .await?;
     }
     for chunk in plan.dead.chunks(ROWS_PER_STATEMENT) {
         let mut insert = Statement::new(
+            database.backend(),
             "INSERT INTO event_outbox_dead (seq, id, source, detail_type, time, detail, attempts, last_error, died_ms)
              SELECT o.seq, o.id, o.source, o.detail_type, o.time, o.detail, v.column2, v.column3, ",
         );
@@ -144,10 +163,12 @@ pub(crate) async fn settle(
         }
         insert.push(") AS v ON o.seq = v.column1");
         insert.build().execute(&mut *tx).await?;
-        delete_pending(&mut tx, &chunk.iter().map(|(seq, ..)| *seq).collect::<Vec<_>>()).await?;
+        delete_pending(&mut tx, database.backend(), &chunk.iter().map(|(seq, ..)| *seq).collect::<Vec<_>>())
+            .await?;
     }
     for chunk in plan.retry.chunks(ROWS_PER_STATEMENT) {
         let mut update = Statement::new(
+            database.backend(),
             "UPDATE event_outbox_units SET attempts = v.column2, last_error = v.column3, claimed_until = 0, \
              next_attempt_at = ",
         );
@@ -161,37 +182,48 @@ pub(crate) async fn settle(
     }
     let reset = "UPDATE event_outbox_units SET attempts = 0, last_error = NULL, next_attempt_at = 0, \
                  claimed_until = 0, claimed_by = NULL WHERE unit IN ";
-    for_each_chunk(&mut tx, reset, "", &plan.dead_units).await?;
+    for_each_chunk(&mut tx, database.backend(), reset, "", &plan.dead_units).await?;
     let clear = "UPDATE event_outbox_units SET attempts = 0, last_error = NULL WHERE unit IN ";
-    for_each_chunk(&mut tx, clear, "", &plan.cleared).await?;
+    for_each_chunk(&mut tx, database.backend(), clear, "", &plan.cleared).await?;
     let delete_finished = "DELETE FROM event_outbox_units WHERE unit IN ";
     let nothing_left =
         " AND NOT EXISTS (SELECT 1 FROM event_outbox_pending p WHERE p.unit = event_outbox_units.unit)";
-    for_each_chunk(&mut tx, delete_finished, nothing_left, finished).await?;
+    for_each_chunk(&mut tx, database.backend(), delete_finished, nothing_left, finished).await?;
     tx.commit().await?;
+    Ok(finish(runtime, plan, quarantine, outcome, report))
+}
 
+/// Adds what was settled to `report` and the counters and logs.
+fn finish(
+    runtime: &Runtime,
+    plan: Plan,
+    quarantine: Vec<(i64, String)>,
+    outcome: DeliveryReport,
+    report: &mut RelayReport,
+) -> Settled {
     record(runtime, plan.delivered.len(), &plan.dead_events, &quarantine);
     report.delivered.extend(plan.delivered.iter().map(|(_, id)| *id));
     report.dead.extend(plan.dead_events);
     report.quarantined.extend(quarantine.into_iter().map(|(seq, reason)| QuarantinedRow { seq, reason }));
     report.failed.extend(outcome.failed);
     report.handler_failures.extend(outcome.handler_failures);
-    Ok(plan.settled)
+    plan.settled
 }
 
-async fn delete_pending(conn: &mut AnyConnection, seqs: &[i64]) -> Result<(), Error> {
-    for_each_chunk(conn, "DELETE FROM event_outbox_pending WHERE seq IN ", "", seqs).await
+async fn delete_pending(conn: &mut AnyConnection, backend: Backend, seqs: &[i64]) -> Result<(), Error> {
+    for_each_chunk(conn, backend, "DELETE FROM event_outbox_pending WHERE seq IN ", "", seqs).await
 }
 
 /// Runs `head (values...) tail` for each chunk of `values`.
 async fn for_each_chunk(
     conn: &mut AnyConnection,
+    backend: Backend,
     head: &str,
     tail: &str,
     values: &[i64],
 ) -> Result<(), Error> {
     for chunk in values.chunks(ROWS_PER_STATEMENT) {
-        let mut statement = Statement::new(head);
+        let mut statement = Statement::new(backend, head);
         statement.bind_list(chunk).push(tail);
         statement.build().execute(&mut *conn).await?;
     }

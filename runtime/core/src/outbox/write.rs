@@ -30,16 +30,20 @@ pub(crate) async fn write(
     queued: &[Queued],
 ) -> Result<(i64, Vec<i64>), Error> {
     let now = runtime.database().dialect().now_ms;
-    let mut insert_unit =
-        Statement::new("INSERT INTO event_outbox_units (claimed_by, claimed_until) VALUES (");
+    let mut insert_unit = Statement::new(
+        runtime.database().backend(),
+        "INSERT INTO event_outbox_units (claimed_by, claimed_until) VALUES (",
+    );
     insert_unit.bind(runtime.claimant()).push(", ").push(now).push(" + ");
     insert_unit.bind(runtime.lease_ms()).push(") RETURNING unit");
     let unit: i64 = insert_unit.build_scalar().fetch_one(&mut *conn).await?;
 
     let mut seqs = Vec::with_capacity(queued.len());
     for chunk in queued.chunks(ROWS_PER_STATEMENT) {
+        // A trigger enqueues each row in `event_outbox_pending`.
         let mut insert = Statement::new(
-            "INSERT INTO event_outbox (id, source, detail_type, time, detail, created_ms) VALUES ",
+            runtime.database().backend(),
+            "INSERT INTO event_outbox (id, source, detail_type, time, detail, created_ms, unit) VALUES ",
         );
         for (index, queued) in chunk.iter().enumerate() {
             insert.push(if index == 0 { "(" } else { ", (" });
@@ -47,19 +51,13 @@ pub(crate) async fn write(
             insert.bind(queued.event.source().to_owned()).push(", ");
             insert.bind(queued.event.detail_type().to_owned()).push(", ");
             insert.bind(queued.event.time().to_rfc3339()).push(", ");
-            insert.bind(queued.detail.as_str()).push(", ").push(now).push(")");
+            insert.bind(queued.detail.as_str()).push(", ").push(now).push(", ");
+            insert.bind(unit).push(")");
         }
         insert.push(" RETURNING seq");
         let mut chunk_seqs: Vec<i64> = insert.build_scalar().fetch_all(&mut *conn).await?;
         // Rows are numbered in insertion order; RETURNING's own order is unspecified.
         chunk_seqs.sort_unstable();
-        let mut pending = Statement::new("INSERT INTO event_outbox_pending (seq, unit) VALUES ");
-        for (index, seq) in chunk_seqs.iter().enumerate() {
-            pending.push(if index == 0 { "(" } else { ", (" });
-            pending.bind(*seq).push(", ");
-            pending.bind(unit).push(")");
-        }
-        pending.build().execute(&mut *conn).await?;
         seqs.extend(chunk_seqs);
     }
     Ok((unit, seqs))

@@ -37,7 +37,7 @@ fn ledger_manifest(runs: &Arc<AtomicUsize>, fail: &Arc<AtomicUsize>, prefixes: &
                     }
                     sqlx::query("INSERT INTO ledgers (organisation_id, entry) VALUES ($1, $2)")
                         .bind(event.detail.organisation.id.to_string())
-                        .bind(ctx.delivery().unwrap().consumer.clone())
+                        .bind(ctx.delivery().unwrap().consumer.to_string())
                         .execute(uow.conn())
                         .await?;
                     if fail.load(Ordering::SeqCst) > 0 {
