@@ -1,9 +1,10 @@
 //! The transactional outbox and its relay, on either backend.
 //!
 //! **Writing.** A unit of work's after-commit events are written inside its own transaction:
-//! one row in `event_outbox_units` (the unit, already claimed by this process for a lease),
-//! its events in `event_outbox` (multi-row `INSERT`s, in queue order) and one narrow row each
-//! in `event_outbox_pending`. They commit or roll back with the business data.
+//! one row in `event_outbox_units` (the unit, already claimed by this process for a lease) and
+//! its events in `event_outbox` (multi-row `INSERT`s, in queue order), each of which a trigger
+//! enqueues as one narrow row in `event_outbox_pending`. They commit or roll back with the
+//! business data.
 //!
 //! **Claim, then read.** Events are only ever sent by the holder of their unit's claim, taken
 //! atomically before anything is read: the committing process holds it from the insert, the
@@ -18,11 +19,12 @@
 //! queued after it is sent before it. A sink that delivers in order and stops at its first
 //! failure therefore keeps each unit's order.
 //!
-//! **Settling** a send is one transaction whatever its size: delivered events leave
-//! `event_outbox_pending` (one `DELETE ... IN` per 500), each failed unit gets its attempts
-//! and next attempt time (one `UPDATE ... FROM (VALUES ...)` per 500), an event past
-//! `max_attempts` moves to `event_outbox_dead` (kept and reported, never lost), and finished
-//! units are deleted. A row that cannot be read (a corrupt id, time or detail) moves to
+//! **Settling** a send takes a bounded number of statements whatever its size. When every
+//! unit sent was delivered whole, deleting the units is enough (their pending rows cascade).
+//! Otherwise, in one transaction: delivered events leave `event_outbox_pending` (one
+//! `DELETE ... IN` per 500), each failed unit gets its attempts and next attempt time (one
+//! `UPDATE ... FROM (VALUES ...)` per 500), an event past `max_attempts` moves to
+//! `event_outbox_dead` (kept and reported, never lost), and finished units are deleted. A row that cannot be read (a corrupt id, time or detail) moves to
 //! `event_outbox_quarantine` with its reason; the other events are still delivered.
 //!
 //! **Retention.** `event_outbox` keeps delivered events as the log of what was published until
