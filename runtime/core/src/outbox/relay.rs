@@ -1,7 +1,7 @@
 //! The relay: claim units, read their events, send them holding the claim, settle.
 
 use std::collections::HashSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use serde_json::value::RawValue;
@@ -35,7 +35,9 @@ pub(crate) async fn deliver_committed(
     let outbound: Vec<OutboundEvent> = events.iter().map(|(_, event)| event.clone()).collect();
     let outcome = send_holding_claims(runtime, runtime.claimant(), &[unit], &outbound).await;
     let batch = UnitBatch { unit, attempts: 0, events };
-    if let Err(error) = settle(runtime, &[batch], Vec::new(), &[unit], outcome, &mut report).await {
+    if let Err(error) =
+        settle(runtime, runtime.claimant(), &[batch], Vec::new(), &[unit], outcome, &mut report).await
+    {
         report.mark_error = Some(error);
     }
     report
@@ -96,8 +98,16 @@ async fn relay_claimed(
     stopping: &impl Fn() -> bool,
 ) -> Result<(), Error> {
     let batch_size = runtime.options().batch_size.max(1);
+    let mut renewed = Instant::now();
     while !claimed.is_empty() {
-        let units: Vec<i64> = claimed.iter().map(|claimed| claimed.unit).collect();
+        if renewed.elapsed() >= renew_interval(runtime) {
+            // Many batches of large units can outlast a lease: hold on to what is still ours.
+            let held: HashSet<i64> = renew(runtime, pass, &units_of(&claimed)).await?.into_iter().collect();
+            claimed.retain(|unit| held.contains(&unit.unit));
+            renewed = Instant::now();
+            continue;
+        }
+        let units = units_of(&claimed);
         if stopping() {
             return release_all(runtime, pass, &units).await;
         }
@@ -114,7 +124,7 @@ async fn relay_claimed(
         } else {
             send_holding_claims(runtime, pass, &units, &outbound).await
         };
-        let settled = settle(runtime, &batches, quarantine, &finished, outcome, report).await?;
+        let settled = settle(runtime, pass, &batches, quarantine, &finished, outcome, report).await?;
         let finished: HashSet<i64> = finished.into_iter().collect();
         claimed.retain_mut(|unit| {
             if settled.progressed.contains(&unit.unit) {
@@ -124,6 +134,15 @@ async fn relay_claimed(
         });
     }
     Ok(())
+}
+
+fn units_of(claimed: &[Claimed]) -> Vec<i64> {
+    claimed.iter().map(|claimed| claimed.unit).collect()
+}
+
+/// How often a holder renews its claims: three times per lease.
+fn renew_interval(runtime: &Runtime) -> Duration {
+    (runtime.options().lease / 3).max(Duration::from_millis(10))
 }
 
 /// One pending row as read: its unit and sequence number, and the event or why it is corrupt.
@@ -201,7 +220,7 @@ async fn send_holding_claims(
     units: &[i64],
     events: &[OutboundEvent],
 ) -> DeliveryReport {
-    let renew_every = (runtime.options().lease / 3).max(Duration::from_millis(10));
+    let renew_every = renew_interval(runtime);
     let send = runtime.sink().send(events, runtime);
     tokio::pin!(send);
     tokio::select! {
@@ -217,17 +236,31 @@ async fn send_holding_claims(
 
 async fn renew_claims(runtime: Runtime, claimant: String, units: Vec<i64>, every: Duration) {
     loop {
-        let mut renew =
-            Statement::new(runtime.database().backend(), "UPDATE event_outbox_units SET claimed_until = ");
-        renew.push(runtime.database().dialect().now_ms).push(" + ");
-        renew.bind(runtime.lease_ms()).push(" WHERE claimed_by = ");
-        renew.bind(claimant.as_str()).push(" AND unit IN ");
-        renew.bind_list(&units);
-        if let Err(error) = renew.build().execute(runtime.database().pool()).await {
-            tracing::warn!(%error, "could not renew the relay's claims; another process may send these events again");
+        match renew(&runtime, &claimant, &units).await {
+            Ok(held) if held.len() < units.len() => {
+                tracing::warn!(
+                    claimant,
+                    "a claim expired during a send; another process may send those events again"
+                )
+            }
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "could not renew the relay's claims; another process may send these events again")
+            }
         }
         tokio::time::sleep(every).await;
     }
+}
+
+/// Extends `claimant`'s leases on `units`; returns the units it still held.
+async fn renew(runtime: &Runtime, claimant: &str, units: &[i64]) -> Result<Vec<i64>, Error> {
+    let mut renew =
+        Statement::new(runtime.database().backend(), "UPDATE event_outbox_units SET claimed_until = ");
+    renew.push(runtime.database().dialect().now_ms).push(" + ");
+    renew.bind(runtime.lease_ms()).push(" WHERE claimed_by = ");
+    renew.bind(claimant).push(" AND unit IN ");
+    renew.bind_list(units).push(" RETURNING unit");
+    Ok(renew.build_scalar().fetch_all(runtime.database().pool()).await?)
 }
 
 /// Gives up this process's claims on `units` (a stopping relay), so others take them at once.

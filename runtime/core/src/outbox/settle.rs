@@ -97,9 +97,11 @@ fn plan(runtime: &Runtime, batches: &[UnitBatch], outcome: &DeliveryReport) -> P
 
 /// Records the outcome of sending `batches` (and sets `quarantine` rows aside) in one
 /// transaction, deletes the `finished` units that have nothing left, and adds it all to
-/// `report`.
+/// `report`. The units' state changes only where `claimant` still holds them: a holder whose
+/// lease ran out must not release, or delete, the unit under its new holder.
 pub(crate) async fn settle(
     runtime: &Runtime,
+    claimant: &str,
     batches: &[UnitBatch],
     quarantine: Vec<(i64, String)>,
     finished: &[i64],
@@ -115,15 +117,12 @@ pub(crate) async fn settle(
     if whole && batches.iter().all(|batch| finished.contains(&batch.unit)) {
         // The usual case: every unit sent was delivered whole. Deleting a unit deletes its
         // pending rows (the cascade): one statement, no explicit transaction.
-        for_each_chunk(
-            &mut conn,
-            database.backend(),
-            "DELETE FROM event_outbox_units WHERE unit IN ",
-            "",
-            finished,
-        )
-        .await?;
-        return Ok(finish(runtime, plan, quarantine, outcome, report));
+        let delete = "DELETE FROM event_outbox_units WHERE unit IN ";
+        let deleted = for_units(&mut conn, database.backend(), delete, finished, claimant, "").await?;
+        if deleted == finished.len() as u64 {
+            return Ok(finish(runtime, plan, quarantine, outcome, report));
+        }
+        // A claim was lost: the statements below delete the delivered rows one by one.
     }
     let mut tx = conn.begin_with(database.dialect().begin).await?;
     let seqs: Vec<i64> = plan.delivered.iter().map(|(seq, _)| *seq).collect();
@@ -177,18 +176,20 @@ pub(crate) async fn settle(
             update.push(if index == 0 { "(" } else { ", (" }).bind(*unit).push(", ").bind(*attempts);
             update.push(", ").bind(error.as_str()).push(", ").bind(*delay).push(")");
         }
-        update.push(") AS v WHERE event_outbox_units.unit = v.column1");
+        update.push(") AS v WHERE event_outbox_units.unit = v.column1 AND event_outbox_units.claimed_by = ");
+        update.bind(claimant);
         update.build().execute(&mut *tx).await?;
     }
+    let backend = database.backend();
     let reset = "UPDATE event_outbox_units SET attempts = 0, last_error = NULL, next_attempt_at = 0, \
                  claimed_until = 0, claimed_by = NULL WHERE unit IN ";
-    for_each_chunk(&mut tx, database.backend(), reset, "", &plan.dead_units).await?;
+    for_units(&mut tx, backend, reset, &plan.dead_units, claimant, "").await?;
     let clear = "UPDATE event_outbox_units SET attempts = 0, last_error = NULL WHERE unit IN ";
-    for_each_chunk(&mut tx, database.backend(), clear, "", &plan.cleared).await?;
+    for_units(&mut tx, backend, clear, &plan.cleared, claimant, "").await?;
     let delete_finished = "DELETE FROM event_outbox_units WHERE unit IN ";
     let nothing_left =
         " AND NOT EXISTS (SELECT 1 FROM event_outbox_pending p WHERE p.unit = event_outbox_units.unit)";
-    for_each_chunk(&mut tx, database.backend(), delete_finished, nothing_left, finished).await?;
+    for_units(&mut tx, backend, delete_finished, finished, claimant, nothing_left).await?;
     tx.commit().await?;
     Ok(finish(runtime, plan, quarantine, outcome, report))
 }
@@ -210,24 +211,33 @@ fn finish(
     plan.settled
 }
 
+/// Deletes the pending rows `seqs`, 500 per statement.
 async fn delete_pending(conn: &mut AnyConnection, backend: Backend, seqs: &[i64]) -> Result<(), Error> {
-    for_each_chunk(conn, backend, "DELETE FROM event_outbox_pending WHERE seq IN ", "", seqs).await
-}
-
-/// Runs `head (values...) tail` for each chunk of `values`.
-async fn for_each_chunk(
-    conn: &mut AnyConnection,
-    backend: Backend,
-    head: &str,
-    tail: &str,
-    values: &[i64],
-) -> Result<(), Error> {
-    for chunk in values.chunks(ROWS_PER_STATEMENT) {
-        let mut statement = Statement::new(backend, head);
-        statement.bind_list(chunk).push(tail);
+    for chunk in seqs.chunks(ROWS_PER_STATEMENT) {
+        let mut statement = Statement::new(backend, "DELETE FROM event_outbox_pending WHERE seq IN ");
+        statement.bind_list(chunk);
         statement.build().execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// Runs `head (units...) AND claimed_by = claimant tail` for each 500 of `units`; returns the
+/// rows affected.
+async fn for_units(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    head: &str,
+    units: &[i64],
+    claimant: &str,
+    tail: &str,
+) -> Result<u64, Error> {
+    let mut affected = 0;
+    for chunk in units.chunks(ROWS_PER_STATEMENT) {
+        let mut statement = Statement::new(backend, head);
+        statement.bind_list(chunk).push(" AND claimed_by = ").bind(claimant).push(tail);
+        affected += statement.build().execute(&mut *conn).await?.rows_affected();
+    }
+    Ok(affected)
 }
 
 fn log_delivered(unit: i64, event: &OutboundEvent) {

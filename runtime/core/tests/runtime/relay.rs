@@ -21,6 +21,7 @@ on_both_backends!(
     a_corrupt_row_is_quarantined_and_every_other_event_is_delivered,
     a_unit_claimed_by_another_process_waits_for_its_lease_to_expire,
     the_relay_worker_retries_by_itself_and_drains_its_send_on_shutdown,
+    a_pass_that_lost_its_claim_sends_nothing_more_of_that_unit,
 );
 
 /// A sink that fails the events in `poison` (and, cooperating, the rest of the call after a
@@ -276,6 +277,54 @@ async fn the_relay_worker_retries_by_itself_and_drains_its_send_on_shutdown(back
     assert_eq!(report.delivered, 2);
     assert!(report.failed_attempts >= 1, "{report:?}");
     assert_eq!(pending(runtime.database()).await, 0, "and settled");
+}
+
+/// A sink whose first send takes the unit away from the relay (as another process would once
+/// the lease had run out) and outlasts a third of the lease.
+struct ClaimThief {
+    sent: Mutex<Vec<Uuid>>,
+}
+
+impl EventSink for ClaimThief {
+    fn send<'a>(
+        &'a self,
+        events: &'a [OutboundEvent],
+        runtime: &'a Runtime,
+    ) -> BoxFuture<'a, DeliveryReport> {
+        Box::pin(async move {
+            if self.sent.lock().unwrap().is_empty() {
+                sqlx::query("UPDATE event_outbox_units SET claimed_by = 'another-process', claimed_until = 9999999999999")
+                    .execute(runtime.database().pool())
+                    .await
+                    .unwrap();
+                tokio::time::sleep(Duration::from_millis(150)).await;
+            }
+            self.sent.lock().unwrap().extend(events.iter().map(OutboundEvent::id));
+            DeliveryReport::default()
+        })
+    }
+}
+
+async fn a_pass_that_lost_its_claim_sends_nothing_more_of_that_unit(backend: Backend) {
+    let sink = Arc::new(ClaimThief { sent: Mutex::default() });
+    let options = RelayOptions { lease: Duration::from_millis(300), batch_size: 2, ..test_options() };
+    let database = database(backend).await;
+    let down = RecordingSink::new();
+    down.fail("OrganisationCreated");
+    let writer = Runtime::start_with(database.clone(), down, options.clone()).await.unwrap();
+    let ctx = request(&writer);
+    let uow = ctx.begin().await.unwrap();
+    let ids = ctx.publish_batch_after_commit((0..6).map(|n| organisation_created(&ctx, n))).unwrap();
+    uow.commit().await.unwrap(); // the sink is down: all six wait
+    let relay = Runtime::start_with(database, sink.clone(), options).await.unwrap();
+
+    assert_eq!(*sink.sent.lock().unwrap(), ids[..2], "the batch in progress finished; nothing after it");
+    assert_eq!(pending(relay.database()).await, 4, "the rest waits for the claim's holder");
+    let holder: String = sqlx::query_scalar("SELECT claimed_by FROM event_outbox_units")
+        .fetch_one(relay.database().pool())
+        .await
+        .unwrap();
+    assert_eq!(holder, "another-process");
 }
 
 /// Makes every waiting unit due now (as if its backoff had passed).
