@@ -8,6 +8,7 @@ mod after_commit;
 mod concurrency;
 mod correlation;
 mod crash_loop;
+mod database;
 mod inbox;
 mod local_bus;
 mod manifests;
