@@ -4,8 +4,9 @@
 //! Why `Any`: the unit-of-work, outbox, relay and inbox rules are then written once, against
 //! one connection type, and an application's own queries in a unit of work run on either
 //! backend (with `$1` placeholders, which both understand). What differs between the two is
-//! kept in one small module each ([`sqlite`], [`postgres`]): how a transaction begins, the
-//! database clock, how the relay claims units, and the schema. The price is `Any`'s value
+//! kept in one small module each (`database/sqlite.rs`, `database/postgres.rs`): how a
+//! transaction begins, the database clock, how the relay claims units, and the schema (its
+//! triggers and cascades included). The price is `Any`'s value
 //! types (integers, floats, text, bytes, booleans): the runtime stores ids and times as text
 //! and milliseconds, and an application binds a UUID as `id.to_string()`.
 //!

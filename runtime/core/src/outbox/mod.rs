@@ -29,7 +29,7 @@
 //!
 //! **Retention.** `event_outbox` keeps delivered events as the log of what was published until
 //! [`RelayOptions::retention`](crate::RelayOptions::retention) has passed, then the purge
-//! deletes them in bounded batches ([`retention`]).
+//! deletes them in bounded batches (`outbox/retention.rs`).
 
 mod relay;
 pub(crate) mod retention;
