@@ -6,9 +6,11 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result, bail};
 
-/// Installs what the checks need (npm packages, a moto server for the AWS tests), runs
-/// formatting, lint, tests, the freshness check, the transitive compatibility gate, `tsc`
-/// and, given a corpus folder, the corpus check; then fails if the run changed the work tree (a test or step that writes files CI
+/// Installs what the checks need (npm packages, Chromium, a moto server for the AWS tests, a
+/// PostgreSQL server for the runtime's tests), runs formatting, lint, tests, the freshness
+/// check, the transitive compatibility gate, the AsyncAPI validation, the catalog, `tsc` and,
+/// given a corpus folder, the corpus check; then fails if the run changed the work tree (a
+/// test or step that writes files CI
 /// would not see committed).
 pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     let status_before = git_status(root)?;
@@ -29,13 +31,17 @@ pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     step(root, "lint", "cargo", &clippy)?;
     let moto = crate::moto::MotoServer::start(root).context("starting moto for the AWS tests")?;
     println!("ci: moto: serving on {}", moto.endpoint);
+    let postgres = crate::postgres::PostgresServer::start(root)
+        .context("starting PostgreSQL for the runtime's tests")?;
+    println!("ci: postgres: serving on {}", postgres.url);
     let tested = step_with(
         root,
         "test",
         "cargo",
         &["test", "--workspace", "--locked"],
-        &[(crate::moto::ENDPOINT_VARIABLE, &moto.endpoint)],
+        &[(crate::moto::ENDPOINT_VARIABLE, &moto.endpoint), (crate::postgres::URL_VARIABLE, &postgres.url)],
     );
+    drop(postgres);
     drop(moto);
     tested?;
     step(root, "freshness", "cargo", &["xtask", "schemas", "--check"])?;

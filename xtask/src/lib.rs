@@ -31,6 +31,7 @@ pub mod json;
 pub mod moto;
 pub mod outputs;
 pub mod panics;
+pub mod postgres;
 pub mod snapshots;
 pub mod validation;
 pub mod workspace;

@@ -3,6 +3,8 @@
 use schemars::JsonSchema;
 use serde::{Serialize, de::DeserializeOwned};
 
+use crate::EventMetadata;
+
 /// A domain event published to the bus.
 ///
 /// `SOURCE` is the EventBridge `source` (the owning module, e.g. `trading`); `DETAIL_TYPE` is
@@ -17,6 +19,12 @@ pub trait Event:
     const SOURCE: &'static str;
     /// The EventBridge `detail-type`: the event type's name.
     const DETAIL_TYPE: &'static str;
+
+    /// Who caused the event and in which request: the metadata every payload flattens.
+    ///
+    /// A handler's context is built from it, so a follow-up event carries the same
+    /// correlation id whether the event arrived typed (in-process) or as JSON (Lambda).
+    fn metadata(&self) -> &EventMetadata;
 }
 
 /// Complete, deterministic examples of an event: the `examples` of its schema, its
@@ -48,6 +56,7 @@ pub trait Sample: Event {
 /// impl Event for TradeCancelled {
 ///     const SOURCE: &'static str = crate::SOURCE;
 ///     const DETAIL_TYPE: &'static str = "TradeCancelled";
+///     fn metadata(&self) -> &EventMetadata { &self.metadata }
 /// }
 /// contracts_common::register_event!(TradeCancelled);
 /// ```

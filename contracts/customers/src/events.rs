@@ -66,23 +66,35 @@ pub struct UserInvited {
 impl Event for OrganisationCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "OrganisationCreated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(OrganisationCreated);
 
 impl Event for OrganisationUpdated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "OrganisationUpdated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(OrganisationUpdated);
 
 impl Event for BusinessUnitsCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "BusinessUnitsCreated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(BusinessUnitsCreated);
 
 impl Event for UserInvited {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "UserInvited";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(UserInvited);

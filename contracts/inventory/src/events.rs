@@ -64,17 +64,26 @@ pub struct InventoryTransferred {
 impl Event for InventoryCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "InventoryCreated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(InventoryCreated);
 
 impl Event for StockAdjusted {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "StockAdjusted";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(StockAdjusted);
 
 impl Event for InventoryTransferred {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "InventoryTransferred";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(InventoryTransferred);

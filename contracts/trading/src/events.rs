@@ -57,17 +57,26 @@ pub struct TradeCancelled {
 impl Event for TradeCreated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "TradeCreated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(TradeCreated);
 
 impl Event for TradeInventoryAllocated {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "TradeInventoryAllocated";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(TradeInventoryAllocated);
 
 impl Event for TradeCancelled {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "TradeCancelled";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(TradeCancelled);

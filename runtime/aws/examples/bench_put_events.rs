@@ -40,7 +40,7 @@ async fn main() -> anyhow::Result<()> {
     println!("| ---: | ---: | ---: | ---: |");
     for count in counts {
         let events: Vec<OutboundEvent> =
-            (0..count).map(|_| OutboundEvent::new(TradeInventoryAllocated::sample(), None)).collect();
+            (0..count).map(|_| OutboundEvent::new(TradeInventoryAllocated::sample())).collect();
         let started = Instant::now();
         let failed = publisher.put(&events).await;
         let seconds = started.elapsed().as_secs_f64();

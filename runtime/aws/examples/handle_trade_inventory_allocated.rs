@@ -83,14 +83,14 @@ mod tests {
 
     #[tokio::test]
     async fn the_function_handles_trade_inventory_allocated_with_the_runtime_event_id() {
-        let event = OutboundEvent::new(TradeInventoryAllocated::sample(), None);
+        let event = OutboundEvent::new(TradeInventoryAllocated::sample());
         let outcome = handler().await.handle(delivered(&event)).await.unwrap();
         assert_eq!(outcome, json!({"key": "HandleTradeInventoryAllocated", "eventId": event.id()}));
     }
 
     #[tokio::test]
     async fn an_event_without_account_is_still_handled() {
-        let event = OutboundEvent::new(TradeInventoryAllocated::sample(), None);
+        let event = OutboundEvent::new(TradeInventoryAllocated::sample());
         let mut envelope = delivered(&event);
         envelope.as_object_mut().unwrap().remove("account");
         assert!(handler().await.handle(envelope).await.is_ok());
@@ -98,7 +98,7 @@ mod tests {
 
     #[tokio::test]
     async fn another_detail_type_fails_the_invocation_listing_the_known_keys() {
-        let event = OutboundEvent::new(contracts_trading::TradeCreated::sample(), None);
+        let event = OutboundEvent::new(contracts_trading::TradeCreated::sample());
         let error = handler().await.handle(delivered(&event)).await.unwrap_err();
         let diagnostic = Diagnostic::from(error);
         assert_eq!(diagnostic.error_type, "UnknownDetailType");
@@ -111,7 +111,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_malformed_detail_fails_with_its_path() {
-        let event = OutboundEvent::new(TradeInventoryAllocated::sample(), None);
+        let event = OutboundEvent::new(TradeInventoryAllocated::sample());
         let mut envelope = delivered(&event);
         envelope["detail"]["unallocatedKg"] = json!("lots");
         let diagnostic = Diagnostic::from(handler().await.handle(envelope).await.unwrap_err());

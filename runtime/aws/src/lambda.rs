@@ -13,6 +13,11 @@ use crate::{AwsSettings, EventBridgePublisher, event_id_from_resources};
 /// events to (else EventBridge's `default` bus).
 pub const EVENT_BUS_ENV: &str = "EVENT_BUS_NAME";
 
+/// The environment variable naming the database of a Lambda's default runtime, e.g. the
+/// service's PostgreSQL (`postgres://...`), where its outbox and inbox live across
+/// invocations; without it, an in-memory SQLite database that lasts one execution environment.
+pub const DATABASE_URL_ENV: &str = "EVENT_RUNTIME_DATABASE_URL";
+
 /// A Lambda function serving the handlers of one manifest under one prefix: the EventBridge
 /// rule [`Manifest::rule_pattern_for`] with the same prefix invokes it, and every invocation
 /// goes through the runtime's [`Router`] (key = prefix + `detail-type`, typed `detail`).
@@ -23,9 +28,11 @@ pub const EVENT_BUS_ENV: &str = "EVENT_BUS_NAME";
 /// exactly as with the in-process bus. Other events keep EventBridge's id.
 ///
 /// The runtime (database and sink for follow-up events) is the one given to
-/// [`LambdaHandler::with_runtime`], or else, built at the first invocation: an in-memory
-/// database and an [`EventBridgePublisher`] to the bus in `EVENT_BUS_NAME` (`default`),
-/// configured from the environment like any AWS SDK.
+/// [`LambdaHandler::with_runtime`], or else, built at the first invocation: the database at
+/// `EVENT_RUNTIME_DATABASE_URL` (an in-memory one without it) and an [`EventBridgePublisher`]
+/// to the bus in `EVENT_BUS_NAME` (`default`), configured from the environment like any AWS
+/// SDK. Exactly-once effects across invocations ([`event_runtime::UnitOfWork::first_delivery`])
+/// need a database that outlives the execution environment.
 ///
 /// ```no_run
 /// # use event_runtime::Manifest;
@@ -110,13 +117,18 @@ impl LambdaHandler {
     }
 }
 
-/// An in-memory database and an EventBridge sink configured from the environment.
+/// The database in `EVENT_RUNTIME_DATABASE_URL` (else in memory) and an EventBridge sink
+/// configured from the environment.
 async fn default_runtime() -> Result<Runtime, LambdaHandlerError> {
     let setup = |error: &dyn std::fmt::Display| LambdaHandlerError::Setup(error.to_string());
     let bus = std::env::var(EVENT_BUS_ENV).unwrap_or_else(|_| "default".to_owned());
     let publisher =
         EventBridgePublisher::connect(&AwsSettings::from_env(), bus).await.map_err(|e| setup(&e))?;
-    let database = Database::in_memory().await.map_err(|e| setup(&e))?;
+    let database = match std::env::var(DATABASE_URL_ENV) {
+        Ok(url) if !url.is_empty() => Database::connect(&url).await,
+        _ => Database::in_memory().await,
+    }
+    .map_err(|e| setup(&e))?;
     Runtime::start(database, Arc::new(publisher)).await.map_err(|e| setup(&e))
 }
 

@@ -22,7 +22,7 @@ mod settings;
 pub mod tail;
 
 pub use entry::{EVENT_ID_URN_PREFIX, entry_size, event_id_from_resources, event_id_resource};
-pub use lambda::{LambdaHandler, LambdaHandlerError};
+pub use lambda::{DATABASE_URL_ENV, EVENT_BUS_ENV, LambdaHandler, LambdaHandlerError};
 pub use publisher::{
     CallError, EntryOutcome, EventBridgePublisher, PublishOptions, PutEventsApi, SdkPutEvents,
 };

@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use contracts_common::{ContextFactory, Sample};
 use contracts_trading::TradeInventoryAllocated;
-use event_runtime::{BoxFuture, Database, OutboundEvent, Publisher, Runtime};
+use event_runtime::{BoxFuture, Database, OutboundEvent, Publisher, RelayOptions, Runtime};
 use event_runtime_aws::aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use event_runtime_aws::{
     CallError, EntryOutcome, EventBridgePublisher, PublishOptions, PutEventsApi, event_id_resource,
@@ -80,7 +80,7 @@ fn publisher(api: &Arc<Scripted>) -> EventBridgePublisher {
 }
 
 fn events(count: usize) -> Vec<OutboundEvent> {
-    (0..count).map(|_| OutboundEvent::new(TradeInventoryAllocated::sample(), None)).collect()
+    (0..count).map(|_| OutboundEvent::new(TradeInventoryAllocated::sample())).collect()
 }
 
 #[tokio::test]
@@ -191,8 +191,10 @@ fn the_default_limit_is_256_kb_and_backoff_doubles_up_to_its_bound() {
 #[tokio::test]
 async fn as_the_outbox_relays_sink_failed_entries_stay_pending_until_a_later_pass_delivers_them() {
     let api = Arc::new(Scripted::default());
-    let runtime =
-        Runtime::start(Database::in_memory().await.unwrap(), Arc::new(publisher(&api))).await.unwrap();
+    // No backoff, so the next relay pass retries at once.
+    let options = RelayOptions { initial_backoff: Duration::ZERO, ..RelayOptions::default() };
+    let database = Database::in_memory().await.unwrap();
+    let runtime = Runtime::start_with(database, Arc::new(publisher(&api)), options).await.unwrap();
     let ctx = runtime.context(ContextFactory.for_request(Uuid::new_v4(), Uuid::new_v4(), None));
     let uow = ctx.begin().await.unwrap();
     let ids = ctx.publish_batch_after_commit((0..3).map(|_| TradeInventoryAllocated::sample())).unwrap();

@@ -28,6 +28,17 @@ pub struct RequestContext {
     context: Context,
     runtime: Runtime,
     scopes: Arc<Scopes>,
+    delivery: Option<Delivery>,
+}
+
+/// The event a handler's context was built for, and the handler: what the inbox records
+/// ([`UnitOfWork::first_delivery`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// The event's envelope id: the same on every redelivery.
+    pub event_id: Uuid,
+    /// The handler's key: each handler applies an event once, independently of the others.
+    pub consumer: Arc<str>,
 }
 
 /// The after-commit queues of the open units of work, outermost first.
@@ -88,8 +99,13 @@ impl Scopes {
 }
 
 impl RequestContext {
-    pub(crate) fn new(context: Context, runtime: Runtime) -> Self {
-        Self { context, runtime, scopes: Arc::default() }
+    pub(crate) fn new(context: Context, runtime: Runtime, delivery: Option<Delivery>) -> Self {
+        Self { context, runtime, scopes: Arc::default(), delivery }
+    }
+
+    /// In a handler: the event being handled and the handler's key; `None` in a request.
+    pub fn delivery(&self) -> Option<&Delivery> {
+        self.delivery.as_ref()
     }
 
     /// The request's context.
@@ -120,7 +136,15 @@ impl RequestContext {
     }
 
     fn outbound<E: Event>(&self, event: E) -> OutboundEvent {
-        OutboundEvent::new(event, Some(self.context.metadata()))
+        let event = OutboundEvent::new(event);
+        tracing::debug!(
+            event_id = %event.id(),
+            source = event.source(),
+            detail_type = event.detail_type(),
+            correlation_id = event.correlation_id().map(tracing::field::display),
+            "published"
+        );
+        event
     }
 
     fn queue<E: Event>(&self, events: impl IntoIterator<Item = E>) -> Result<Vec<Uuid>, Error> {
@@ -147,6 +171,7 @@ impl std::fmt::Debug for RequestContext {
         f.debug_struct("RequestContext")
             .field("context", &self.context)
             .field("in_unit_of_work", &self.in_unit_of_work())
+            .field("delivery", &self.delivery)
             .finish_non_exhaustive()
     }
 }

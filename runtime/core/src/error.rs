@@ -53,14 +53,16 @@ pub enum Error {
         /// The entries that failed.
         failed: Vec<FailedEntry>,
     },
-    /// An outbox row could not be read back.
-    #[error("outbox row {seq} is corrupt: {reason}")]
-    CorruptOutboxRow {
-        /// The row's sequence number.
-        seq: i64,
-        /// What is wrong with it.
-        reason: String,
-    },
+    /// The database URL or options are not usable.
+    #[error("database configuration: {0}")]
+    Configuration(String),
+    /// [`UnitOfWork::first_delivery`](crate::UnitOfWork::first_delivery) was called outside a
+    /// handler's context, where there is no event to record.
+    #[error(
+        "first_delivery needs a handler's context (the event and the handler to record in the inbox); \
+         elsewhere use UnitOfWork::record_processed with an explicit consumer and event id"
+    )]
+    NotInHandler,
 }
 
 fn describe_failed(failed: &[FailedEntry]) -> String {

@@ -9,6 +9,8 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use contracts_common::{Event, EventEnvelope};
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::{BoxFuture, DetailError, OutboundEvent, RequestContext};
 
@@ -86,16 +88,55 @@ impl<E: Event, H: Handler<E>> ErasedHandler for Typed<E, H> {
     }
 }
 
-/// A handler registered by string key, taking the detail as JSON.
-pub(crate) struct Json<H>(pub(crate) H);
+/// A handler of a detail type that is not a contract event: an AWS service event's detail,
+/// or `serde_json::Value` for handlers registered by string key.
+pub(crate) struct Detail<T, H> {
+    handler: H,
+    detail: PhantomData<fn() -> T>,
+}
 
-impl<H: Handler<serde_json::Value>> ErasedHandler for Json<H> {
+impl<T, H> Detail<T, H> {
+    pub(crate) fn new(handler: H) -> Self {
+        Self { handler, detail: PhantomData }
+    }
+}
+
+impl<T, H> ErasedHandler for Detail<T, H>
+where
+    T: DeserializeOwned + Send + Sync + 'static,
+    H: Handler<T>,
+{
     fn start(
         &self,
         event: &OutboundEvent,
         ctx: RequestContext,
     ) -> Result<BoxFuture<'static, HandlerResult>, DetailError> {
-        Ok(self.0.handle(event.json()?, ctx))
+        Ok(self.handler.handle(event.detail_as::<T>()?, ctx))
+    }
+}
+
+/// The `handle` span of one handler run on one event; `None` when no subscriber listens, so
+/// in-process dispatch pays nothing for it (sqlx turns on tracing's `log` feature, which makes
+/// even a disabled span cost a check per event).
+pub(crate) fn handle_span(key: &str, event: &OutboundEvent, ctx: &RequestContext) -> Option<tracing::Span> {
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return None;
+    }
+    Some(tracing::info_span!(
+        "handle",
+        key,
+        event_id = %event.id(),
+        source = event.source(),
+        detail_type = event.detail_type(),
+        correlation_id = %ctx.correlation_id,
+    ))
+}
+
+/// Runs `future` inside `span`, if there is one.
+pub(crate) async fn in_span<T>(span: Option<tracing::Span>, future: impl Future<Output = T>) -> T {
+    match span {
+        Some(span) => future.instrument(span).await,
+        None => future.await,
     }
 }
 

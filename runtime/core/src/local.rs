@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use crate::context::Delivery;
 use crate::handler;
 use crate::manifest::duplicate_keys;
 use crate::{
@@ -12,13 +13,16 @@ use crate::{
 /// An [`EventSink`] that runs the matching handlers of its manifests in-process, with no
 /// AWS at all: the local and test stand-in for EventBridge plus Lambda.
 ///
-/// An event goes to every handler whose event has its `source` and `detail-type`, one after
-/// another in registration order (manifest by manifest). A handler that fails (returns an
-/// error, panics, or cannot read the detail) is reported in
+/// An event goes to every handler whose event has exactly its `source` and `detail-type`, one
+/// after another in registration order (manifest by manifest), in a context built from the
+/// event's own metadata. A handler that fails (returns an error, panics, or cannot read the
+/// detail) is reported in
 /// [`DeliveryReport::handler_failures`] with its key and error; the other handlers still
 /// run, and the publisher's commit, long done, stands. The bus never reports an entry as
 /// failed: every event is delivered.
 pub struct LocalBus {
+    /// detail-type to the handlers of events with it (of any source; the source is compared
+    /// exactly at dispatch, usually among one or two handlers).
     routes: HashMap<String, Vec<HandlerEntry>>,
     keys: Vec<String>,
 }
@@ -54,8 +58,17 @@ impl LocalBus {
         let mut metadata = None;
         for route in routes.iter().filter(|route| route.source() == event.source()) {
             let metadata = metadata.get_or_insert_with(|| event.metadata());
-            let ctx = runtime.handler_context(metadata.as_ref());
-            if let Err(error) = handler::run(route.handler(), event, ctx).await {
+            let result = match metadata {
+                Ok(metadata) => {
+                    let delivery = Delivery { event_id: event.id(), consumer: route.key_shared() };
+                    let ctx = runtime.handler_context(metadata.as_ref(), delivery);
+                    let span = handler::handle_span(route.key(), event, &ctx);
+                    handler::in_span(span, handler::run(route.handler(), event, ctx)).await
+                }
+                // Without readable metadata there is no context to run the handler in.
+                Err(error) => Err(error.to_string().into()),
+            };
+            if let Err(error) = result {
                 failures.push(HandlerFailure { key: route.key().to_owned(), event_id: event.id(), error });
             }
         }

@@ -7,23 +7,40 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use contracts_common::{Event, EventEnvelope, EventMetadata};
+use serde::Deserialize;
+use serde::de::{DeserializeOwned, Error as _};
+use serde_json::value::RawValue;
 use uuid::Uuid;
+
+use crate::text::{capped, capped_display};
 
 /// One event on its way to an [`EventSink`](crate::EventSink): the envelope's header and the
 /// detail, with the event's type erased so one batch can mix event types.
 ///
-/// A freshly published event keeps its typed [`EventEnvelope`], so in-process handlers get it
-/// without a JSON round trip; an event read back from the outbox or received from EventBridge
-/// holds its detail as JSON text and is deserialised (with the failing path reported) when a
-/// typed handler asks for it. Cloning is cheap (reference counted).
+/// A freshly published event keeps its typed [`EventEnvelope`] and its own
+/// [`Event::metadata`], so in-process handlers get both without a JSON round trip; an event
+/// read back from the outbox or received from EventBridge holds its detail as JSON text, which
+/// is deserialised (with the failing path reported) when a handler asks for it. Cloning is
+/// cheap (reference counted).
 #[derive(Clone)]
 pub struct OutboundEvent {
     id: Uuid,
     source: Cow<'static, str>,
     detail_type: Cow<'static, str>,
     time: DateTime<Utc>,
-    origin: Option<EventMetadata>,
+    /// The typed event's own metadata; `None` for JSON, read from the detail on demand.
+    metadata: Option<EventMetadata>,
+    /// The envelope fields EventBridge adds, when the event was received from it.
+    received: Option<Arc<Received>>,
     detail: Detail,
+}
+
+/// `account`, `region` and `resources` of an event received from EventBridge.
+#[derive(Debug)]
+struct Received {
+    account: Option<String>,
+    region: Option<String>,
+    resources: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -50,11 +67,17 @@ impl<E: Event> TypedEnvelope for EventEnvelope<E> {
 
 /// A `detail` that does not deserialise into the event type a handler takes.
 #[derive(Debug, thiserror::Error)]
-#[error("detail of {detail_type} does not fit the type at `{path}`: {source}")]
+#[error(
+    "detail of {} does not fit the type at `{}`: {}",
+    capped(detail_type),
+    capped(path),
+    capped_display(source)
+)]
 pub struct DetailError {
     /// The event's detail-type.
     pub detail_type: String,
-    /// The JSON path of the failing value inside `detail` (`.` for the whole detail).
+    /// The JSON path of the failing value inside `detail` (`.` for the whole detail); an error
+    /// in the flattened metadata names its field (`correlationId`).
     pub path: String,
     /// What was wrong there.
     #[source]
@@ -63,18 +86,19 @@ pub struct DetailError {
 
 impl OutboundEvent {
     /// A new envelope around `event`: its `source` and `detail-type`, a fresh random id and
-    /// the current time. `origin` is the metadata of the request that published it (handlers'
-    /// contexts continue it); `None` makes handlers read it from the detail.
-    pub fn new<E: Event>(event: E, origin: Option<EventMetadata>) -> Self {
+    /// the current time. Handlers' contexts continue the event's own metadata.
+    pub fn new<E: Event>(event: E) -> Self {
         let id = Uuid::new_v4();
         let time = Utc::now();
+        let metadata = Some(event.metadata().clone());
         let envelope = EventEnvelope::new(id, time, event);
         Self {
             id,
             source: Cow::Borrowed(E::SOURCE),
             detail_type: Cow::Borrowed(E::DETAIL_TYPE),
             time,
-            origin,
+            metadata,
+            received: None,
             detail: Detail::Typed(Arc::new(envelope)),
         }
     }
@@ -93,9 +117,23 @@ impl OutboundEvent {
             source: Cow::Owned(source.into()),
             detail_type: Cow::Owned(detail_type.into()),
             time,
-            origin: None,
+            metadata: None,
+            received: None,
             detail: Detail::Json(detail.into()),
         }
+    }
+
+    /// The same event with the `account`, `region` and `resources` EventBridge delivered it
+    /// with, so a handler's envelope shows them (a scheduled event's rule is its resource).
+    #[must_use]
+    pub fn with_envelope_fields(
+        mut self,
+        account: Option<String>,
+        region: Option<String>,
+        resources: Vec<String>,
+    ) -> Self {
+        self.received = Some(Arc::new(Received { account, region, resources }));
+        self
     }
 
     /// The envelope id: unique per event, so consumers can de-duplicate on it.
@@ -132,13 +170,39 @@ impl OutboundEvent {
         serde_json::to_value(self.envelope_with(detail))
     }
 
-    /// The metadata of the request that caused the event: the publisher's, or else the
-    /// `correlationId`/`userId`/`organisationId` the detail carries; `None` if neither has it.
-    pub fn metadata(&self) -> Option<EventMetadata> {
-        if let Some(origin) = &self.origin {
-            return Some(origin.clone());
+    /// The metadata of the request that caused the event: a typed event's own, or the
+    /// `correlationId`, `userId` and `organisationId` of a JSON detail; `Ok(None)` when the
+    /// detail has none of the three (an AWS service event). A field that is there but not a
+    /// UUID, or missing beside the others, is an error naming it.
+    pub fn metadata(&self) -> Result<Option<EventMetadata>, DetailError> {
+        if let Some(metadata) = &self.metadata {
+            return Ok(Some(metadata.clone()));
         }
-        serde_json::from_str(&self.detail_json().ok()?).ok()
+        let text = self.detail_json().map_err(|source| self.detail_error(".".to_owned(), source))?;
+        if !text.trim_start().starts_with('{') {
+            return Err(self
+                .detail_error(".".to_owned(), serde_json::Error::custom("the detail is not a JSON object")));
+        }
+        let fields: MetadataFields<'_> =
+            serde_json::from_str(&text).map_err(|source| self.detail_error(".".to_owned(), source))?;
+        if fields.correlation_id.is_none() && fields.user_id.is_none() && fields.organisation_id.is_none() {
+            return Ok(None);
+        }
+        let field = |name: &'static str, raw: Option<&RawValue>| -> Result<Uuid, DetailError> {
+            let raw = raw
+                .ok_or_else(|| self.detail_error(name.to_owned(), serde_json::Error::missing_field(name)))?;
+            serde_json::from_str(raw.get()).map_err(|source| self.detail_error(name.to_owned(), source))
+        };
+        Ok(Some(EventMetadata {
+            correlation_id: field("correlationId", fields.correlation_id)?,
+            user_id: field("userId", fields.user_id)?,
+            organisation_id: field("organisationId", fields.organisation_id)?,
+        }))
+    }
+
+    /// The correlation id of the event's metadata, if it has readable metadata.
+    pub fn correlation_id(&self) -> Option<Uuid> {
+        self.metadata().ok().flatten().map(|metadata| metadata.correlation_id)
     }
 
     /// The typed envelope: shared as published, or deserialised from the JSON detail with the
@@ -149,19 +213,37 @@ impl OutboundEvent {
         {
             return Ok(typed);
         }
+        self.detail_as::<E>()
+    }
+
+    /// The envelope with its detail deserialised into any `T` (an AWS service event's detail
+    /// type, say), with the failing path reported.
+    pub fn detail_as<T: DeserializeOwned>(&self) -> Result<Arc<EventEnvelope<T>>, DetailError> {
         let text = self.detail_json().map_err(|source| self.detail_error(".".to_owned(), source))?;
+        if !text.trim_start().starts_with('{') {
+            return Err(self
+                .detail_error(".".to_owned(), serde_json::Error::custom("the detail is not a JSON object")));
+        }
         let mut deserializer = serde_json::Deserializer::from_str(&text);
-        let detail: E = serde_path_to_error::deserialize(&mut deserializer)
-            .map_err(|error| self.detail_error(error.path().to_string(), error.into_inner()))?;
-        Ok(Arc::new(self.envelope_with(detail)))
+        match serde_path_to_error::deserialize(&mut deserializer) {
+            Ok(detail) => Ok(Arc::new(self.envelope_with(detail))),
+            Err(error) => {
+                let path = error.path().to_string();
+                // serde reports an error inside flattened fields (the metadata) at `.`; the
+                // metadata's own check names the field.
+                if path == "."
+                    && let Err(metadata) = self.metadata()
+                {
+                    return Err(metadata);
+                }
+                Err(self.detail_error(path, error.into_inner()))
+            }
+        }
     }
 
     /// The envelope with its detail as a JSON value, for handlers registered by string key.
     pub fn json(&self) -> Result<Arc<EventEnvelope<serde_json::Value>>, DetailError> {
-        let text = self.detail_json().map_err(|source| self.detail_error(".".to_owned(), source))?;
-        let detail =
-            serde_json::from_str(&text).map_err(|source| self.detail_error(".".to_owned(), source))?;
-        Ok(Arc::new(self.envelope_with(detail)))
+        self.detail_as()
     }
 
     fn envelope_with<T>(&self, detail: T) -> EventEnvelope<T> {
@@ -170,10 +252,10 @@ impl OutboundEvent {
             id: self.id.to_string(),
             detail_type: self.detail_type.clone().into_owned(),
             source: self.source.clone().into_owned(),
-            account: None,
+            account: self.received.as_ref().and_then(|received| received.account.clone()),
             time: self.time,
-            region: None,
-            resources: Vec::new(),
+            region: self.received.as_ref().and_then(|received| received.region.clone()),
+            resources: self.received.as_ref().map(|received| received.resources.clone()).unwrap_or_default(),
             detail,
         }
     }
@@ -192,4 +274,16 @@ impl fmt::Debug for OutboundEvent {
             .field("time", &self.time)
             .finish_non_exhaustive()
     }
+}
+
+/// The metadata fields of a JSON detail, left unparsed until each is checked by name.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct MetadataFields<'a> {
+    #[serde(borrow, default)]
+    correlation_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    user_id: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    organisation_id: Option<&'a RawValue>,
 }

@@ -1,17 +1,22 @@
 //! [`Router`]: the EventBridge-style entry point (a Lambda handler's job, without Lambda).
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
-use contracts_common::EventEnvelope;
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde_json::value::RawValue;
 use uuid::Uuid;
 
+use crate::context::Delivery;
 use crate::handler::{self, Started};
+use crate::text::{capped, capped_display};
 use crate::{HandlerError, Manifest, OutboundEvent, Runtime};
 
-/// Routes raw EventBridge events to a manifest's handlers: the key is the router's prefix
-/// followed by the event's `detail-type`, the `detail` is deserialised into the handler's
-/// event type, and the handler runs in a context continuing the event's request.
+/// Routes raw EventBridge events to a manifest's handlers under one prefix: the handler is
+/// the one whose prefix is exactly the router's and whose event has exactly the envelope's
+/// `detail-type` and `source` (never a lookup of a concatenated string), the `detail` is
+/// deserialised into the handler's event type, and the handler runs in a context built from
+/// the event's own metadata.
 ///
 /// One router per Lambda function: a function serving the `Trading` handlers of a manifest
 /// is `Router::new(runtime, manifest, Some("Trading"))`, and its EventBridge rule is
@@ -20,7 +25,8 @@ pub struct Router {
     runtime: Runtime,
     manifest: Manifest,
     prefix: String,
-    by_key: BTreeMap<String, usize>,
+    /// detail-type, then source, to the index of the handler under this router's prefix.
+    routes: HashMap<String, HashMap<String, usize>>,
 }
 
 /// Which handler took an event.
@@ -32,32 +38,32 @@ pub struct RouteOutcome {
     pub event_id: Uuid,
 }
 
-/// Why an event could not be handled.
+/// Why an event could not be handled. Messages quote at most 200 characters of the input.
 #[derive(Debug, thiserror::Error)]
 pub enum RouteError {
     /// The input is not an EventBridge event.
-    #[error("not an EventBridge event: at `{path}`: {error}")]
+    #[error("not an EventBridge event: at `{}`: {}", capped(path), capped_display(error))]
     InvalidEnvelope {
         /// The JSON path of the failing value.
         path: String,
         /// What was wrong there.
         error: serde_json::Error,
     },
-    /// No handler has the key prefix + detail-type.
+    /// No handler under the router's prefix takes the detail-type.
     #[error(
-        "no handler for detail-type `{detail_type}`: key `{key}` is not in the manifest; known keys: {}",
-        known_keys.join(", ")
+        "no handler for detail-type `{}` under prefix `{}`; this router's keys: {}",
+        capped(detail_type), capped(prefix), known_keys.join(", ")
     )]
     UnknownDetailType {
         /// The event's detail-type.
         detail_type: String,
-        /// The key looked up.
-        key: String,
-        /// Every key of the router's manifest, sorted.
+        /// The router's prefix.
+        prefix: String,
+        /// The keys of the router's handlers, sorted.
         known_keys: Vec<String>,
     },
-    /// The handler's event has the detail-type but another source.
-    #[error("handler `{key}` takes `{expected}` events, but this one is from `{actual}`")]
+    /// A handler takes the detail-type, but of another source.
+    #[error("handler `{key}` takes `{expected}` events, but this one is from `{}`", capped(actual))]
     SourceMismatch {
         /// The handler's key.
         key: String,
@@ -67,17 +73,17 @@ pub enum RouteError {
         actual: String,
     },
     /// The detail does not deserialise into the handler's event type.
-    #[error("handler `{key}`: malformed detail at `{path}`: {error}")]
+    #[error("handler `{key}`: malformed detail at `{}`: {}", capped(path), capped_display(error))]
     MalformedDetail {
         /// The handler's key.
         key: String,
-        /// The JSON path of the failing value inside `detail`.
+        /// The JSON path of the failing value inside `detail` (a metadata field by its name).
         path: String,
         /// What was wrong there.
         error: serde_json::Error,
     },
     /// The handler returned an error or panicked.
-    #[error("handler `{key}` failed: {error}")]
+    #[error("handler `{key}` failed: {}", capped_display(error))]
     Handler {
         /// The handler's key.
         key: String,
@@ -86,17 +92,39 @@ pub enum RouteError {
     },
 }
 
+/// The envelope fields routing reads; `detail` stays raw until a handler is chosen.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    id: String,
+    #[serde(rename = "detail-type")]
+    detail_type: String,
+    source: String,
+    time: DateTime<Utc>,
+    #[serde(default)]
+    account: Option<String>,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    resources: Vec<String>,
+    #[serde(borrow)]
+    detail: &'a RawValue,
+}
+
 impl Router {
-    /// A router over `manifest`'s handlers with `prefix` (none: the key is the bare
-    /// detail-type); handlers publish through and use the database of `runtime`.
+    /// A router over `manifest`'s handlers with `prefix` (none: the empty prefix, keys that
+    /// are the bare detail-type); handlers publish through and use the database of `runtime`.
     pub fn new(runtime: Runtime, manifest: Manifest, prefix: Option<&str>) -> Self {
-        let by_key = manifest
-            .handlers()
-            .iter()
-            .enumerate()
-            .map(|(index, entry)| (entry.key().to_owned(), index))
-            .collect();
-        Self { runtime, manifest, prefix: prefix.unwrap_or_default().to_owned(), by_key }
+        let prefix = prefix.unwrap_or_default().to_owned();
+        let mut routes: HashMap<String, HashMap<String, usize>> = HashMap::new();
+        for (index, entry) in
+            manifest.handlers().iter().enumerate().filter(|(_, entry)| entry.prefix() == prefix)
+        {
+            routes
+                .entry(entry.detail_type().to_owned())
+                .or_default()
+                .insert(entry.source().to_owned(), index);
+        }
+        Self { runtime, manifest, prefix, routes }
     }
 
     /// The prefix of every key this router serves.
@@ -109,13 +137,20 @@ impl Router {
         &self.manifest
     }
 
-    /// Handles one raw EventBridge event (the JSON a Lambda receives).
+    /// Handles one raw EventBridge event (the JSON a Lambda receives): a JSON object with
+    /// `id`, `detail-type`, `source`, `time` and an object `detail`.
     pub async fn handle_json(&self, raw: &str) -> Result<RouteOutcome, RouteError> {
+        if !raw.trim_start().starts_with('{') {
+            return Err(invalid(".", "an EventBridge event is a JSON object"));
+        }
         let mut deserializer = serde_json::Deserializer::from_str(raw);
-        let envelope: EventEnvelope<Box<RawValue>> =
+        let envelope: Envelope<'_> =
             serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
                 RouteError::InvalidEnvelope { path: error.path().to_string(), error: error.into_inner() }
             })?;
+        if !envelope.detail.get().starts_with('{') {
+            return Err(invalid("detail", "the detail is a JSON object"));
+        }
         self.route(envelope).await
     }
 
@@ -124,39 +159,56 @@ impl Router {
         self.handle_json(&event.to_string()).await
     }
 
-    async fn route(&self, envelope: EventEnvelope<Box<RawValue>>) -> Result<RouteOutcome, RouteError> {
-        let key = format!("{}{}", self.prefix, envelope.detail_type);
-        let Some(entry) = self.by_key.get(&key).map(|index| &self.manifest.handlers()[*index]) else {
+    async fn route(&self, envelope: Envelope<'_>) -> Result<RouteOutcome, RouteError> {
+        let Some(by_source) = self.routes.get(&envelope.detail_type) else {
+            let mut known_keys: Vec<String> = self
+                .routes
+                .values()
+                .flat_map(|by_source| by_source.values())
+                .map(|index| self.key(*index))
+                .collect();
+            known_keys.sort();
             return Err(RouteError::UnknownDetailType {
                 detail_type: envelope.detail_type,
-                key,
-                known_keys: self.by_key.keys().cloned().collect(),
+                prefix: self.prefix.clone(),
+                known_keys,
             });
         };
-        if entry.source() != envelope.source {
+        let Some(entry) = by_source.get(&envelope.source).map(|index| &self.manifest.handlers()[*index])
+        else {
+            // The handler of that detail-type with the first source, for the message.
+            let taker = by_source.iter().min_by_key(|(source, _)| source.as_str());
+            let entry = taker.map(|(_, index)| &self.manifest.handlers()[*index]);
             return Err(RouteError::SourceMismatch {
-                key,
-                expected: entry.source().to_owned(),
+                key: entry.map(|entry| entry.key().to_owned()).unwrap_or_default(),
+                expected: entry.map(|entry| entry.source().to_owned()).unwrap_or_default(),
                 actual: envelope.source,
             });
-        }
-        let event_id = Uuid::parse_str(&envelope.id).map_err(|error| RouteError::InvalidEnvelope {
-            path: "id".to_owned(),
-            error: serde::de::Error::custom(format!("`{}` is not a UUID: {error}", envelope.id)),
-        })?;
+        };
+        let key = entry.key().to_owned();
+        let event_id = Uuid::parse_str(&envelope.id)
+            .map_err(|error| invalid("id", &format!("`{}` is not a UUID: {error}", capped(&envelope.id))))?;
         let event = OutboundEvent::from_json(
             event_id,
             envelope.source,
             envelope.detail_type,
             envelope.time,
             envelope.detail.get(),
-        );
-        let ctx = self.runtime.handler_context(event.metadata().as_ref());
+        )
+        .with_envelope_fields(envelope.account, envelope.region, envelope.resources);
+        let malformed = |detail: crate::DetailError| RouteError::MalformedDetail {
+            key: key.clone(),
+            path: detail.path,
+            error: detail.source,
+        };
+        let metadata = event.metadata().map_err(malformed)?;
+        let ctx = self
+            .runtime
+            .handler_context(metadata.as_ref(), Delivery { event_id, consumer: entry.key_shared() });
+        let span = handler::handle_span(&key, &event, &ctx);
         let result = match handler::start(entry.handler(), &event, ctx) {
-            Started::Running(future) => handler::finish(future).await,
-            Started::BadDetail(detail) => {
-                return Err(RouteError::MalformedDetail { key, path: detail.path, error: detail.source });
-            }
+            Started::Running(future) => handler::in_span(span, handler::finish(future)).await,
+            Started::BadDetail(detail) => return Err(malformed(detail)),
             Started::Panicked(error) => Err(error),
         };
         match result {
@@ -164,4 +216,12 @@ impl Router {
             Err(error) => Err(RouteError::Handler { key, error }),
         }
     }
+
+    fn key(&self, index: usize) -> String {
+        self.manifest.handlers()[index].key().to_owned()
+    }
+}
+
+fn invalid(path: &str, message: &str) -> RouteError {
+    RouteError::InvalidEnvelope { path: path.to_owned(), error: serde::de::Error::custom(message) }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::{HandlerEntry, Manifest};
+use crate::{HandlerEntry, Manifest, ManifestError};
 
 /// An EventBridge event pattern of exact values: `{"source": [...], "detail-type": [...]}`,
 /// each list sorted and without duplicates, so the same manifest always gives the same bytes.
@@ -80,11 +80,17 @@ impl Manifest {
     /// ```
     ///
     /// JSON is also YAML, so it pastes into either template format. The event's logical id
-    /// is the module and prefix in PascalCase followed by `Events`.
-    pub fn sam_events(&self, prefix: Option<&str>, bus_parameter: &str) -> Option<serde_json::Value> {
-        let pattern = self.rule_pattern_for(prefix)?;
-        let logical_id = format!("{}{}Events", pascal_case(self.module()), prefix.unwrap_or_default());
-        Some(json!({
+    /// is [`Manifest::logical_id`]; `Ok(None)` when no handler has the prefix.
+    pub fn sam_events(
+        &self,
+        prefix: Option<&str>,
+        bus_parameter: &str,
+    ) -> Result<Option<serde_json::Value>, ManifestError> {
+        let Some(pattern) = self.rule_pattern_for(prefix) else { return Ok(None) };
+        let logical_id = self
+            .logical_id(prefix.unwrap_or_default())
+            .map_err(|problem| ManifestError { module: self.module().to_owned(), problems: vec![problem] })?;
+        Ok(Some(json!({
             logical_id: {
                 "Type": "EventBridgeRule",
                 "Properties": {
@@ -92,20 +98,6 @@ impl Manifest {
                     "Pattern": pattern.to_json(),
                 }
             }
-        }))
+        })))
     }
-}
-
-/// `trade-inventory` and `trade_inventory` become `TradeInventory`.
-fn pascal_case(text: &str) -> String {
-    text.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(|word| {
-            let mut chars = word.chars();
-            chars
-                .next()
-                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
 }

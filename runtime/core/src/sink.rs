@@ -12,10 +12,12 @@ use crate::{BoxFuture, HandlerFailure, OutboundEvent, Runtime};
 /// entries per call and can fail some entries of a call: an EventBridge sink chunks `events`
 /// by 10, retries only the failed entries as it sees fit, and reports in
 /// [`DeliveryReport::failed`] the entries it finally could not deliver. The relay marks every
-/// other entry delivered and keeps the failed ones for its next pass.
+/// other entry delivered and retries the failed ones after their backoff.
 ///
-/// Events arrive in queue order; a sink that must keep order should deliver them in order
-/// and, after a failure, report the rest as failed too.
+/// Events arrive in queue order, each unit of work's events together. The relay stops a unit
+/// at its first failed event (nothing queued after it is sent before it), so a sink that must
+/// keep each unit's order delivers in order and, after a failure, reports the rest of the call
+/// as failed too.
 pub trait EventSink: Send + Sync + 'static {
     /// Delivers `events`. `runtime` is the runtime delivering them: an in-process sink builds
     /// its handlers' [`RequestContext`](crate::RequestContext)s from it; a remote sink can

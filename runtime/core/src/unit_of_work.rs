@@ -1,6 +1,9 @@
 //! [`UnitOfWork`]: a transaction whose after-commit events follow Django's `on_commit`.
 
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::AnyConnection;
+use sqlx::Transaction;
+use sqlx::any::Any;
+use tracing::Instrument;
 use uuid::Uuid;
 
 use crate::outbox::{self, RelayReport};
@@ -22,7 +25,7 @@ use crate::{Error, OutboundEvent, RequestContext};
 /// Run the application's queries on [`UnitOfWork::conn`].
 #[must_use = "a unit of work rolls back and drops its events unless committed"]
 pub struct UnitOfWork<'c> {
-    tx: Transaction<'c, Sqlite>,
+    tx: Transaction<'c, Any>,
     scope: Scope,
 }
 
@@ -56,14 +59,16 @@ impl UnitOfWork<'static> {
     pub(crate) async fn begin(ctx: RequestContext) -> Result<Self, Error> {
         ctx.scopes().open(0)?;
         let scope = Scope { ctx, depth: 0, open: true };
-        let tx = scope.ctx.runtime().database().pool().begin_with("BEGIN IMMEDIATE").await?;
+        let database = scope.ctx.runtime().database();
+        let tx = database.pool().begin_with(database.dialect().begin).await?;
         Ok(Self { tx, scope })
     }
 }
 
 impl<'c> UnitOfWork<'c> {
-    /// The transaction's connection: run queries on it (`.execute(uow.conn())`).
-    pub fn conn(&mut self) -> &mut SqliteConnection {
+    /// The transaction's connection: run queries on it (`.execute(uow.conn())`), with `$1`,
+    /// `$2`, ... placeholders, which both PostgreSQL and SQLite understand.
+    pub fn conn(&mut self) -> &mut AnyConnection {
         &mut self.tx
     }
 
@@ -101,13 +106,29 @@ impl<'c> UnitOfWork<'c> {
         scope.open = false;
         let runtime = scope.ctx.runtime().clone();
         let events: Vec<Uuid> = queued.iter().map(|queued| queued.event.id()).collect();
-        // Claimed before the rows become visible, so a concurrent relay pass skips them.
-        let claim = runtime.claim(events.iter().copied());
-        let seqs = outbox::write(&mut tx, &queued).await?;
-        tx.commit().await?;
+        let span = tracing::info_span!(
+            "commit",
+            events = events.len(),
+            correlation_id = %scope.ctx.correlation_id,
+            unit = tracing::field::Empty,
+        );
+        let written = async {
+            // The unit is written already claimed by this process, so no relay pass (here or
+            // elsewhere) sends these events while this commit delivers them.
+            let written =
+                if queued.is_empty() { None } else { Some(outbox::write(&mut tx, &runtime, &queued).await?) };
+            tx.commit().await?;
+            Ok::<_, Error>(written)
+        }
+        .instrument(span.clone())
+        .await?;
+        let Some((unit, seqs)) = written else {
+            return Ok(CommitReport { events, relay: Some(RelayReport::default()) });
+        };
+        span.record("unit", unit);
         let outbound: Vec<(i64, OutboundEvent)> =
             seqs.into_iter().zip(queued).map(|(seq, queued)| (seq, queued.event)).collect();
-        let relay = outbox::deliver_committed(&runtime, outbound, claim).await;
+        let relay = outbox::deliver_committed(&runtime, unit, outbound).instrument(span).await;
         Ok(CommitReport { events, relay: Some(relay) })
     }
 

@@ -141,5 +141,8 @@ pub struct EnumsShown {
 impl Event for EnumsShown {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "EnumsShown";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(EnumsShown);

@@ -131,17 +131,26 @@ pub struct NamesAwkward {
 impl Event for TreeGrown {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "TreeGrown";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(TreeGrown);
 
 impl Event for FieldsVaried {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "FieldsVaried";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(FieldsVaried);
 
 impl Event for NamesAwkward {
     const SOURCE: &'static str = crate::SOURCE;
     const DETAIL_TYPE: &'static str = "NamesAwkward";
+    fn metadata(&self) -> &EventMetadata {
+        &self.metadata
+    }
 }
 register_event!(NamesAwkward);

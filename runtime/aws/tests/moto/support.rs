@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 use contracts_common::ContextFactory;
-use event_runtime::{Database, RequestContext, Runtime};
+use event_runtime::{Database, RelayOptions, RequestContext, Runtime};
 use event_runtime_aws::aws_sdk_eventbridge::config::Credentials;
 use event_runtime_aws::aws_sdk_eventbridge::types::Target;
 use event_runtime_aws::aws_sdk_sqs::types::QueueAttributeName;
@@ -157,8 +157,12 @@ impl Fixture {
 }
 
 /// A runtime on an in-memory database delivering to `publisher`, and a request context on it.
+/// No backoff, so a test's next relay pass retries a failed event at once.
 pub async fn runtime_with(publisher: EventBridgePublisher) -> (Runtime, RequestContext) {
-    let runtime = Runtime::start(Database::in_memory().await.unwrap(), Arc::new(publisher)).await.unwrap();
+    let options = RelayOptions { initial_backoff: Duration::ZERO, ..RelayOptions::default() };
+    let runtime = Runtime::start_with(Database::in_memory().await.unwrap(), Arc::new(publisher), options)
+        .await
+        .unwrap();
     let ctx = runtime.context(ContextFactory.for_request(Uuid::new_v4(), Uuid::new_v4(), None));
     (runtime, ctx)
 }

@@ -6,10 +6,22 @@ use event_runtime::{Error, Publisher};
 
 use crate::support::*;
 
-#[tokio::test]
-async fn rollback_drops_after_commit_events() {
+on_both_backends!(
+    rollback_drops_after_commit_events,
+    commit_dispatches_after_commit_events_in_queue_order,
+    nested_scope_dispatches_once_at_the_outer_commit,
+    rolled_back_nested_scope_drops_only_its_own_events,
+    drop_without_commit_drops_events_and_data,
+    publishing_after_commit_outside_a_unit_of_work_is_an_error,
+    publishing_immediately_outside_a_transaction_delivers_now,
+    a_rejected_immediate_publish_is_an_error,
+    beginning_twice_on_one_context_is_an_error,
+    envelopes_carry_source_detail_type_a_fresh_id_and_the_time,
+);
+
+async fn rollback_drops_after_commit_events(backend: Backend) {
     let sink = RecordingSink::new();
-    let runtime = memory_runtime(sink.clone()).await;
+    let runtime = runtime(backend, sink.clone()).await;
     let ctx = request(&runtime);
 
     let mut uow = ctx.begin().await.unwrap();
@@ -24,10 +36,9 @@ async fn rollback_drops_after_commit_events() {
     assert!(!ctx.in_unit_of_work());
 }
 
-#[tokio::test]
-async fn commit_dispatches_after_commit_events_in_queue_order() {
+async fn commit_dispatches_after_commit_events_in_queue_order(backend: Backend) {
     let sink = RecordingSink::new();
-    let runtime = memory_runtime(sink.clone()).await;
+    let runtime = runtime(backend, sink.clone()).await;
     let ctx = request(&runtime);
 
     let mut uow = ctx.begin().await.unwrap();
@@ -49,10 +60,9 @@ async fn commit_dispatches_after_commit_events_in_queue_order() {
     assert_eq!(count(runtime.database(), "event_outbox").await, 8);
 }
 
-#[tokio::test]
-async fn nested_scope_dispatches_once_at_the_outer_commit() {
+async fn nested_scope_dispatches_once_at_the_outer_commit(backend: Backend) {
     let sink = RecordingSink::new();
-    let runtime = memory_runtime(sink.clone()).await;
+    let runtime = runtime(backend, sink.clone()).await;
     let ctx = request(&runtime);
 
     let mut outer = ctx.begin().await.unwrap();
@@ -72,10 +82,9 @@ async fn nested_scope_dispatches_once_at_the_outer_commit() {
     assert_eq!(sink.ids().len(), 3, "never dispatched twice");
 }
 
-#[tokio::test]
-async fn rolled_back_nested_scope_drops_only_its_own_events() {
+async fn rolled_back_nested_scope_drops_only_its_own_events(backend: Backend) {
     let sink = RecordingSink::new();
-    let runtime = memory_runtime(sink.clone()).await;
+    let runtime = runtime(backend, sink.clone()).await;
     let ctx = request(&runtime);
 
     let mut outer = ctx.begin().await.unwrap();
@@ -101,10 +110,9 @@ async fn rolled_back_nested_scope_drops_only_its_own_events() {
     assert_eq!(count(runtime.database(), "organisations").await, 1);
 }
 
-#[tokio::test]
-async fn drop_without_commit_drops_events_and_data() {
+async fn drop_without_commit_drops_events_and_data(backend: Backend) {
     let sink = RecordingSink::new();
-    let runtime = memory_runtime(sink.clone()).await;
+    let runtime = runtime(backend, sink.clone()).await;
     let ctx = request(&runtime);
 
     async fn fails_half_way(ctx: &event_runtime::RequestContext) -> Result<(), Error> {
@@ -124,9 +132,8 @@ async fn drop_without_commit_drops_events_and_data() {
     assert_eq!(count(runtime.database(), "event_outbox").await, 0);
 }
 
-#[tokio::test]
-async fn publishing_after_commit_outside_a_unit_of_work_is_an_error() {
-    let runtime = memory_runtime(RecordingSink::new()).await;
+async fn publishing_after_commit_outside_a_unit_of_work_is_an_error(backend: Backend) {
+    let runtime = runtime(backend, RecordingSink::new()).await;
     let ctx = request(&runtime);
 
     let error = ctx.publish_after_commit(organisation_created(&ctx, 1)).unwrap_err();
@@ -135,10 +142,9 @@ async fn publishing_after_commit_outside_a_unit_of_work_is_an_error() {
     assert!(error.to_string().contains("no unit of work"), "{error}");
 }
 
-#[tokio::test]
-async fn publishing_immediately_outside_a_transaction_delivers_now() {
+async fn publishing_immediately_outside_a_transaction_delivers_now(backend: Backend) {
     let sink = RecordingSink::new();
-    let runtime = memory_runtime(sink.clone()).await;
+    let runtime = runtime(backend, sink.clone()).await;
     let ctx = request(&runtime);
 
     let one = ctx.publish(organisation_created(&ctx, 1)).await.unwrap();
@@ -149,11 +155,10 @@ async fn publishing_immediately_outside_a_transaction_delivers_now() {
     assert_eq!(count(runtime.database(), "event_outbox").await, 0, "immediate events skip the outbox");
 }
 
-#[tokio::test]
-async fn a_rejected_immediate_publish_is_an_error() {
+async fn a_rejected_immediate_publish_is_an_error(backend: Backend) {
     let sink = RecordingSink::new();
     sink.fail("OrganisationCreated");
-    let runtime = memory_runtime(sink.clone()).await;
+    let runtime = runtime(backend, sink.clone()).await;
     let ctx = request(&runtime);
 
     let error = ctx.publish(organisation_created(&ctx, 1)).await.unwrap_err();
@@ -162,9 +167,8 @@ async fn a_rejected_immediate_publish_is_an_error() {
     assert!(error.to_string().contains("ThrottlingException"), "{error}");
 }
 
-#[tokio::test]
-async fn beginning_twice_on_one_context_is_an_error() {
-    let runtime = memory_runtime(RecordingSink::new()).await;
+async fn beginning_twice_on_one_context_is_an_error(backend: Backend) {
+    let runtime = runtime(backend, RecordingSink::new()).await;
     let ctx = request(&runtime);
 
     let _open = ctx.begin().await.unwrap();
@@ -173,10 +177,9 @@ async fn beginning_twice_on_one_context_is_an_error() {
     assert!(matches!(error, Error::AlreadyInUnitOfWork), "{error}");
 }
 
-#[tokio::test]
-async fn envelopes_carry_source_detail_type_a_fresh_id_and_the_time() {
+async fn envelopes_carry_source_detail_type_a_fresh_id_and_the_time(backend: Backend) {
     let sink = RecordingSink::new();
-    let runtime = memory_runtime(sink.clone()).await;
+    let runtime = runtime(backend, sink.clone()).await;
     let ctx = request(&runtime);
     let before = chrono::Utc::now();
 

@@ -9,6 +9,12 @@ use event_runtime::{HandlerResult, LocalBus, Manifest, Publisher, RequestContext
 
 use crate::support::*;
 
+on_both_backends!(
+    commit_runs_every_matching_handler_in_process,
+    a_failing_handler_is_reported_and_never_undoes_the_commit,
+    handlers_continue_the_publishers_request_and_can_publish_after_their_own_commit,
+);
+
 type Seen = Arc<Mutex<Vec<String>>>;
 
 /// A handler that records `label` and the organisation's name.
@@ -23,15 +29,14 @@ fn recorder(seen: &Seen, label: &'static str) -> impl event_runtime::Handler<Org
     }
 }
 
-#[tokio::test]
-async fn commit_runs_every_matching_handler_in_process() {
+async fn commit_runs_every_matching_handler_in_process(backend: Backend) {
     let seen = Seen::default();
     let inventory =
         Manifest::builder("inventory", "inventory").add("Inventory", recorder(&seen, "inventory"));
     let trading = Manifest::builder("trading", "trading").add("Trading", recorder(&seen, "trading"));
     let bus = LocalBus::new([inventory.build().unwrap(), trading.build().unwrap()]).unwrap();
     assert_eq!(bus.keys(), ["InventoryOrganisationCreated", "TradingOrganisationCreated"]);
-    let runtime = memory_runtime(Arc::new(bus)).await;
+    let runtime = runtime(backend, Arc::new(bus)).await;
     let ctx = request(&runtime);
 
     let uow = ctx.begin().await.unwrap();
@@ -44,8 +49,7 @@ async fn commit_runs_every_matching_handler_in_process() {
     assert_eq!(*seen.lock().unwrap(), [format!("inventory:{name}"), format!("trading:{name}")]);
 }
 
-#[tokio::test]
-async fn a_failing_handler_is_reported_and_never_undoes_the_commit() {
+async fn a_failing_handler_is_reported_and_never_undoes_the_commit(backend: Backend) {
     let seen = Seen::default();
     let manifest = Manifest::builder("inventory", "inventory")
         .add("Failing", |_: Arc<EventEnvelope<OrganisationCreated>>, _: RequestContext| async {
@@ -57,7 +61,7 @@ async fn a_failing_handler_is_reported_and_never_undoes_the_commit() {
         .add("Inventory", recorder(&seen, "inventory"))
         .build()
         .unwrap();
-    let runtime = memory_runtime(Arc::new(LocalBus::new([manifest]).unwrap())).await;
+    let runtime = runtime(backend, Arc::new(LocalBus::new([manifest]).unwrap())).await;
     let ctx = request(&runtime);
 
     let mut uow = ctx.begin().await.unwrap();
@@ -86,8 +90,7 @@ async fn a_failing_handler_is_reported_and_never_undoes_the_commit() {
     assert_eq!(pending(runtime.database()).await, 0);
 }
 
-#[tokio::test]
-async fn handlers_continue_the_publishers_request_and_can_publish_after_their_own_commit() {
+async fn handlers_continue_the_publishers_request_and_can_publish_after_their_own_commit(backend: Backend) {
     let follow_ups = Seen::default();
     let seen = follow_ups.clone();
     let manifest = Manifest::builder("inventory", "inventory")
@@ -109,7 +112,7 @@ async fn handlers_continue_the_publishers_request_and_can_publish_after_their_ow
         })
         .build()
         .unwrap();
-    let runtime = memory_runtime(Arc::new(LocalBus::new([manifest]).unwrap())).await;
+    let runtime = runtime(backend, Arc::new(LocalBus::new([manifest]).unwrap())).await;
     let ctx = request(&runtime);
 
     let uow = ctx.begin().await.unwrap();
@@ -122,8 +125,8 @@ async fn handlers_continue_the_publishers_request_and_can_publish_after_their_ow
     assert_eq!(pending(runtime.database()).await, 0);
 }
 
-#[tokio::test]
-async fn a_key_used_by_two_manifests_on_one_bus_is_rejected() {
+#[test]
+fn a_key_used_by_two_manifests_on_one_bus_is_rejected() {
     let seen = Seen::default();
     let first =
         Manifest::builder("inventory", "inventory").add("Shared", recorder(&seen, "a")).build().unwrap();

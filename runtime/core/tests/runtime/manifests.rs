@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use contracts_common::EventEnvelope;
 use contracts_customers::OrganisationCreated;
-use event_runtime::{HandlerResult, KeyProblem, Manifest, RequestContext};
+use event_runtime::{
+    HandlerResult, KeyProblem, MAX_KEY_LENGTH, MAX_LOGICAL_ID_LENGTH, MAX_MODULE_LENGTH, MAX_PREFIX_LENGTH,
+    Manifest, RequestContext,
+};
 
 async fn on_organisation_created(
     _: Arc<EventEnvelope<OrganisationCreated>>,
@@ -122,4 +125,162 @@ fn known_events_can_be_given_explicitly() {
     assert!(
         matches!(&error.problems[0], KeyProblem::UnknownEvent { known, .. } if known == &["TradeCreated"])
     );
+}
+
+#[test]
+fn prefixes_are_unique_ignoring_case() {
+    let error = Manifest::builder("trading", "trading")
+        .add::<OrganisationCreated>("Trading", on_organisation_created)
+        .add_json("TRADINGOrganisationUpdated", on_json)
+        .add_json("tradingUserInvited", on_json)
+        .build()
+        .unwrap_err();
+
+    assert_eq!(
+        error.problems,
+        [KeyProblem::PrefixCase { prefixes: vec!["TRADING".into(), "Trading".into(), "trading".into()] }]
+    );
+    assert!(error.to_string().contains("differ only in case"), "{error}");
+}
+
+#[test]
+fn keys_and_prefixes_have_a_maximum_length() {
+    let long_key = format!("{}OrganisationCreated", "K".repeat(100_000));
+    let error = Manifest::builder("trading", "trading")
+        .add_key::<OrganisationCreated>(&long_key, on_organisation_created)
+        .add::<OrganisationCreated>(&"P".repeat(65), on_organisation_created)
+        .build()
+        .unwrap_err();
+
+    assert_eq!(error.problems.len(), 2, "{error}");
+    let message = error.to_string();
+    assert!(message.contains(&format!("at most {MAX_KEY_LENGTH} characters")), "{}", &message[..400]);
+    assert!(message.contains(&format!("at most {MAX_PREFIX_LENGTH} characters")), "{}", &message[..400]);
+    assert!(message.len() < 2_000, "the 100,019-character key is not echoed whole");
+}
+
+#[test]
+fn a_module_name_that_cannot_become_a_logical_id_is_an_error_never_mangled() {
+    let error = Manifest::builder("trade-ïnventory!", "trading")
+        .add::<OrganisationCreated>("Trading", on_organisation_created)
+        .build()
+        .unwrap_err();
+
+    assert!(matches!(&error.problems[0], KeyProblem::Module { module, .. } if module == "trade-ïnventory!"));
+    assert!(error.to_string().contains("'ï'"), "{error}");
+    let long = Manifest::builder("m".repeat(MAX_MODULE_LENGTH + 1), "db").build().unwrap_err();
+    assert!(matches!(&long.problems[0], KeyProblem::Module { .. }), "{long}");
+}
+
+#[test]
+fn logical_ids_follow_cloudformation_rules() {
+    let manifest = Manifest::builder("trade-inventory", "trading")
+        .add::<OrganisationCreated>("Trading", on_organisation_created)
+        .build()
+        .unwrap();
+
+    assert_eq!(manifest.logical_id("Trading").unwrap(), "TradeInventoryTradingEvents");
+    let longest = Manifest::builder("m".repeat(MAX_MODULE_LENGTH), "db")
+        .add::<OrganisationCreated>(&"P".repeat(MAX_PREFIX_LENGTH), on_organisation_created)
+        .build()
+        .unwrap();
+    let id = longest.logical_id(&"P".repeat(MAX_PREFIX_LENGTH)).unwrap();
+    assert!(id.len() <= MAX_LOGICAL_ID_LENGTH, "the longest module and prefix still fit");
+    let error = manifest.logical_id("Trading-").unwrap_err();
+    assert!(matches!(error, KeyProblem::LogicalId { .. }), "{error}");
+    assert!(
+        manifest
+            .sam_events(Some("Trading"), "EventBusName")
+            .unwrap()
+            .unwrap()
+            .get("TradeInventoryTradingEvents")
+            .is_some()
+    );
+}
+
+#[test]
+fn known_events_with_an_empty_detail_type_is_an_error() {
+    let error = Manifest::builder("trading", "trading")
+        .known_events([("trading", ""), ("", "TradeCreated")])
+        .add_json("AuditTradeCreated", on_json)
+        .build()
+        .unwrap_err();
+
+    assert_eq!(
+        error.problems[..2],
+        [
+            KeyProblem::EmptyKnownEvent { event_source: "trading".into(), detail_type: "".into() },
+            KeyProblem::EmptyKnownEvent { event_source: "".into(), detail_type: "TradeCreated".into() },
+        ]
+    );
+    assert!(
+        matches!(&error.problems[2], KeyProblem::UnknownEvent { .. }),
+        "no key is valid by an empty suffix"
+    );
+}
+
+#[test]
+fn aws_detail_types_with_spaces_take_their_key_form_and_map_back_exactly() {
+    let manifest = Manifest::builder("scheduler", "scheduler")
+        .add_detail::<serde_json::Value>("Handle", "aws.events", "Scheduled Event", on_json)
+        .add_detail::<serde_json::Value>("Handle", "aws.s3", "Object Created", on_json)
+        .known_events([("aws.s3", "Object Deleted")])
+        .add_json("AuditObjectDeleted", on_json)
+        .build()
+        .unwrap();
+
+    assert_eq!(manifest.keys(), ["AuditObjectDeleted", "HandleObjectCreated", "HandleScheduledEvent"]);
+    let scheduled = manifest.handler("HandleScheduledEvent").unwrap();
+    assert_eq!((scheduled.source(), scheduled.detail_type()), ("aws.events", "Scheduled Event"));
+    assert_eq!(
+        manifest.handler_for("Handle", "aws.s3", "Object Created").unwrap().key(),
+        "HandleObjectCreated"
+    );
+    assert_eq!(manifest.handler("AuditObjectDeleted").unwrap().detail_type(), "Object Deleted");
+    assert_eq!(
+        manifest.rule_pattern_for(Some("Handle")).unwrap().detail_type,
+        ["Object Created", "Scheduled Event"],
+        "rules match the exact detail-type"
+    );
+}
+
+#[test]
+fn two_detail_types_with_one_key_form_collide_instead_of_merging() {
+    let error = Manifest::builder("scheduler", "scheduler")
+        .add_detail::<serde_json::Value>("Handle", "aws.s3", "Object Created", on_json)
+        .add_detail::<serde_json::Value>("Handle", "aws.s3", "ObjectCreated", on_json)
+        .add_detail::<serde_json::Value>("Handle", "aws.s3", "OBJECT CREATED", on_json)
+        .add_detail::<serde_json::Value>("Handle", "aws.s3", "Objekt Créé", on_json)
+        .build()
+        .unwrap_err();
+
+    assert!(
+        matches!(&error.problems[0], KeyProblem::Collision { key, .. } if key == "HandleObjectCreated"),
+        "{error}"
+    );
+    assert!(
+        error.problems[0].to_string().contains(r#"aws.s3 "Object Created" and aws.s3 "ObjectCreated""#),
+        "{error}"
+    );
+    assert!(matches!(&error.problems[1], KeyProblem::CaseCollision { .. }), "{error}");
+    assert!(
+        matches!(&error.problems[2], KeyProblem::Malformed { reason, .. } if reason.contains("'é'")),
+        "{error}"
+    );
+}
+
+#[test]
+fn keys_differing_only_in_case_across_manifests_on_a_bus_collide() {
+    let first = Manifest::builder("inventory", "inventory")
+        .add::<OrganisationCreated>("Audit", on_organisation_created)
+        .build()
+        .unwrap();
+    let second = Manifest::builder("trading", "trading")
+        .add::<OrganisationCreated>("AUDIT", on_organisation_created)
+        .build()
+        .unwrap();
+
+    let error = event_runtime::LocalBus::new([first, second]).unwrap_err();
+
+    assert!(matches!(&error.problems[0], KeyProblem::CaseCollision { .. }), "{error}");
 }

@@ -1,26 +1,37 @@
 //! The transactional outbox closes the crash window between commit and publish.
 //!
 //! The crash tests run a real second process: this test binary, re-run on one ignored test
-//! (`crashing_child_process`), which commits on a SQLite file and exits inside the sink, as a
-//! process killed at that moment would. The parent then starts a fresh runtime on the file.
+//! (`crashing_child_process`), which commits on a shared database (a SQLite file, or a
+//! PostgreSQL schema) and exits inside the sink, as a process killed at that moment would. The
+//! parent then starts a fresh runtime on the database once the child's claim has expired.
 
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use contracts_common::EventEnvelope;
 use contracts_customers::OrganisationCreated;
 use event_runtime::{
-    BoxFuture, Database, DeliveryReport, EventSink, HandlerResult, LocalBus, Manifest, OutboundEvent,
-    Publisher, RequestContext, Runtime, sqlx,
+    BoxFuture, DeliveryReport, EventSink, HandlerResult, LocalBus, Manifest, OutboundEvent, Publisher,
+    RelayOptions, RequestContext, Runtime, sqlx,
 };
 
 use crate::support::*;
+
+on_both_backends!(
+    a_crash_between_commit_and_publish_is_delivered_once_after_the_claim_expires,
+    a_crash_after_publish_before_marking_redelivers_and_the_inbox_applies_it_once,
+    events_the_sink_failed_stay_pending_until_a_relay_pass_delivers_them_in_order,
+    outbox_rows_are_written_in_the_units_transaction,
+);
 
 const DATABASE: &str = "EVENT_RUNTIME_CRASH_DATABASE";
 const CRASH_POINT: &str = "EVENT_RUNTIME_CRASH_POINT";
 /// The exit code of the simulated crash, so the parent knows the child got that far.
 const CRASHED: i32 = 86;
+/// The child's claims last this long; the parent waits it out.
+const CHILD_LEASE: Duration = Duration::from_secs(1);
 
 /// A sink that kills its process the moment it is asked to publish.
 struct CrashBeforePublish;
@@ -31,8 +42,8 @@ impl EventSink for CrashBeforePublish {
     }
 }
 
-/// An idempotent consumer: applies each envelope id once (recording it in `inbox` in its own
-/// transaction), counting deliveries and applications.
+/// A consumer with exactly-once effects: each delivery is counted, and the effect (a ledger
+/// entry) is applied in the handler's unit of work only on the event's first delivery.
 #[derive(Default)]
 struct Consumer {
     deliveries: AtomicUsize,
@@ -48,15 +59,15 @@ impl Consumer {
                 let consumer = consumer.clone();
                 async move {
                     consumer.deliveries.fetch_add(1, Ordering::SeqCst);
-                    let inserted =
-                        sqlx::query("INSERT OR IGNORE INTO inbox (event_id, detail_type) VALUES (?, ?)")
-                            .bind(event.id.clone())
-                            .bind(event.detail_type.clone())
-                            .execute(ctx.runtime().database().pool())
+                    let mut uow = ctx.begin().await?;
+                    if uow.first_delivery().await? {
+                        sqlx::query("INSERT INTO ledgers (organisation_id, entry) VALUES ($1, 'opened')")
+                            .bind(event.detail.organisation.id.to_string())
+                            .execute(uow.conn())
                             .await?;
-                    if inserted.rows_affected() == 1 {
                         consumer.applied.fetch_add(1, Ordering::SeqCst);
                     }
+                    uow.commit().await?;
                     Ok(())
                 }
             },
@@ -74,18 +85,19 @@ impl Consumer {
     }
 }
 
-/// The child: commits an organisation and its event on the file, then crashes in the sink.
+/// The child: commits an organisation and its event, then crashes in the sink.
 #[tokio::test]
 #[ignore = "run as a child process by the crash tests"]
 async fn crashing_child_process() {
-    let (Ok(path), Ok(point)) = (std::env::var(DATABASE), std::env::var(CRASH_POINT)) else { return };
-    let database = Database::open(&path).await.unwrap();
+    let (Ok(location), Ok(point)) = (std::env::var(DATABASE), std::env::var(CRASH_POINT)) else { return };
+    let database = TestDatabase::open_location(&location).await;
     create_tables(&database).await;
     let sink: Arc<dyn EventSink> = match point.as_str() {
         "before-publish" => Arc::new(CrashBeforePublish),
         _ => Arc::new(LocalBus::new([Arc::new(Consumer::default()).manifest(true)]).unwrap()),
     };
-    let runtime = Runtime::start(database, sink).await.unwrap();
+    let options = RelayOptions { lease: CHILD_LEASE, ..test_options() };
+    let runtime = Runtime::start_with(database, sink, options).await.unwrap();
     let ctx = request(&runtime);
     let mut uow = ctx.begin().await.unwrap();
     let event = organisation_created(&ctx, 1);
@@ -95,62 +107,64 @@ async fn crashing_child_process() {
     unreachable!("the sink exits the process");
 }
 
-/// Runs the child on a new database file crashing at `point`; returns the file's directory.
-fn crash_child(point: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+/// Runs the child on a new database crashing at `point`; returns the database.
+fn crash_child(backend: Backend, point: &str) -> TestDatabase {
+    let database = TestDatabase::new(backend);
     let status = Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "outbox::crashing_child_process", "--ignored", "--test-threads=1"])
-        .env(DATABASE, dir.path().join("platform.db"))
+        .env(DATABASE, &database.location)
         .env(CRASH_POINT, point)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
         .unwrap();
     assert_eq!(status.code(), Some(CRASHED), "the child crashed in the sink");
-    dir
+    database
 }
 
-#[tokio::test]
-async fn a_crash_between_commit_and_publish_is_delivered_once_on_restart() {
-    let dir = crash_child("before-publish");
-    let database = Database::open(dir.path().join("platform.db")).await.unwrap();
+async fn a_crash_between_commit_and_publish_is_delivered_once_after_the_claim_expires(backend: Backend) {
+    let shared = crash_child(backend, "before-publish");
+    let database = shared.open().await;
     assert_eq!(count(&database, "organisations").await, 1, "the child committed");
     assert_eq!(pending(&database).await, 1, "...but never published");
 
     let consumer = Arc::new(Consumer::default());
-    let bus = LocalBus::new([consumer.manifest(false)]).unwrap();
-    let runtime = Runtime::start(database.clone(), Arc::new(bus)).await.unwrap();
+    let bus = Arc::new(LocalBus::new([consumer.manifest(false)]).unwrap());
+    let early = Runtime::start_with(database.clone(), bus.clone(), test_options()).await.unwrap();
+    assert!(early.recovered_at_start().delivered.is_empty(), "the dead child's claim still holds");
+    tokio::time::sleep(CHILD_LEASE).await;
+    let runtime = Runtime::start_with(database.clone(), bus, test_options()).await.unwrap();
 
     assert_eq!(runtime.recovered_at_start().delivered.len(), 1);
     assert_eq!(consumer.deliveries.load(Ordering::SeqCst), 1);
     assert_eq!(pending(&database).await, 0);
     let again = runtime.relay_pending().await.unwrap();
     assert!(again.delivered.is_empty(), "a delivered event is not relayed again");
-    assert_eq!((consumer.deliveries.load(Ordering::SeqCst), count(&database, "inbox").await), (1, 1));
+    assert_eq!((consumer.deliveries.load(Ordering::SeqCst), count(&database, "ledgers").await), (1, 1));
 }
 
-#[tokio::test]
-async fn a_crash_after_publish_before_marking_redelivers_and_the_consumer_deduplicates() {
-    let dir = crash_child("after-publish");
-    let database = Database::open(dir.path().join("platform.db")).await.unwrap();
-    assert_eq!(count(&database, "inbox").await, 1, "the child's consumer applied the event");
+async fn a_crash_after_publish_before_marking_redelivers_and_the_inbox_applies_it_once(backend: Backend) {
+    let shared = crash_child(backend, "after-publish");
+    let database = shared.open().await;
+    assert_eq!(count(&database, "ledgers").await, 1, "the child's consumer applied the event");
     assert_eq!(pending(&database).await, 1, "...but the child died before marking it delivered");
 
+    tokio::time::sleep(CHILD_LEASE).await;
     let consumer = Arc::new(Consumer::default());
     let bus = LocalBus::new([consumer.manifest(false)]).unwrap();
-    let runtime = Runtime::start(database.clone(), Arc::new(bus)).await.unwrap();
+    let runtime = Runtime::start_with(database.clone(), Arc::new(bus), test_options()).await.unwrap();
 
     assert_eq!(runtime.recovered_at_start().delivered.len(), 1, "at least once: delivered again");
     assert_eq!(consumer.deliveries.load(Ordering::SeqCst), 1);
-    assert_eq!(consumer.applied.load(Ordering::SeqCst), 0, "the same envelope id is not applied twice");
-    assert_eq!(count(&database, "inbox").await, 1);
+    assert_eq!(consumer.applied.load(Ordering::SeqCst), 0, "the inbox skips the second delivery");
+    assert_eq!(count(&database, "ledgers").await, 1);
+    assert_eq!(count(&database, "event_inbox").await, 1);
     assert_eq!(pending(&database).await, 0);
 }
 
-#[tokio::test]
-async fn events_the_sink_failed_stay_pending_until_a_relay_pass_delivers_them_in_order() {
+async fn events_the_sink_failed_stay_pending_until_a_relay_pass_delivers_them_in_order(backend: Backend) {
     let sink = RecordingSink::new();
-    let runtime = memory_runtime(sink.clone()).await;
+    let runtime = runtime(backend, sink.clone()).await;
     let ctx = request(&runtime);
     sink.fail("OrganisationCreated");
 
@@ -160,11 +174,16 @@ async fn events_the_sink_failed_stay_pending_until_a_relay_pass_delivers_them_in
     assert_eq!(report.failed.len(), 3);
     assert!(report.delivered.is_empty());
     assert_eq!(pending(runtime.database()).await, 3);
-    let attempts: i64 = sqlx::query_scalar("SELECT MIN(attempts) FROM event_outbox_pending")
-        .fetch_one(runtime.database().pool())
-        .await
-        .unwrap();
-    assert_eq!(attempts, 1);
+    let (attempts, error): (i64, String) =
+        sqlx::query_as("SELECT attempts, last_error FROM event_outbox_units")
+            .fetch_one(runtime.database().pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        (attempts, error.as_str()),
+        (1, "ThrottlingException"),
+        "one attempt, at the unit's first event"
+    );
 
     sink.recover();
     let relayed = runtime.relay_pending().await.unwrap();
@@ -172,14 +191,14 @@ async fn events_the_sink_failed_stay_pending_until_a_relay_pass_delivers_them_in
     assert_eq!(relayed.delivered, ids);
     assert_eq!(sink.ids(), ids);
     assert_eq!(pending(runtime.database()).await, 0);
+    assert_eq!(count(runtime.database(), "event_outbox_units").await, 0, "a finished unit is deleted");
     let detail = sink.events()[0].typed::<OrganisationCreated>().unwrap();
     assert_eq!(detail.detail, organisation_created(&ctx, 0), "the detail survives the outbox unchanged");
 }
 
-#[tokio::test]
-async fn outbox_rows_are_written_in_the_units_transaction() {
+async fn outbox_rows_are_written_in_the_units_transaction(backend: Backend) {
     let sink = RecordingSink::new();
-    let runtime = memory_runtime(sink.clone()).await;
+    let runtime = runtime(backend, sink.clone()).await;
     let ctx = request(&runtime);
 
     let mut uow = ctx.begin().await.unwrap();

@@ -54,7 +54,7 @@ fn trading_manifest(seen: &Seen) -> Manifest {
 }
 
 async fn router(seen: &Seen, prefix: Option<&str>) -> Router {
-    let runtime: Runtime = memory_runtime(RecordingSink::new()).await;
+    let runtime: Runtime = runtime(Backend::Sqlite, RecordingSink::new()).await;
     Router::new(runtime, trading_manifest(seen), prefix)
 }
 
@@ -89,33 +89,113 @@ async fn missing_account_and_region_are_tolerated() {
 }
 
 #[tokio::test]
-async fn an_unknown_detail_type_is_an_error_listing_the_known_keys() {
+async fn an_unknown_detail_type_is_an_error_listing_the_routers_keys() {
     let router = router(&Seen::default(), Some("Trading")).await;
     let mut event = raw_event::<OrganisationCreated>();
     event["detail-type"] = json!("OrganisationDeleted");
 
     let error = router.handle(&event).await.unwrap_err();
 
-    let RouteError::UnknownDetailType { detail_type, key, known_keys } = &error else { panic!("{error}") };
-    assert_eq!((detail_type.as_str(), key.as_str()), ("OrganisationDeleted", "TradingOrganisationDeleted"));
-    assert_eq!(
-        known_keys,
-        &["AuditOrganisationCreated", "TradingOrganisationCreated", "TradingTradeCreated"]
-    );
+    let RouteError::UnknownDetailType { detail_type, prefix, known_keys } = &error else { panic!("{error}") };
+    assert_eq!((detail_type.as_str(), prefix.as_str()), ("OrganisationDeleted", "Trading"));
+    assert_eq!(known_keys, &["TradingOrganisationCreated", "TradingTradeCreated"]);
     assert!(
-        error.to_string().contains("known keys: AuditOrganisationCreated, TradingOrganisationCreated"),
+        error.to_string().contains("this router's keys: TradingOrganisationCreated, TradingTradeCreated"),
         "{error}"
     );
 }
 
 #[tokio::test]
-async fn without_a_prefix_the_key_is_the_bare_detail_type() {
+async fn without_a_prefix_only_handlers_with_the_empty_prefix_are_candidates() {
     let router = router(&Seen::default(), None).await;
 
     let error = router.handle(&raw_event::<OrganisationCreated>()).await.unwrap_err();
 
     assert!(
-        matches!(&error, RouteError::UnknownDetailType { key, .. } if key == "OrganisationCreated"),
+        matches!(&error, RouteError::UnknownDetailType { prefix, known_keys, .. } if prefix.is_empty() && known_keys.is_empty()),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_prefix_and_detail_type_are_matched_separately_never_as_one_string() {
+    let seen = Seen::default();
+    // The concatenations `` + `TradingOrganisationCreated` and `Tra` + `dingOrganisationCreated`
+    // spell the key `TradingOrganisationCreated`; neither is that handler's event.
+    let no_prefix = router(&seen, None).await;
+    let short_prefix = router(&seen, Some("Tra")).await;
+    for (router, detail_type) in
+        [(&no_prefix, "TradingOrganisationCreated"), (&short_prefix, "dingOrganisationCreated")]
+    {
+        let mut event = raw_event::<OrganisationCreated>();
+        event["detail-type"] = json!(detail_type);
+        let error = router.handle(&event).await.unwrap_err();
+        assert!(matches!(&error, RouteError::UnknownDetailType { .. }), "{error}");
+    }
+    assert!(seen.lock().unwrap().is_empty(), "no handler ran");
+}
+
+#[tokio::test]
+async fn an_envelope_must_be_a_json_object() {
+    let router = router(&Seen::default(), Some("Trading")).await;
+    let envelope = raw_event::<OrganisationCreated>();
+    let as_array = json!([
+        envelope["version"],
+        envelope["id"],
+        envelope["detail-type"],
+        envelope["source"],
+        envelope["account"],
+        envelope["time"],
+        envelope["region"],
+        envelope["resources"],
+        envelope["detail"]
+    ]);
+
+    let error = router.handle(&as_array).await.unwrap_err();
+
+    assert!(matches!(&error, RouteError::InvalidEnvelope { path, .. } if path == "."), "{error}");
+    assert!(error.to_string().contains("JSON object"), "{error}");
+    let mut detail_array = envelope.clone();
+    detail_array["detail"] = json!([1, 2]);
+    let error = router.handle(&detail_array).await.unwrap_err();
+    assert!(matches!(&error, RouteError::InvalidEnvelope { path, .. } if path == "detail"), "{error}");
+}
+
+#[tokio::test]
+async fn error_messages_quote_at_most_200_characters_of_the_input() {
+    let router = router(&Seen::default(), Some("Trading")).await;
+    let mut event = raw_event::<OrganisationCreated>();
+    event["detail-type"] = json!("X".repeat(2_000_000));
+    let unknown = router.handle(&event).await.unwrap_err().to_string();
+    let mut event = raw_event::<OrganisationCreated>();
+    event["detail"]["organisation"]["kind"] = json!("y".repeat(2_000_000));
+    let malformed = router.handle(&event).await.unwrap_err().to_string();
+    let mut event = raw_event::<OrganisationCreated>();
+    event["id"] = json!("z".repeat(2_000_000));
+    let bad_id = router.handle(&event).await.unwrap_err().to_string();
+
+    for message in [unknown, malformed, bad_id] {
+        assert!(message.len() < 1_000, "{} bytes: {}", message.len(), &message[..300]);
+        assert!(message.contains("more characters"), "{message}");
+    }
+}
+
+#[tokio::test]
+async fn an_error_in_the_flattened_metadata_names_the_field() {
+    let router = router(&Seen::default(), Some("Trading")).await;
+    let mut event = raw_event::<OrganisationCreated>();
+    event["detail"]["correlationId"] = json!("not-a-uuid");
+
+    let error = router.handle(&event).await.unwrap_err();
+
+    let RouteError::MalformedDetail { path, .. } = &error else { panic!("{error}") };
+    assert_eq!(path, "correlationId");
+    assert!(error.to_string().contains("at `correlationId`"), "{error}");
+    event["detail"].as_object_mut().unwrap().remove("userId");
+    event["detail"]["correlationId"] = json!(uuid::Uuid::new_v4());
+    let error = router.handle(&event).await.unwrap_err();
+    assert!(
+        error.to_string().contains("at `userId`") && error.to_string().contains("missing field"),
         "{error}"
     );
 }

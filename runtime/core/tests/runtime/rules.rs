@@ -69,7 +69,7 @@ fn the_rule_pattern_lists_sorted_sources_and_detail_types() {
 async fn every_registered_events_sample_matches_exactly_the_patterns_of_the_handlers_that_take_it() {
     let events = registry::all();
     assert!(events.len() >= 10, "the contract crates are linked: {} events", events.len());
-    let runtime = memory_runtime(RecordingSink::new()).await;
+    let runtime = runtime(Backend::Sqlite, RecordingSink::new()).await;
     for manifest in [inventory_manifest(), audit_manifest()] {
         let mut prefixes: Vec<&str> = manifest.handlers().iter().map(|entry| entry.prefix()).collect();
         prefixes.dedup();
@@ -96,7 +96,7 @@ async fn every_registered_events_sample_matches_exactly_the_patterns_of_the_hand
 
 #[test]
 fn the_sam_events_snippet_takes_the_bus_from_a_parameter() {
-    let events = inventory_manifest().sam_events(Some("Inventory"), "EventBusName").unwrap();
+    let events = inventory_manifest().sam_events(Some("Inventory"), "EventBusName").unwrap().unwrap();
 
     assert_eq!(
         events,

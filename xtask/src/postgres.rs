@@ -1,0 +1,137 @@
+//! A throwaway PostgreSQL server for the event runtime's tests.
+//!
+//! `cargo xtask ci` creates a cluster under `target/postgres` with the machine's PostgreSQL 15
+//! (`initdb`, as the unprivileged `postgres` user when CI runs as root: the server refuses to
+//! run as root), starts it with `pg_ctl` on a free loopback port, hands the tests its URL in
+//! `EVENT_RUNTIME_POSTGRES_URL`, and stops it and removes the cluster when the guard drops,
+//! whether the tests passed or not. Durability is off (`fsync`): the cluster is thrown away.
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, Result, bail};
+
+/// The environment variable the tests read the server's URL from.
+pub const URL_VARIABLE: &str = "EVENT_RUNTIME_POSTGRES_URL";
+
+/// Where the PostgreSQL 15 binaries are (Debian's layout).
+const BIN: &str = "/usr/lib/postgresql/15/bin";
+
+/// The unprivileged system user that runs the server when CI runs as root.
+const SYSTEM_USER: &str = "postgres";
+
+/// A running PostgreSQL server; stopped, and its cluster removed, on drop.
+pub struct PostgresServer {
+    dir: PathBuf,
+    as_root: bool,
+    /// `postgres://postgres@127.0.0.1:<port>/postgres`.
+    pub url: String,
+}
+
+impl PostgresServer {
+    /// Creates a cluster under `target/postgres` and starts it on a free port, waiting until it
+    /// accepts connections.
+    pub fn start(root: &Path) -> Result<Self> {
+        let dir = root.join("target/postgres");
+        let as_root = is_root()?;
+        let mut server = PostgresServer { dir, as_root, url: String::new() };
+        if server.dir.exists() {
+            server.stop(); // a cluster left by an interrupted run
+        }
+        std::fs::create_dir_all(&server.dir)
+            .with_context(|| format!("could not create {}", server.dir.display()))?;
+        if as_root {
+            run(
+                Command::new("chown").args(["-R", SYSTEM_USER]).arg(&server.dir),
+                "chown the cluster to postgres",
+            )?;
+        }
+        let data = server.dir.join("data");
+        server.run_pg(
+            "initdb",
+            &["-D", path(&data)?, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+        )?;
+        let port = free_port()?;
+        let options = format!(
+            "-h 127.0.0.1 -p {port} -k {} -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+            path(&server.dir)?
+        );
+        let log = server.dir.join("server.log");
+        server.run_pg(
+            "pg_ctl",
+            &["-D", path(&data)?, "-l", path(&log)?, "-o", &options, "-w", "-t", "60", "start"],
+        )?;
+        wait_until_ready(SocketAddr::from(([127, 0, 0, 1], port)))?;
+        server.url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+        Ok(server)
+    }
+
+    /// Runs a PostgreSQL program, as the `postgres` user when this process is root.
+    fn run_pg(&self, program: &str, args: &[&str]) -> Result<()> {
+        let binary = Path::new(BIN).join(program);
+        let mut command = if self.as_root {
+            let mut command = Command::new("runuser");
+            command.args(["-u", SYSTEM_USER, "--"]).arg(&binary);
+            command
+        } else {
+            Command::new(&binary)
+        };
+        command.args(args).current_dir(&self.dir).stdout(Stdio::null());
+        run(&mut command, &format!("run {}", binary.display()))
+    }
+
+    fn stop(&self) {
+        let data = self.dir.join("data");
+        if let Some(data) = data.to_str()
+            && data_exists(&self.dir)
+        {
+            let _ = self.run_pg("pg_ctl", &["-D", data, "-m", "fast", "-w", "stop"]);
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl Drop for PostgresServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn data_exists(dir: &Path) -> bool {
+    dir.join("data/PG_VERSION").exists()
+}
+
+fn is_root() -> Result<bool> {
+    let output = Command::new("id").arg("-u").output().context("could not run `id -u`")?;
+    Ok(String::from_utf8_lossy(&output.stdout).trim() == "0")
+}
+
+fn path(path: &Path) -> Result<&str> {
+    path.to_str().with_context(|| format!("{} is not UTF-8", path.display()))
+}
+
+fn wait_until_ready(address: SocketAddr) -> Result<()> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    bail!("PostgreSQL did not accept connections on {address} within 60 s")
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("no free loopback port")?;
+    Ok(listener.local_addr()?.port())
+}
+
+fn run(command: &mut Command, what: &str) -> Result<()> {
+    let status = command.status().with_context(|| format!("could not {what}"))?;
+    if !status.success() {
+        bail!("could not {what} ({status})");
+    }
+    Ok(())
+}
