@@ -30,7 +30,10 @@ fn adding_a_field_to_one_event_changes_only_its_own_outputs() {
         differing,
         [
             "generated/rust/src/trading.rs",
+            // The package ships every event's schema (for parseEvent) and sample envelope.
+            "generated/typescript/src/schemas.ts",
             "generated/typescript/src/trading.ts",
+            "generated/typescript/test/envelopes.json",
             "generated/typescript/test/samples.ts",
             // The AsyncAPI document holds every event's schema and sample.
             "schemas/asyncapi.yaml",
