@@ -103,7 +103,8 @@ pub fn assign(root: &str, wishes: &[Wish]) -> Vec<String> {
     }
     for (i, wish) in wishes.iter().enumerate() {
         if names[i].is_none() {
-            let prefixed = if wish.base.starts_with(&wish.parent) {
+            // `AddressLine` in `Address` stays; `CheckRun` in `CheckRun` becomes `CheckRunCheckRun`.
+            let prefixed = if wish.base.starts_with(&wish.parent) && wish.base != wish.parent {
                 wish.base.clone()
             } else {
                 format!("{}{}", wish.parent, wish.base)
@@ -202,6 +203,6 @@ mod tests {
                 Wish { hinted: Some("Detail".into()), ..wish("X", "Event") },
             ],
         );
-        assert_eq!(names, ["Event2", "EventDetail", "Detail"]);
+        assert_eq!(names, ["EventEvent", "EventDetail", "Detail"]);
     }
 }
