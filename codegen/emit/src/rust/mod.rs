@@ -16,6 +16,7 @@
 
 pub mod assemble;
 pub mod cache;
+pub mod enum_variants;
 pub mod postpass;
 pub mod prepass;
 mod typify_driver;
@@ -61,6 +62,7 @@ pub type Emitted = Result<RustModule, Vec<Diagnostic>>;
 /// Generates the Rust module of one namespace; `preamble` starts the file.
 pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
     let mut types = prepass::hoist_inline_types(&namespace.types);
+    let variant_names = enum_variants::disambiguate(&mut types);
     if namespace.origin == Origin::Inferred {
         types.values_mut().for_each(prepass::drop_string_formats);
     }
@@ -72,6 +74,7 @@ pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
         definitions.push((name.clone(), schema));
     }
     let (tokens, needs) = typify_driver::run(&namespace.name, definitions)?;
+    let tokens = variant_names.restore(tokens, &namespace.name)?;
     let code = postpass::format_module(&namespace.name, tokens, marked, namespace.origin, preamble)?;
     Ok(RustModule { code, needs })
 }

@@ -9,6 +9,7 @@
 //! - descriptions become JSDoc; keys that are not identifiers are quoted.
 
 mod doc;
+mod integers;
 mod types;
 
 use std::fmt::Write as _;
