@@ -151,27 +151,33 @@ pub fn run(args: &InferArgs) -> Result<ExitCode> {
         }
         None => Hints::default(),
     };
-    let (schemas, warnings) = match infer_all(&types, &hints) {
+    // Schema documents are written as each type is inferred; code needs every type at once.
+    let inferred = match lang {
+        Lang::Schema => inference::infer_all_then(&types, &hints, render::schema_file),
+        Lang::Typescript | Lang::Rust => infer_all(&types, &hints).and_then(|(schemas, warnings)| {
+            render(lang, &schemas).map(|files| (files, warnings)).map_err(|e| vec![e])
+        }),
+    };
+    let (files, warnings) = match inferred {
         Ok(result) => result,
         Err(errors) => {
             for error in &errors {
                 eprintln!("error: {error:#}");
             }
-            eprintln!("error: {} sample(s) of {} type(s) failed; nothing written", errors.len(), types.len());
+            eprintln!("error: {} problem(s) in {} type(s); nothing written", errors.len(), types.len());
             return Ok(ExitCode::FAILURE);
         }
     };
     for (name, warning) in &warnings {
         eprintln!("warning: {name}: {warning}");
     }
-    let files = render(lang, &schemas)?;
     match destination {
-        Destination::Stdout => print!("{}", render::single_text(lang, &schemas, &files)),
+        Destination::Stdout => print!("{}", render::single_text(lang, &files)),
         Destination::File(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
             }
-            fs::write(&path, render::single_text(lang, &schemas, &files))
+            fs::write(&path, render::single_text(lang, &files))
                 .with_context(|| format!("writing {}", path.display()))?;
             eprintln!("wrote {}", path.display());
         }

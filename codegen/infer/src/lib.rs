@@ -224,7 +224,7 @@ impl Inferrer {
         for (mine, theirs) in self.reached.iter_mut().zip(sample.reached) {
             *mine |= theirs;
         }
-        self.samples += 1;
+        self.samples += sample.samples;
     }
 
     /// The hints this inferrer follows, to fold samples for it elsewhere.
@@ -257,7 +257,7 @@ impl Inferrer {
     }
 }
 
-/// One sample read into its shape, not yet added to an [`Inferrer`].
+/// Samples read into their shape, not yet added to an [`Inferrer`].
 ///
 /// Folding is the expensive part of inference (it parses the JSON) and needs only the hints,
 /// so samples can be folded on several threads and added in order afterwards:
@@ -278,31 +278,69 @@ impl Inferrer {
 /// folded.into_iter().for_each(|sample| inferrer.add_folded(sample));
 /// assert_eq!(inferrer.finish().unwrap().schema["required"], serde_json::json!(["id"]));
 /// ```
+///
+/// One `FoldedSample` can also take many samples in turn ([`fold_json_bytes`]), folding each
+/// straight into the shape so far: no shape per sample is built and merged, which is what
+/// makes a large corpus fast.
+///
+/// [`fold_json_bytes`]: FoldedSample::fold_json_bytes
 #[derive(Debug)]
 pub struct FoldedSample {
     shape: Shape,
     reached: Vec<bool>,
+    samples: u64,
 }
 
 impl FoldedSample {
+    /// No sample yet, for `hints`.
+    pub fn empty(hints: &Hints) -> Self {
+        FoldedSample { shape: Shape::default(), reached: vec![false; hints.len()], samples: 0 }
+    }
+
     /// Folds one sample given as JSON bytes (UTF-8); `origin` names it in errors, which give
     /// the line and column of invalid JSON.
     pub fn from_json_bytes(hints: &Hints, origin: &str, bytes: &[u8]) -> Result<Self, InferError> {
-        FoldedSample::fold(hints, |seed| {
-            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-            // Depth is handled by the fold itself (see `stack`), so serde_json need not stop.
-            deserializer.disable_recursion_limit();
-            seed.deserialize(&mut deserializer).and_then(|()| deserializer.end())
-        })
-        .map_err(|error| json_error(origin, &error))
+        let mut sample = FoldedSample::empty(hints);
+        sample.fold_json_bytes(hints, origin, bytes)?;
+        Ok(sample)
+    }
+
+    /// Folds one more sample (JSON bytes) straight into this one, with the same `hints` as
+    /// before. On an error the shape holds part of the failed sample: discard it (an
+    /// [`Inferrer`] adding samples one by one never keeps a failed one).
+    pub fn fold_json_bytes(&mut self, hints: &Hints, origin: &str, bytes: &[u8]) -> Result<(), InferError> {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        // Depth is handled by the fold itself (see `stack`), so serde_json need not stop.
+        deserializer.disable_recursion_limit();
+        let mut context = Context { hints, reached: &mut self.reached };
+        Fold { shape: &mut self.shape, context: &mut context, hint: hints.root() }
+            .deserialize(&mut deserializer)
+            .and_then(|()| deserializer.end())
+            .map_err(|error| json_error(origin, &error))?;
+        self.samples += 1;
+        Ok(())
+    }
+
+    /// Adds `later`'s samples after this one's.
+    pub fn merge(&mut self, later: FoldedSample) {
+        self.shape.merge(later.shape);
+        for (mine, theirs) in self.reached.iter_mut().zip(later.reached) {
+            *mine |= theirs;
+        }
+        self.samples += later.samples;
+    }
+
+    /// How many samples were folded in.
+    pub fn samples(&self) -> u64 {
+        self.samples
     }
 
     fn fold<E>(hints: &Hints, read: impl FnOnce(Fold<'_, '_, '_>) -> Result<(), E>) -> Result<Self, E> {
-        let mut shape = Shape::default();
-        let mut reached = vec![false; hints.len()];
-        let mut context = Context { hints, reached: &mut reached };
-        read(Fold { shape: &mut shape, context: &mut context, hint: hints.root() })?;
-        Ok(FoldedSample { shape, reached })
+        let mut sample = FoldedSample::empty(hints);
+        let mut context = Context { hints, reached: &mut sample.reached };
+        read(Fold { shape: &mut sample.shape, context: &mut context, hint: hints.root() })?;
+        sample.samples = 1;
+        Ok(sample)
     }
 }
 
