@@ -167,10 +167,14 @@ impl<'de> Visitor<'de> for Fold<'_, '_, '_> {
         objects.count += 1;
         let serial = objects.count;
         let mut keys = 0u64;
-        while let Some(slot) = map.next_key_seed(KeySlot { objects, hints, hint: self.hint })? {
+        // Objects at one place usually list their keys in one order: try the field after the
+        // last one first, and hash the key only when that guess is wrong.
+        let mut guess = 0;
+        while let Some(slot) = map.next_key_seed(KeySlot { objects, hints, hint: self.hint, guess })? {
             keys += 1;
             let (shape, hint) = match slot {
                 Slot::Field(index, hint) => {
+                    guess = index + 1;
                     let field = &mut objects.fields[index];
                     if field.last_seen != serial {
                         field.last_seen = serial;
@@ -204,6 +208,8 @@ struct KeySlot<'o, 'h> {
     objects: &'o mut ObjectShape,
     hints: &'h Hints,
     hint: Option<usize>,
+    /// The field index to compare with first.
+    guess: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySlot<'_, '_> {
@@ -229,6 +235,10 @@ impl<'de> Visitor<'de> for KeySlot<'_, '_> {
             self.objects.make_map();
             return Ok(Slot::MapValue);
         }
-        Ok(Slot::Field(self.objects.field_index(key), self.hints.child(self.hint, key)))
+        let index = match self.objects.fields.get(self.guess) {
+            Some(field) if field.name == key => self.guess,
+            _ => self.objects.field_index(key),
+        };
+        Ok(Slot::Field(index, self.hints.child(self.hint, key)))
     }
 }
