@@ -22,3 +22,15 @@ fn enum_values_that_differ_only_in_case_get_distinct_variants_with_exact_renames
     let ts = typescript::emit_module(&ns, "");
     assert!(ts.contains(r#"export type Grade = "F" | "f" | "foo-bar" | "foo_bar";"#), "{ts}");
 }
+
+#[test]
+fn optional_properties_named_like_object_prototype_members_admit_the_inherited_member() {
+    let schema = json!({"type": "object", "properties": {
+        "constructor": {"type": "integer"}, "valueOf": {"type": "string"}, "name": {"type": "string"}}});
+    let item =
+        SchemaItem { name: "Keys".into(), schema, origin: Origin::Inferred, label: "keys.json".into() };
+    let ts = typescript::emit_module(&namespace("keys", &[item]).unwrap(), "");
+    assert!(ts.contains(r#"constructor?: number | Object["constructor"];"#), "{ts}");
+    assert!(ts.contains(r#"valueOf?: string | Object["valueOf"];"#), "{ts}");
+    assert!(ts.contains("name?: string;"), "{ts}");
+}

@@ -10,6 +10,7 @@
 
 mod doc;
 mod integers;
+mod prototype_keys;
 mod types;
 
 use std::fmt::Write as _;
