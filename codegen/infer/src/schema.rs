@@ -37,7 +37,7 @@ const PLACEHOLDER: char = '\u{0}';
 pub fn build(root: &str, shape: &Shape, hints: &Hints) -> Result<(Value, Vec<Warning>), InferError> {
     let mut builder =
         Builder { hints, defs: Vec::new(), interned: HashMap::new(), warnings: Vec::new(), order: 0 };
-    let place = Place { up: None, base: root.to_owned(), parent: root.to_owned(), root: true, inline: 0 };
+    let place = Place { up: None, base: root.to_owned(), parent: root, root: true, inline: 0 };
     let mut schema = builder.place(shape, &place)?;
     let wishes: Vec<Wish> = builder.defs.iter().map(Def::wish).collect();
     let names = naming::assign(root, &wishes);
@@ -80,7 +80,7 @@ struct Place<'a> {
     /// Name a definition here would like.
     base: String,
     /// Name of the enclosing place, the prefix on a name collision.
-    parent: String,
+    parent: &'a str,
     /// The sample's root, whose record or enum is the schema itself, not a definition.
     root: bool,
     /// Inline nesting below the enclosing definition (or the root).
@@ -88,8 +88,8 @@ struct Place<'a> {
 }
 
 impl<'a> Place<'a> {
-    fn child(&'a self, segment: &'a str, base: String, parent: &str, inline: usize) -> Place<'a> {
-        Place { up: Some((self, segment)), base, parent: parent.to_owned(), root: false, inline }
+    fn child(&'a self, segment: &'a str, base: String, parent: &'a str, inline: usize) -> Place<'a> {
+        Place { up: Some((self, segment)), base, parent, root: false, inline }
     }
 
     /// JSON Pointer of the place (RFC 6901; the hints file's syntax).
@@ -347,7 +347,7 @@ impl Builder<'_> {
             self.defs.push(Def { body, hinted, occurrences: Vec::new() });
             self.defs.len() - 1
         });
-        self.defs[id].occurrences.push((order, place.base.clone(), place.parent.clone()));
+        self.defs[id].occurrences.push((order, place.base.clone(), place.parent.to_owned()));
         json!({"$ref": format!("{PLACEHOLDER}{id}")})
     }
 }
