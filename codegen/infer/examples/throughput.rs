@@ -7,7 +7,7 @@
 //! Prints, per way of reading the file (median of RUNS, default 5, in one process, the file
 //! already in memory): serde_json into a `Value` (what most tools do first), serde_json
 //! skipping every value (`IgnoredAny`: the parser alone, the practical limit), and inference
-//! (fold, then build the schema); with MB/s and inference's speed as a share of each.
+//! (fold, then build the schema); with MB/s and inference's speed relative to each.
 
 use std::time::{Duration, Instant};
 
@@ -60,7 +60,7 @@ fn main() {
     });
     let rate = |d: Duration| megabytes / d.as_secs_f64();
     println!("{path}: {megabytes:.2} MB, median of {runs} runs");
-    println!("| reading | time (ms) | MB/s | inference as a share of it |");
+    println!("| reading | time (ms) | MB/s | inference's speed relative to it |");
     println!("| --- | ---: | ---: | ---: |");
     for (what, took) in
         [("serde_json into a Value", value), ("serde_json skipping values (IgnoredAny)", skip)]

@@ -207,7 +207,7 @@ impl Builder<'_> {
         }
         if let Some(arrays) = &shape.arrays {
             let items_place =
-                place.child("-", naming::element_name(&place.base, "Item"), &place.parent, child_inline);
+                place.child("-", naming::element_name(&place.base, "Item"), place.parent, child_inline);
             let items = if arrays.items.is_unseen() {
                 self.warn(place, "array is always empty in the samples; its items accept anything");
                 json!({})
