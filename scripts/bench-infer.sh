@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
-# Benchmarks `cargo xtask infer --lang schema` against `quicktype --lang schema` (quicktype 26,
-# from npm) on the same JSON corpus, as whole processes (startup included), and prints a table:
-# median wall time of each over the whole corpus, the ratio, peak RSS, the throughput of
-# `infer` on the corpus's largest file, and time and peak memory on a generated 50 MB array of
-# objects (target: peak RSS at most 4x the input).
+# Benchmarks `cargo xtask infer` against quicktype 26 (from npm) as whole processes (startup
+# included), one invocation per corpus folder, and prints one table from one run: per folder,
+# each tool's median wall time and peak memory, and the ratios. Then inference's throughput on
+# one large file against serde_json's own parse speed of that file (in one process, the file in
+# memory: the practical limit).
 #
-# Usage: scripts/bench-infer.sh [CORPUS_DIR]     (default: ../shared/corpus)
-#   RUNS=N      runs per measurement (default 5; the median is reported)
-#   QT_LARGE=1  also run quicktype on the 50 MB file (slow)
+# Usage: scripts/bench-infer.sh [FOLDER...]
+#   FOLDER       corpus folders, each one invocation of both tools (default: the folders of
+#                ../shared/corpus as a quicktype user runs them: aws-events, github-webhooks (a
+#                folder of folders: one type per subfolder), quicktype/priority, quicktype/samples)
+#   RUNS=N       runs per tool and folder, alternating the tools (default 5; the median is shown)
+#   OUT_LANG=L   output language for both tools: schema (default), typescript or rust
 #
 # Needs bash, node/npm (quicktype is installed into target/bench-infer/, nothing global),
-# python3 (to generate the 50 MB file) and GNU time at /usr/bin/time for peak RSS
-# (`apt-get install time` if missing). Each corpus folder that directly holds *.json files is
-# one process per tool, every file one type: the same semantics for both tools.
+# python3 (to generate the large file), bc, and GNU time at /usr/bin/time for peak RSS
+# (`apt-get install time` if missing).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CORPUS=$(cd "${1:-$ROOT/../shared/corpus}" && pwd)
+CORPUS=$(cd "$ROOT/../shared/corpus" 2>/dev/null && pwd || true)
 RUNS=${RUNS:-5}
+OUT_LANG=${OUT_LANG:-schema}
 SCRATCH=$ROOT/target/bench-infer
 mkdir -p "$SCRATCH"
+
+if [[ $# -gt 0 ]]; then
+    FOLDERS=("$@")
+else
+    FOLDERS=("$CORPUS/aws-events" "$CORPUS/github-webhooks" "$CORPUS/quicktype/priority" "$CORPUS/quicktype/samples")
+fi
 
 if [[ ! -x /usr/bin/time ]]; then
     echo "error: GNU time is needed for peak RSS: apt-get install time" >&2
@@ -31,19 +40,22 @@ if [[ ! -x $QT ]]; then
     echo "installing quicktype@26 into $SCRATCH/quicktype" >&2
     npm install --prefix "$SCRATCH/quicktype" --no-audit --no-fund --silent quicktype@26 >&2
 fi
-echo "quicktype $("$QT" --version 2>/dev/null | head -1)" >&2
+echo "quicktype $("$QT" --version 2>/dev/null | head -1), node $(node --version)" >&2
 
 cargo build --release --quiet -p xtask
+cargo build --release --quiet -p schema-infer --example throughput
 XT=$ROOT/target/release/xtask
-
-# The folders holding JSON files directly: one process each.
-mapfile -t DIRS < <(find "$CORPUS" -name '*.json' -printf '%h\n' | sort -u)
-CORPUS_BYTES=$(find "$CORPUS" -name '*.json' -printf '%s\n' | awk '{s+=$1} END {print s}')
-LARGEST=$(find "$CORPUS" -name '*.json' -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2-)
+THROUGHPUT=$ROOT/target/release/examples/throughput
+case $OUT_LANG in
+    schema) QT_LANG=schema ;;
+    typescript) QT_LANG=ts ;;
+    rust) QT_LANG=rust ;;
+    *) echo "error: OUT_LANG must be schema, typescript or rust" >&2; exit 1 ;;
+esac
 
 # run_timed CMD...: runs CMD (stdout discarded), prints "<seconds> <peak RSS KiB>"; fails if CMD does.
 run_timed() {
-    local start end rss
+    local start end
     start=$EPOCHREALTIME
     /usr/bin/time -f '%M' -o "$SCRATCH/rss" "$@" >/dev/null 2>"$SCRATCH/stderr" || {
         echo "error: $* failed:" >&2
@@ -51,43 +63,32 @@ run_timed() {
         return 1
     }
     end=$EPOCHREALTIME
-    rss=$(tail -1 "$SCRATCH/rss")
-    echo "$(echo "$end - $start" | bc -l) $rss"
-}
-
-# corpus_once TOOL: one pass over every folder; prints "<total seconds> <max peak RSS KiB>".
-corpus_once() {
-    local tool=$1 total=0 max_rss=0 t r
-    for dir in "${DIRS[@]}"; do
-        if [[ $tool == quicktype ]]; then
-            read -r t r < <(run_timed "$QT" --lang schema --src-lang json "$dir")
-        else
-            read -r t r < <(run_timed "$XT" infer --lang schema "$dir")
-        fi
-        total=$(echo "$total + $t" | bc -l)
-        ((r > max_rss)) && max_rss=$r
-    done
-    echo "$total $max_rss"
+    echo "$(echo "$end - $start" | bc -l) $(tail -1 "$SCRATCH/rss")"
 }
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
-# measure NAME CMD...: RUNS runs; prints "<median seconds> <max peak RSS KiB>".
-measure() {
-    local times=() rss=0 t r
+printf '\n%s runs per tool and folder (alternating), --lang %s, median wall time, largest peak RSS\n\n' "$RUNS" "$OUT_LANG"
+printf '| folder | files | MB | quicktype 26 (s) | xtask infer (s) | faster | quicktype RSS (MiB) | xtask infer RSS (MiB) | less memory |\n'
+printf '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n'
+for folder in "${FOLDERS[@]}"; do
+    files=$(find "$folder" -name '*.json' | wc -l)
+    bytes=$(find "$folder" -name '*.json' -printf '%s\n' | awk '{s+=$1} END {print s}')
+    qt_times=() xt_times=() qt_rss=0 xt_rss=0
     for _ in $(seq "$RUNS"); do
-        read -r t r < <("$@")
-        times+=("$t")
-        ((r > rss)) && rss=$r
+        read -r t r < <(run_timed "$QT" --lang "$QT_LANG" --src-lang json "$folder")
+        qt_times+=("$t")
+        ((r > qt_rss)) && qt_rss=$r
+        read -r t r < <(run_timed "$XT" infer --lang "$OUT_LANG" "$folder")
+        xt_times+=("$t")
+        ((r > xt_rss)) && xt_rss=$r
     done
-    echo "$(printf '%s\n' "${times[@]}" | median) $rss"
-}
-
-echo "corpus: $CORPUS (${#DIRS[@]} folders, $(find "$CORPUS" -name '*.json' | wc -l) files, $CORPUS_BYTES bytes); $RUNS runs each" >&2
-read -r QT_TIME QT_RSS < <(measure corpus_once quicktype)
-read -r XT_TIME XT_RSS < <(measure corpus_once infer)
-read -r BIG_TIME BIG_RSS < <(measure run_timed "$XT" infer --lang schema "$LARGEST")
-BIG_BYTES=$(stat -c %s "$LARGEST")
+    qt=$(printf '%s\n' "${qt_times[@]}" | median)
+    xt=$(printf '%s\n' "${xt_times[@]}" | median)
+    printf '| %s | %d | %.2f | %.3f | %.4f | %.0fx | %.1f | %.1f | %.1fx |\n' "${folder#"$CORPUS"/}" "$files" \
+        "$(echo "$bytes / 1000000" | bc -l)" "$qt" "$xt" "$(echo "$qt / $xt" | bc -l)" \
+        "$(echo "$qt_rss / 1024" | bc -l)" "$(echo "$xt_rss / 1024" | bc -l)" "$(echo "$qt_rss / $xt_rss" | bc -l)"
+done
 
 LARGE=$SCRATCH/large-array-50mb.json
 if [[ ! -f $LARGE ]]; then
@@ -113,25 +114,8 @@ with open(sys.argv[1], "w") as out:
     out.write("]")
 EOF
 fi
-LARGE_BYTES=$(stat -c %s "$LARGE")
-read -r L_TIME L_RSS < <(measure run_timed "$XT" infer --lang schema "$LARGE")
-if [[ ${QT_LARGE:-0} == 1 ]]; then
-    read -r QL_TIME QL_RSS < <(RUNS=1 measure run_timed "$QT" --lang schema --src-lang json "$LARGE")
-fi
-
-mb() { echo "scale=2; $1 / 1048576" | bc -l; }
-printf '\n| measurement | quicktype 26 | xtask infer | ratio |\n| --- | ---: | ---: | ---: |\n'
-printf '| whole corpus, median wall time (s) | %.3f | %.3f | %.1fx faster |\n' "$QT_TIME" "$XT_TIME" \
-    "$(echo "$QT_TIME / $XT_TIME" | bc -l)"
-printf '| whole corpus, peak RSS of one process (MiB) | %.1f | %.1f | %.1fx less |\n' \
-    "$(echo "$QT_RSS / 1024" | bc -l)" "$(echo "$XT_RSS / 1024" | bc -l)" "$(echo "$QT_RSS / $XT_RSS" | bc -l)"
-printf '| largest file %s (%s MiB), median wall time (s) | | %.4f | %.1f MB/s |\n' "${LARGEST#"$CORPUS"/}" \
-    "$(mb "$BIG_BYTES")" "$BIG_TIME" "$(echo "$BIG_BYTES / 1000000 / $BIG_TIME" | bc -l)"
-if [[ ${QT_LARGE:-0} == 1 ]]; then
-    printf '| 50 MB array of objects, wall time (s) | %.2f | %.2f | %.1fx faster |\n' "$QL_TIME" "$L_TIME" \
-        "$(echo "$QL_TIME / $L_TIME" | bc -l)"
-fi
-printf '| 50 MB array of objects (%s MiB), median wall time (s) | | %.3f | %.1f MB/s |\n' "$(mb "$LARGE_BYTES")" \
-    "$L_TIME" "$(echo "$LARGE_BYTES / 1000000 / $L_TIME" | bc -l)"
-printf '| 50 MB array of objects, peak RSS (MiB) | | %.1f | %.2fx the input |\n' "$(echo "$L_RSS / 1024" | bc -l)" \
-    "$(echo "$L_RSS * 1024 / $LARGE_BYTES" | bc -l)"
+echo
+"$THROUGHPUT" "$LARGE" "$RUNS"
+read -r L_TIME L_RSS < <(run_timed "$XT" infer --lang schema "$LARGE")
+printf '\nwhole process on that file: %.3f s, peak RSS %.1f MiB (%.2fx the input)\n' "$L_TIME" \
+    "$(echo "$L_RSS / 1024" | bc -l)" "$(echo "$L_RSS * 1024 / $(stat -c %s "$LARGE")" | bc -l)"

@@ -1,8 +1,10 @@
 //! Named schemas merged into one namespace of types: what one generated module holds.
 
-use std::collections::{BTreeMap, BTreeSet};
+mod shapes;
 
-use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+use serde_json::Value;
 
 use crate::Diagnostic;
 
@@ -56,27 +58,17 @@ pub struct Namespace {
 /// translate; a schema using one is rejected with its location.
 const UNSUPPORTED_KEYWORDS: &[&str] = &["if", "then", "else", "not", "patternProperties"];
 
-/// Merges `items` into the namespace `name`. Identical definitions are shared. Two different
-/// shapes under one name are an error naming both items, unless both are inferred: then each
-/// is prefixed with its root's name (`Detail` in `ScheduledEvent` becomes
-/// `ScheduledEventDetail`). An unsupported keyword is an error with its JSON Pointer.
+/// Merges `items` into the namespace `name`. Identical types are shared; each root keeps its
+/// name and two roots are never merged. A contract's definitions keep their names, and two
+/// different types under one of those names are an error naming both items. Inferred
+/// definitions get one name per shape, prefixed with their root's name on a clash
+/// (`CheckSuite` inside `CheckRun` becomes `CheckRunCheckSuite`): see [`shapes`] for the
+/// rules and why adding an item renames nothing it does not clash with. An unsupported
+/// keyword is an error with its JSON Pointer.
 pub fn namespace(name: &str, items: &[SchemaItem]) -> Result<Namespace, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let inferred: Vec<(String, Value)> = items
-        .iter()
-        .filter(|item| item.origin == Origin::Inferred)
-        .map(|item| (schema_ident::pascal_case(&item.name), item.schema.clone()))
-        .collect();
-    let mut prefixed = prefix_clashing_definitions(&inferred).into_iter();
-    // Each type remembers the item it came from, to name both sides of a clash.
-    let mut types: BTreeMap<String, (Value, String)> = BTreeMap::new();
-    let mut roots = Vec::with_capacity(items.len());
     for item in items {
-        let schema = match item.origin {
-            Origin::Inferred => prefixed.next().expect("one per inferred item").1,
-            Origin::Contract => item.schema.clone(),
-        };
-        for (keyword, place) in unsupported_keywords(&schema, String::new()) {
+        for (keyword, place) in unsupported_keywords(&item.schema, String::new()) {
             errors.push(
                 Diagnostic::new(
                     &item.label,
@@ -85,114 +77,97 @@ pub fn namespace(name: &str, items: &[SchemaItem]) -> Result<Namespace, Vec<Diag
                 .with_fix("express it with properties, enums or oneOf"),
             );
         }
-        let renames = definition_renames(&schema);
-        let mut root = rename_refs(&schema, &renames);
-        let definitions = take_definitions(&mut root);
-        strip_document_keywords(&mut root);
-        let root_name = schema_ident::pascal_case(&item.name);
-        if let Some(object) = root.as_object_mut() {
-            object.insert("title".into(), Value::String(root_name.clone()));
+    }
+    let roots: Vec<String> = items.iter().map(|item| schema_ident::pascal_case(&item.name)).collect();
+    let mut seen_roots: BTreeMap<&str, usize> = BTreeMap::new();
+    for (index, root) in roots.iter().enumerate() {
+        if let Some(&first) = seen_roots.get(root.as_str()) {
+            errors.push(
+                Diagnostic::new(
+                    name,
+                    format!(
+                        "{} and {} are both the type `{root}`; two top-level types are never merged",
+                        items[first].label, items[index].label
+                    ),
+                )
+                .with_fix("rename one"),
+            );
         }
-        roots.push(root_name.clone());
-        for (type_name, schema) in definitions.into_iter().chain([(root_name, root)]) {
-            match types.get(&type_name) {
-                Some((existing, first)) if *existing != schema => errors.push(
-                    Diagnostic::new(
-                        name,
-                        format!("two different types are named `{type_name}`, in {first} and {}", item.label),
-                    )
-                    .with_fix("rename one, or make them identical so they are shared"),
-                ),
-                Some(_) => {}
-                None => {
-                    types.insert(type_name, (schema, item.label.clone()));
-                }
-            }
-        }
+        seen_roots.entry(root).or_insert(index);
     }
     if !errors.is_empty() {
         return Err(errors);
+    }
+    let (nodes, is_root) = nodes_of(items, &roots);
+    let names = shapes::assign(&nodes, &roots).map_err(|clashes| {
+        clashes
+            .into_iter()
+            .map(|clash| {
+                let (first, second) = (&items[nodes[clash.nodes.0].item], &items[nodes[clash.nodes.1].item]);
+                Diagnostic::new(
+                    name,
+                    format!(
+                        "two different types are named `{}`, in {} and {}",
+                        clash.name, first.label, second.label
+                    ),
+                )
+                .with_fix("rename one, or make them identical so they are shared")
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let mut types: BTreeMap<String, Value> = BTreeMap::new();
+    for (index, node) in nodes.iter().enumerate() {
+        if types.contains_key(&names[index]) {
+            continue;
+        }
+        let mut body = node.body.clone();
+        shapes::replace_refs(&mut body, &|target| {
+            node.refs.get(target).map(|&t| format!("#/definitions/{}", names[t]))
+        });
+        if let Some(object) = body.as_object_mut()
+            && (is_root[index] || items[node.item].origin == Origin::Inferred)
+        {
+            object.insert("title".into(), Value::String(names[index].clone()));
+        }
+        types.insert(names[index].clone(), body);
     }
     let origin = if items.iter().any(|item| item.origin == Origin::Inferred) {
         Origin::Inferred
     } else {
         Origin::Contract
     };
-    Ok(Namespace {
-        name: name.to_owned(),
-        roots,
-        types: types.into_iter().map(|(name, (schema, _))| (name, schema)).collect(),
-        origin,
-    })
+    Ok(Namespace { name: name.to_owned(), roots, types, origin })
 }
 
-/// Renames, in every schema that has it, a definition that several of the named schemas
-/// define differently: `Detail` in `ScheduledEvent` becomes `ScheduledEventDetail`. Names
-/// shared with one shape stay, so identical definitions are still shared.
-fn prefix_clashing_definitions(schemas: &[(String, Value)]) -> Vec<(String, Value)> {
-    let mut shapes: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
-    for (_, schema) in schemas {
-        for (name, definition) in schema.get("definitions").and_then(Value::as_object).into_iter().flatten() {
-            shapes.entry(name).or_default().insert(definition.to_string());
+/// Every root and definition of every item as a node, with its `$ref`s resolved within its
+/// item; and for each node whether it is a root.
+fn nodes_of(items: &[SchemaItem], roots: &[String]) -> (Vec<shapes::Node>, Vec<bool>) {
+    let mut nodes = Vec::new();
+    let mut is_root = Vec::new();
+    for (index, item) in items.iter().enumerate() {
+        let mut root = item.schema.clone();
+        let definitions = take_definitions(&mut root);
+        strip_document_keywords(&mut root);
+        let first = nodes.len();
+        let by_ref: BTreeMap<String, usize> = definitions
+            .keys()
+            .enumerate()
+            .map(|(offset, key)| (format!("#/definitions/{key}"), first + offset))
+            .collect();
+        let fixed = item.origin == Origin::Contract;
+        let bodies = definitions
+            .into_iter()
+            .map(|(key, body)| (schema_ident::pascal_case(&key), body, fixed, false))
+            .chain([(roots[index].clone(), root, true, true)]);
+        for (wanted, body, fixed, root) in bodies {
+            let mut targets = Vec::new();
+            shapes::ref_targets(&body, &mut targets);
+            let refs = targets.into_iter().filter_map(|t| by_ref.get(&t).map(|&n| (t, n))).collect();
+            nodes.push(shapes::Node { item: index, wanted, fixed, body, refs });
+            is_root.push(root);
         }
     }
-    schemas
-        .iter()
-        .map(|(root, schema)| {
-            let renames: BTreeMap<String, String> = shapes
-                .iter()
-                .filter(|(name, variants)| {
-                    variants.len() > 1 && schema.get("definitions").and_then(|d| d.get(**name)).is_some()
-                })
-                .map(|(name, _)| ((*name).to_owned(), format!("{root}{name}")))
-                .collect();
-            (root.clone(), rename_refs(schema, &renames))
-        })
-        .collect()
-}
-
-/// Definition keys as type names: `Foo Bar` and `foo-bar` both become `FooBar`.
-fn definition_renames(schema: &Value) -> BTreeMap<String, String> {
-    schema
-        .get("definitions")
-        .and_then(Value::as_object)
-        .map(|defs| defs.keys().map(|key| (key.clone(), schema_ident::pascal_case(key))).collect())
-        .unwrap_or_default()
-}
-
-/// A copy of `schema` whose definitions and `$ref`s are renamed as `renames` says.
-fn rename_refs(schema: &Value, renames: &BTreeMap<String, String>) -> Value {
-    match schema {
-        Value::Object(object) => {
-            let mut renamed = Map::new();
-            for (key, value) in object {
-                let value = match (key.as_str(), value) {
-                    ("$ref", Value::String(target)) => {
-                        let name = target.strip_prefix("#/definitions/").unwrap_or(target);
-                        match renames.get(name) {
-                            Some(new) => Value::String(format!("#/definitions/{new}")),
-                            None => value.clone(),
-                        }
-                    }
-                    ("definitions", Value::Object(defs)) => Value::Object(
-                        defs.iter()
-                            .map(|(name, def)| {
-                                (
-                                    renames.get(name).cloned().unwrap_or(name.clone()),
-                                    rename_refs(def, renames),
-                                )
-                            })
-                            .collect(),
-                    ),
-                    _ => rename_refs(value, renames),
-                };
-                renamed.insert(key.clone(), value);
-            }
-            Value::Object(renamed)
-        }
-        Value::Array(items) => Value::Array(items.iter().map(|item| rename_refs(item, renames)).collect()),
-        other => other.clone(),
-    }
+    (nodes, is_root)
 }
 
 fn take_definitions(root: &mut Value) -> BTreeMap<String, Value> {

@@ -147,11 +147,16 @@ mod tests {
     }
 
     fn int() -> Shape {
-        Shape { count: 1, integers: 1, ..Default::default() }
+        let mut shape = Shape::default();
+        (shape.count, shape.integers) = (1, 1);
+        shape
     }
 
     fn text() -> Shape {
-        Shape { count: 1, strings: Some(Box::new(StringShape::new(10, 64))), ..Default::default() }
+        let mut shape = Shape::default();
+        shape.count = 1;
+        shape.strings = Some(Box::new(StringShape::new(10, 64)));
+        shape
     }
 
     #[test]

@@ -6,9 +6,9 @@
 //! kilobytes. The same seed reads a `&Value` (serde_json's `Value` is a `Deserializer` too),
 //! so text and values go through one code path.
 //!
-//! Nesting is bounded by [`MAX_DEPTH`]: serde_json stops text at 128 levels, and the seed stops
-//! values (which have no such limit) at the same depth, so neither the parser, the fold nor
-//! the schema built later can overflow the stack.
+//! Nesting is not limited: serde_json's recursion limit is turned off, and each level of the
+//! fold runs through [`crate::stack::deep`], which moves to a new stack segment when the
+//! current one runs low, so the parser and the fold take any depth that fits in memory.
 
 use std::fmt;
 
@@ -17,8 +17,8 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use crate::hints::{Hint, Hints, WILDCARD};
 use crate::shape::{MAP_COLLAPSE_KEYS, MAX_ENUM_VALUE_LEN, ObjectShape, Shape, StringShape};
 
-/// Deepest nesting of arrays and objects accepted (serde_json's own limit for text).
-pub const MAX_DEPTH: usize = 128;
+/// Integers beyond this magnitude are not exact in a JavaScript `number` (2^53 - 1).
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// Distinct values tracked for a place that is not hinted as an enum.
 pub const ENUM_TRACK_CAP: usize = 10;
@@ -40,8 +40,6 @@ pub struct Fold<'s, 'c, 'h> {
     pub shape: &'s mut Shape,
     /// Hints and their bookkeeping.
     pub context: &'c mut Context<'h>,
-    /// Nesting depth of the value (0 for a sample's root).
-    pub depth: usize,
     /// The hints node for this place.
     pub hint: Option<usize>,
 }
@@ -50,11 +48,6 @@ impl<'de> DeserializeSeed<'de> for Fold<'_, '_, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        if self.depth > MAX_DEPTH {
-            return Err(de::Error::custom(format_args!(
-                "JSON nested more than {MAX_DEPTH} levels deep; inference stops there"
-            )));
-        }
         if let Some(node) = self.hint {
             self.context.reached[node] = true;
             if self.context.hints.hint(Some(node)).is_some() {
@@ -66,7 +59,7 @@ impl<'de> DeserializeSeed<'de> for Fold<'_, '_, '_> {
             deserializer.deserialize_ignored_any(IgnoredAny)?;
             return Ok(());
         }
-        deserializer.deserialize_any(self)
+        crate::stack::deep(|| deserializer.deserialize_any(self))
     }
 }
 
@@ -97,25 +90,32 @@ impl<'de> Visitor<'de> for Fold<'_, '_, '_> {
         Ok(())
     }
 
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+    fn visit_i64<E: de::Error>(self, value: i64) -> Result<(), E> {
         self.shape.count += 1;
         self.shape.integers += 1;
+        self.shape.negative_integers += u64::from(value < 0);
+        self.shape.unsafe_integers += u64::from(value.unsigned_abs() > MAX_SAFE_INTEGER);
         Ok(())
     }
 
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+    fn visit_u64<E: de::Error>(self, value: u64) -> Result<(), E> {
         self.shape.count += 1;
         self.shape.integers += 1;
+        self.shape.integers_beyond_i64 += u64::from(value > i64::MAX as u64);
+        self.shape.unsafe_integers += u64::from(value > MAX_SAFE_INTEGER);
         Ok(())
     }
 
     fn visit_i128<E: de::Error>(self, value: i128) -> Result<(), E> {
         // Only reachable with other deserializers; outside 64 bits a JSON parser gives f64.
-        self.shape.count += 1;
-        match i64::try_from(value).is_ok() || u64::try_from(value).is_ok() {
-            true => self.shape.integers += 1,
-            false => self.shape.floats += 1,
+        if let Ok(value) = i64::try_from(value) {
+            return self.visit_i64(value);
         }
+        if let Ok(value) = u64::try_from(value) {
+            return self.visit_u64(value);
+        }
+        self.shape.count += 1;
+        self.shape.floats += 1;
         Ok(())
     }
 
@@ -145,12 +145,9 @@ impl<'de> Visitor<'de> for Fold<'_, '_, '_> {
         let arrays = self.shape.arrays.get_or_insert_with(Box::default);
         arrays.count += 1;
         let mut len = 0u64;
-        while let Some(()) = seq.next_element_seed(Fold {
-            shape: &mut arrays.items,
-            context: self.context,
-            depth: self.depth + 1,
-            hint: item_hint,
-        })? {
+        while let Some(()) =
+            seq.next_element_seed(Fold { shape: &mut arrays.items, context: self.context, hint: item_hint })?
+        {
             len += 1;
         }
         if len == 0 {
@@ -170,10 +167,14 @@ impl<'de> Visitor<'de> for Fold<'_, '_, '_> {
         objects.count += 1;
         let serial = objects.count;
         let mut keys = 0u64;
-        while let Some(slot) = map.next_key_seed(KeySlot { objects, hints, hint: self.hint })? {
+        // Objects at one place usually list their keys in one order: try the field after the
+        // last one first, and hash the key only when that guess is wrong.
+        let mut guess = 0;
+        while let Some(slot) = map.next_key_seed(KeySlot { objects, hints, hint: self.hint, guess })? {
             keys += 1;
             let (shape, hint) = match slot {
                 Slot::Field(index, hint) => {
+                    guess = index + 1;
                     let field = &mut objects.fields[index];
                     if field.last_seen != serial {
                         field.last_seen = serial;
@@ -186,7 +187,7 @@ impl<'de> Visitor<'de> for Fold<'_, '_, '_> {
                     (&mut **values, hints.child(self.hint, WILDCARD))
                 }
             };
-            map.next_value_seed(Fold { shape, context: self.context, depth: self.depth + 1, hint })?;
+            map.next_value_seed(Fold { shape, context: self.context, hint })?;
         }
         if keys == 0 {
             objects.empty += 1;
@@ -207,6 +208,8 @@ struct KeySlot<'o, 'h> {
     objects: &'o mut ObjectShape,
     hints: &'h Hints,
     hint: Option<usize>,
+    /// The field index to compare with first.
+    guess: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for KeySlot<'_, '_> {
@@ -232,6 +235,10 @@ impl<'de> Visitor<'de> for KeySlot<'_, '_> {
             self.objects.make_map();
             return Ok(Slot::MapValue);
         }
-        Ok(Slot::Field(self.objects.field_index(key), self.hints.child(self.hint, key)))
+        let index = match self.objects.fields.get(self.guess) {
+            Some(field) if field.name == key => self.guess,
+            _ => self.objects.field_index(key),
+        };
+        Ok(Slot::Field(index, self.hints.child(self.hint, key)))
     }
 }

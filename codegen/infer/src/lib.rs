@@ -24,8 +24,11 @@
 //! # Rules
 //! - **Merging.** Any number of samples fold into one [`shape`] per place. A key missing from
 //!   some object is optional (left out of `required`); `null` makes a value nullable; the two
-//!   stay distinct (`?: T | null` needs both). Integers with other numbers widen to `number`;
-//!   numbers beyond 64 bits (parsed as floats) are `number`.
+//!   stay distinct (`?: T | null` needs both). Integers with other numbers widen to `number`.
+//!   Integers keep their range: beyond 2^53 - 1 (where JavaScript stops being exact) they are
+//!   `{"type": "integer", "format": "int64"}`; above `i64::MAX` with no negative sample,
+//!   `{"type": "integer", "format": "uint64", "minimum": 0}` (Rust `u64`); above `i64::MAX`
+//!   with a negative sample, or beyond 64 bits, `number`.
 //! - **Kinds.** Several JSON kinds at one place become a `type` array (scalars) or an `anyOf`
 //!   (see [`schema`] for the exact shapes emitted).
 //! - **Formats.** `date-time`, `date`, `time`, `uuid`, `uri`, `email` only, and only when
@@ -38,7 +41,11 @@
 //! - **Warnings.** Always-null values, always-empty arrays, maps and objects get a permissive
 //!   schema and a [`Warning`] with their path; nothing is guessed.
 //! - **Bounded.** Values are folded while parsing ([`fold`]): memory is O(shape), not
-//!   O(input); nesting deeper than [`fold::MAX_DEPTH`] is an error, not a stack overflow.
+//!   O(input). Nesting depth is not limited: deep recursion continues on heap-allocated stack
+//!   segments ([`stack`]), and schemas nest at most [`schema::MAX_INLINE_DEPTH`] levels
+//!   inline before a definition starts, so no consumer of a schema recurses deeply either.
+//! - **Parallel.** A sample can be folded on any thread ([`FoldedSample`]) and added later:
+//!   read and fold files in parallel, merge in order; the result is the same.
 
 pub mod evidence;
 pub mod fold;
@@ -47,6 +54,7 @@ pub mod hints;
 pub mod naming;
 pub mod schema;
 pub mod shape;
+mod stack;
 
 use std::fmt;
 
@@ -61,7 +69,7 @@ use shape::Shape;
 /// Why inference failed; every variant names the input or hint at fault.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InferError {
-    /// A sample is not valid JSON (or nests too deep).
+    /// A sample is not valid JSON.
     #[error("{origin}:{line}:{column}: invalid JSON: {message}")]
     Json {
         /// The sample's file (or other name).
@@ -182,16 +190,14 @@ impl Inferrer {
 
     /// Adds one sample given as JSON bytes (UTF-8), as [`add_json_text`](Self::add_json_text).
     pub fn add_json_bytes(&mut self, origin: &str, bytes: &[u8]) -> Result<(), InferError> {
-        self.fold(|seed| {
-            let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-            seed.deserialize(&mut deserializer).and_then(|()| deserializer.end())
-        })
-        .map_err(|error| json_error(origin, &error))
+        let sample = FoldedSample::from_json_bytes(&self.hints, origin, bytes)?;
+        self.add_folded(sample);
+        Ok(())
     }
 
-    /// Adds one sample given as a value. A value nested deeper than [`fold::MAX_DEPTH`] is
-    /// not added, and [`finish`](Self::finish) reports it; use
-    /// [`try_add_value`](Self::try_add_value) to get the error at once.
+    /// Adds one sample given as a value. A value that cannot be used is not added, and
+    /// [`finish`](Self::finish) reports it; use [`try_add_value`](Self::try_add_value) to get
+    /// the error at once.
     pub fn add_value(&mut self, value: &Value) {
         if let Err(error) = self.try_add_value("a sample value", value) {
             self.deferred.get_or_insert(error);
@@ -200,20 +206,30 @@ impl Inferrer {
 
     /// Adds one sample given as a value, or says why it cannot be used.
     pub fn try_add_value(&mut self, origin: &str, value: &Value) -> Result<(), InferError> {
-        self.fold(|seed| seed.deserialize(value))
-            .map_err(|error| InferError::Value { origin: origin.to_owned(), message: error.to_string() })
+        let sample = FoldedSample::fold(&self.hints, |seed| seed.deserialize(value))
+            .map_err(|error| InferError::Value { origin: origin.to_owned(), message: error.to_string() })?;
+        self.add_folded(sample);
+        Ok(())
     }
 
-    fn fold<E>(&mut self, read: impl FnOnce(Fold<'_, '_, '_>) -> Result<(), E>) -> Result<(), E> {
-        let mut shape = Shape::default();
-        let mut reached = self.reached.clone();
-        let mut context = Context { hints: &self.hints, reached: &mut reached };
-        let seed = Fold { shape: &mut shape, context: &mut context, depth: 0, hint: self.hints.root() };
-        read(seed)?;
-        self.shape.merge(shape);
-        self.reached = reached;
-        self.samples += 1;
-        Ok(())
+    /// Adds a sample folded earlier (on any thread) with this inferrer's hints. Adding the
+    /// same samples in the same order gives the same result however they were folded.
+    ///
+    /// # Panics
+    /// If `sample` was folded with hints of another size than this inferrer's (a programming
+    /// error, not an input one).
+    pub fn add_folded(&mut self, sample: FoldedSample) {
+        assert_eq!(sample.reached.len(), self.reached.len(), "a sample folded with other hints");
+        self.shape.merge(sample.shape);
+        for (mine, theirs) in self.reached.iter_mut().zip(sample.reached) {
+            *mine |= theirs;
+        }
+        self.samples += sample.samples;
+    }
+
+    /// The hints this inferrer follows, to fold samples for it elsewhere.
+    pub fn hints(&self) -> &Hints {
+        &self.hints
     }
 
     /// Infers the schema of every sample added.
@@ -241,17 +257,99 @@ impl Inferrer {
     }
 }
 
+/// Samples read into their shape, not yet added to an [`Inferrer`].
+///
+/// Folding is the expensive part of inference (it parses the JSON) and needs only the hints,
+/// so samples can be folded on several threads and added in order afterwards:
+///
+/// ```
+/// use schema_infer::{FoldedSample, Hints, Inferrer};
+///
+/// let hints = Hints::default();
+/// let texts = [r#"{"id": 1}"#, r#"{"id": 2, "note": "x"}"#];
+/// let folded: Vec<FoldedSample> = std::thread::scope(|scope| {
+///     let handles: Vec<_> = texts
+///         .iter()
+///         .map(|text| scope.spawn(|| FoldedSample::from_json_bytes(&hints, "t.json", text.as_bytes())))
+///         .collect();
+///     handles.into_iter().map(|h| h.join().unwrap().unwrap()).collect()
+/// });
+/// let mut inferrer = Inferrer::new("Order", hints.clone());
+/// folded.into_iter().for_each(|sample| inferrer.add_folded(sample));
+/// assert_eq!(inferrer.finish().unwrap().schema["required"], serde_json::json!(["id"]));
+/// ```
+///
+/// One `FoldedSample` can also take many samples in turn ([`fold_json_bytes`]), folding each
+/// straight into the shape so far: no shape per sample is built and merged, which is what
+/// makes a large corpus fast.
+///
+/// [`fold_json_bytes`]: FoldedSample::fold_json_bytes
+#[derive(Debug)]
+pub struct FoldedSample {
+    shape: Shape,
+    reached: Vec<bool>,
+    samples: u64,
+}
+
+impl FoldedSample {
+    /// No sample yet, for `hints`.
+    pub fn empty(hints: &Hints) -> Self {
+        FoldedSample { shape: Shape::default(), reached: vec![false; hints.len()], samples: 0 }
+    }
+
+    /// Folds one sample given as JSON bytes (UTF-8); `origin` names it in errors, which give
+    /// the line and column of invalid JSON.
+    pub fn from_json_bytes(hints: &Hints, origin: &str, bytes: &[u8]) -> Result<Self, InferError> {
+        let mut sample = FoldedSample::empty(hints);
+        sample.fold_json_bytes(hints, origin, bytes)?;
+        Ok(sample)
+    }
+
+    /// Folds one more sample (JSON bytes) straight into this one, with the same `hints` as
+    /// before. On an error the shape holds part of the failed sample: discard it (an
+    /// [`Inferrer`] adding samples one by one never keeps a failed one).
+    pub fn fold_json_bytes(&mut self, hints: &Hints, origin: &str, bytes: &[u8]) -> Result<(), InferError> {
+        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        // Depth is handled by the fold itself (see `stack`), so serde_json need not stop.
+        deserializer.disable_recursion_limit();
+        let mut context = Context { hints, reached: &mut self.reached };
+        Fold { shape: &mut self.shape, context: &mut context, hint: hints.root() }
+            .deserialize(&mut deserializer)
+            .and_then(|()| deserializer.end())
+            .map_err(|error| json_error(origin, &error))?;
+        self.samples += 1;
+        Ok(())
+    }
+
+    /// Adds `later`'s samples after this one's.
+    pub fn merge(&mut self, later: FoldedSample) {
+        self.shape.merge(later.shape);
+        for (mine, theirs) in self.reached.iter_mut().zip(later.reached) {
+            *mine |= theirs;
+        }
+        self.samples += later.samples;
+    }
+
+    /// How many samples were folded in.
+    pub fn samples(&self) -> u64 {
+        self.samples
+    }
+
+    fn fold<E>(hints: &Hints, read: impl FnOnce(Fold<'_, '_, '_>) -> Result<(), E>) -> Result<Self, E> {
+        let mut sample = FoldedSample::empty(hints);
+        let mut context = Context { hints, reached: &mut sample.reached };
+        read(Fold { shape: &mut sample.shape, context: &mut context, hint: hints.root() })?;
+        sample.samples = 1;
+        Ok(sample)
+    }
+}
+
 /// An invalid-JSON error with the place serde_json found it.
 fn json_error(origin: &str, error: &serde_json::Error) -> InferError {
     let text = error.to_string();
     let message = match text.rfind(" at line ") {
         Some(at) => text[..at].to_owned(),
         None => text,
-    };
-    let message = if message.contains("recursion limit exceeded") {
-        format!("{message} (JSON nested more than {} levels deep)", fold::MAX_DEPTH)
-    } else {
-        message
     };
     InferError::Json { origin: origin.to_owned(), line: error.line(), column: error.column(), message }
 }

@@ -10,12 +10,17 @@
 //! samples (keys sorted), so the same samples always give the same names. No randomness, no
 //! hashing, no dependence on the order samples were added.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{HashMap, HashSet};
 
 pub use schema_ident::pascal_case;
 
-/// The name for one element of a collection named `name` (already PascalCase).
+/// The name for one element of a collection named `name` (already PascalCase). A name that
+/// already ends with the suffix stays as it is, so arrays of arrays do not grow names without
+/// bound (`Matrix` → `MatrixItem` → `MatrixItem`; naming then tells them apart).
 pub fn element_name(name: &str, fallback_suffix: &str) -> String {
+    if name.ends_with(fallback_suffix) && name.len() > fallback_suffix.len() {
+        return name.to_owned();
+    }
     let singular = singular(name);
     if singular == name || singular.is_empty() {
         format!("{name}{fallback_suffix}")
@@ -82,12 +87,12 @@ pub fn assign(root: &str, wishes: &[Wish]) -> Vec<String> {
     for wish in wishes.iter().filter(|w| w.hinted.is_none()) {
         *wanted.entry(wish.base.as_str()).or_default() += 1;
     }
-    let mut taken: BTreeSet<String> = BTreeSet::new();
+    let mut taken = Taken::default();
     taken.insert(root.to_owned());
     let mut names: Vec<Option<String>> = vec![None; wishes.len()];
     for (i, wish) in wishes.iter().enumerate() {
         if let Some(hinted) = &wish.hinted {
-            names[i] = Some(unique(hinted, &mut taken));
+            names[i] = Some(taken.unique(hinted));
         }
     }
     for (i, wish) in wishes.iter().enumerate() {
@@ -98,27 +103,49 @@ pub fn assign(root: &str, wishes: &[Wish]) -> Vec<String> {
     }
     for (i, wish) in wishes.iter().enumerate() {
         if names[i].is_none() {
-            let prefixed = if wish.base.starts_with(&wish.parent) {
+            // `AddressLine` in `Address` stays; `CheckRun` in `CheckRun` becomes `CheckRunCheckRun`.
+            let prefixed = if wish.base.starts_with(&wish.parent) && wish.base != wish.parent {
                 wish.base.clone()
             } else {
                 format!("{}{}", wish.parent, wish.base)
             };
-            names[i] = Some(unique(&prefixed, &mut taken));
+            names[i] = Some(taken.unique(&prefixed));
         }
     }
     names.into_iter().map(Option::unwrap_or_default).collect()
 }
 
-/// `name`, or `name2`, `name3`, ... whichever is free first; marks it taken.
-fn unique(name: &str, taken: &mut BTreeSet<String>) -> String {
-    let mut candidate = name.to_owned();
-    let mut n = 2;
-    while taken.contains(&candidate) {
-        candidate = format!("{name}{n}");
-        n += 1;
+/// Names given out so far, with the next number to try per name, so numbering thousands of
+/// definitions wanting one name (deeply nested samples) stays linear.
+#[derive(Default)]
+struct Taken {
+    names: HashSet<String>,
+    next: HashMap<String, usize>,
+}
+
+impl Taken {
+    fn contains(&self, name: &str) -> bool {
+        self.names.contains(name)
     }
-    taken.insert(candidate.clone());
-    candidate
+
+    fn insert(&mut self, name: String) {
+        self.names.insert(name);
+    }
+
+    /// `name`, or `name2`, `name3`, ... whichever is free first; marks it taken.
+    fn unique(&mut self, name: &str) -> String {
+        if self.names.insert(name.to_owned()) {
+            return name.to_owned();
+        }
+        let n = self.next.entry(name.to_owned()).or_insert(2);
+        loop {
+            let candidate = format!("{name}{n}");
+            *n += 1;
+            if self.names.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -176,6 +203,6 @@ mod tests {
                 Wish { hinted: Some("Detail".into()), ..wish("X", "Event") },
             ],
         );
-        assert_eq!(names, ["Event2", "EventDetail", "Detail"]);
+        assert_eq!(names, ["EventEvent", "EventDetail", "Detail"]);
     }
 }

@@ -37,7 +37,7 @@ const PLACEHOLDER: char = '\u{0}';
 pub fn build(root: &str, shape: &Shape, hints: &Hints) -> Result<(Value, Vec<Warning>), InferError> {
     let mut builder =
         Builder { hints, defs: Vec::new(), interned: HashMap::new(), warnings: Vec::new(), order: 0 };
-    let place = Place { pointer: String::new(), base: root.to_owned(), parent: root.to_owned(), root: true };
+    let place = Place { up: None, base: root.to_owned(), parent: root, root: true, inline: 0 };
     let mut schema = builder.place(shape, &place)?;
     let wishes: Vec<Wish> = builder.defs.iter().map(Def::wish).collect();
     let names = naming::assign(root, &wishes);
@@ -63,21 +63,49 @@ pub fn build(root: &str, shape: &Shape, hints: &Hints) -> Result<(Value, Vec<War
     Ok((Value::Object(root_schema), builder.warnings))
 }
 
+/// Deepest inline nesting of schemas (arrays in arrays, maps in maps) inside one definition
+/// or the root; a deeper place becomes a definition of its own. Real JSON rarely comes near
+/// it, and it keeps every schema this module writes shallow, so nothing that reads one
+/// (validators, emitters, `serde_json`'s recursive drop) recurses deeply however deep the
+/// samples were.
+pub const MAX_INLINE_DEPTH: usize = 32;
+
 /// Where in the samples a schema is being built, and what a definition there would be called.
-struct Place {
-    /// JSON Pointer, `-` for array elements and map values (the hints file's syntax).
-    pointer: String,
+#[derive(Clone)]
+struct Place<'a> {
+    /// The enclosing place and this place's key under it (`-` for array elements and map
+    /// values); `None` at the root. The JSON Pointer is built from these only when needed,
+    /// so deep samples do not cost a pointer string per level.
+    up: Option<(&'a Place<'a>, &'a str)>,
     /// Name a definition here would like.
     base: String,
     /// Name of the enclosing place, the prefix on a name collision.
-    parent: String,
+    parent: &'a str,
     /// The sample's root, whose record or enum is the schema itself, not a definition.
     root: bool,
+    /// Inline nesting below the enclosing definition (or the root).
+    inline: usize,
 }
 
-impl Place {
-    fn child(&self, segment: &str, base: String, parent: &str) -> Place {
-        Place { pointer: pointer_push(&self.pointer, segment), base, parent: parent.to_owned(), root: false }
+impl<'a> Place<'a> {
+    fn child(&'a self, segment: &'a str, base: String, parent: &'a str, inline: usize) -> Place<'a> {
+        Place { up: Some((self, segment)), base, parent, root: false, inline }
+    }
+
+    /// JSON Pointer of the place (RFC 6901; the hints file's syntax).
+    fn pointer(&self) -> String {
+        let mut segments = Vec::new();
+        let mut place = self;
+        while let Some((up, segment)) = place.up {
+            segments.push(segment);
+            place = up;
+        }
+        let mut pointer = String::new();
+        for segment in segments.iter().rev() {
+            pointer.push('/');
+            pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
+        }
+        pointer
     }
 }
 
@@ -114,8 +142,8 @@ struct Builder<'h> {
 }
 
 impl Builder<'_> {
-    fn warn(&mut self, place: &Place, message: &str) {
-        self.warnings.push(Warning { path: place.pointer.clone(), message: message.to_owned() });
+    fn warn(&mut self, place: &Place<'_>, message: &str) {
+        self.warnings.push(Warning { path: place.pointer(), message: message.to_owned() });
     }
 
     fn mismatch(&self, shape: &Shape, hint: &Hint, reason: &str) -> InferError {
@@ -124,7 +152,11 @@ impl Builder<'_> {
     }
 
     /// The schema of every value seen at `place`.
-    fn place(&mut self, shape: &Shape, place: &Place) -> Result<Value, InferError> {
+    fn place(&mut self, shape: &Shape, place: &Place<'_>) -> Result<Value, InferError> {
+        crate::stack::deep(|| self.place_level(shape, place))
+    }
+
+    fn place_level(&mut self, shape: &Shape, place: &Place<'_>) -> Result<Value, InferError> {
         let order = self.order;
         self.order += 1;
         let hint = self.hints.hint(shape.hint).cloned();
@@ -152,18 +184,20 @@ impl Builder<'_> {
         }
         let inline = place.root && kinds.len() == 1;
         let branch_place = |suffix: &str| Place {
-            pointer: place.pointer.clone(),
             base: if place.root && !inline { format!("{}{suffix}", place.base) } else { place.base.clone() },
-            parent: place.parent.clone(),
-            root: place.root,
+            ..place.clone()
         };
+        // Too deep inline: this place becomes a definition, and its children start over.
+        let nests = shape.arrays.is_some() || shape.objects.is_some();
+        let defining = !place.root && place.inline >= MAX_INLINE_DEPTH && nests;
+        let child_inline = if defining { 1 } else { place.inline + 1 };
         let mut branches = Vec::new();
         let mut defined = false;
         if shape.booleans > 0 {
             branches.push(json!({"type": "boolean"}));
         }
         if shape.integers + shape.floats > 0 {
-            branches.push(json!({"type": if shape.floats > 0 { "number" } else { "integer" }}));
+            branches.push(number_schema(shape));
         }
         if let Some(strings) = &shape.strings {
             let (schema, is_def) =
@@ -172,7 +206,8 @@ impl Builder<'_> {
             branches.push(schema);
         }
         if let Some(arrays) = &shape.arrays {
-            let items_place = place.child("-", naming::element_name(&place.base, "Item"), &place.parent);
+            let items_place =
+                place.child("-", naming::element_name(&place.base, "Item"), place.parent, child_inline);
             let items = if arrays.items.is_unseen() {
                 self.warn(place, "array is always empty in the samples; its items accept anything");
                 json!({})
@@ -183,7 +218,7 @@ impl Builder<'_> {
         }
         if let Some(objects) = &shape.objects {
             let (schema, is_def) =
-                self.objects(objects, shape, &hint, &branch_place("Object"), order, inline)?;
+                self.objects(objects, shape, &hint, &branch_place("Object"), order, inline, child_inline)?;
             defined |= is_def;
             branches.push(schema);
         }
@@ -196,7 +231,11 @@ impl Builder<'_> {
                 "only a record or an enum can be named, and there is neither",
             ));
         }
-        Ok(combine(branches, shape.nulls > 0))
+        let schema = combine(branches, shape.nulls > 0);
+        if defining && schema.get("$ref").is_none() {
+            return Ok(self.define(schema, place, &None, order, false));
+        }
+        Ok(schema)
     }
 
     /// The schema of the strings at a place: plain, with a format, or an enum definition.
@@ -205,7 +244,7 @@ impl Builder<'_> {
         strings: &StringShape,
         shape: &Shape,
         hint: &Option<Hint>,
-        place: &Place,
+        place: &Place<'_>,
         order: usize,
         inline: bool,
     ) -> Result<(Value, bool), InferError> {
@@ -226,15 +265,18 @@ impl Builder<'_> {
         })
     }
 
-    /// The schema of the objects at a place: a record definition, or an inline map.
+    /// The schema of the objects at a place: a record definition, or an inline map whose
+    /// values nest `child_inline` levels deep.
+    #[allow(clippy::too_many_arguments)]
     fn objects(
         &mut self,
         objects: &ObjectShape,
         shape: &Shape,
         hint: &Option<Hint>,
-        place: &Place,
+        place: &Place<'_>,
         order: usize,
         inline: bool,
+        child_inline: usize,
     ) -> Result<(Value, bool), InferError> {
         if objects.map.is_some() || evidence::is_map(objects) {
             if let Some(h @ Hint::Name(_)) = hint {
@@ -249,7 +291,8 @@ impl Builder<'_> {
                     merged.map.as_deref().unwrap_or(shape)
                 }
             };
-            let values_place = place.child("-", naming::element_name(&place.base, "Value"), &place.base);
+            let values_place =
+                place.child("-", naming::element_name(&place.base, "Value"), &place.base, child_inline);
             let schema = if values.is_unseen() {
                 // A `map` hint already says the emptiness is expected: no warning then.
                 if !matches!(hint, Some(Hint::Map)) {
@@ -270,7 +313,7 @@ impl Builder<'_> {
         let mut properties = Map::new();
         let mut required = Vec::new();
         for field in fields {
-            let field_place = place.child(&field.name, naming::pascal_case(&field.name), &place.base);
+            let field_place = place.child(&field.name, naming::pascal_case(&field.name), &place.base, 1);
             properties.insert(field.name.clone(), self.place(&field.shape, &field_place)?);
             if field.present == objects.count {
                 required.push(Value::String(field.name.clone()));
@@ -287,7 +330,7 @@ impl Builder<'_> {
     fn define(
         &mut self,
         body: Value,
-        place: &Place,
+        place: &Place<'_>,
         hint: &Option<Hint>,
         order: usize,
         inline: bool,
@@ -304,15 +347,32 @@ impl Builder<'_> {
             self.defs.push(Def { body, hinted, occurrences: Vec::new() });
             self.defs.len() - 1
         });
-        self.defs[id].occurrences.push((order, place.base.clone(), place.parent.clone()));
+        self.defs[id].occurrences.push((order, place.base.clone(), place.parent.to_owned()));
         json!({"$ref": format!("{PLACEHOLDER}{id}")})
+    }
+}
+
+/// The schema of the numbers at a place, keeping their range: exact integers are `integer`;
+/// beyond 2^53 - 1 `int64` (TypeScript warns); above `i64::MAX` and never negative `uint64`
+/// with `minimum: 0` (typify makes it `u64`); anything wider, or any fraction, `number`.
+fn number_schema(shape: &Shape) -> Value {
+    let beyond_i64 = shape.integers_beyond_i64 > 0;
+    if shape.floats > 0 || (beyond_i64 && shape.negative_integers > 0) {
+        json!({"type": "number"})
+    } else if beyond_i64 {
+        json!({"type": "integer", "format": "uint64", "minimum": 0})
+    } else if shape.unsafe_integers > 0 {
+        json!({"type": "integer", "format": "int64"})
+    } else {
+        json!({"type": "integer"})
     }
 }
 
 /// One schema for a place from the schemas of each kind seen there.
 fn combine(mut branches: Vec<Value>, nullable: bool) -> Value {
     let simple = |b: &Value| {
-        b.as_object().is_some_and(|m| m.keys().all(|k| k == "type" || k == "format" || k == "items"))
+        b.as_object()
+            .is_some_and(|m| m.keys().all(|k| matches!(k.as_str(), "type" | "format" | "items" | "minimum")))
     };
     if branches.len() == 1 {
         let branch = branches.pop().unwrap_or_default();
@@ -328,7 +388,10 @@ fn combine(mut branches: Vec<Value>, nullable: bool) -> Value {
         return json!({"anyOf": [branch, {"type": "null"}]});
     }
     let scalar = |b: &Value| b.as_object().is_some_and(|m| m.keys().all(|k| k == "type" || k == "format"));
-    if branches.iter().all(scalar) {
+    // One `type` array only while at most one kind has a keyword of its own (a string's
+    // format): two would be ambiguous side by side, so then each kind is its own branch.
+    let with_keywords = branches.iter().filter(|b| b.as_object().is_some_and(|m| m.len() > 1)).count();
+    if branches.iter().all(scalar) && with_keywords <= 1 {
         let mut types: Vec<Value> = branches.iter().filter_map(|b| b.get("type").cloned()).collect();
         if nullable {
             types.push("null".into());
@@ -369,9 +432,4 @@ fn resolve_refs(schema: &mut Value, names: &[String]) {
         Value::Array(items) => items.iter_mut().for_each(|v| resolve_refs(v, names)),
         _ => {}
     }
-}
-
-/// Appends `segment` to a JSON Pointer (RFC 6901), escaping `~` and `/`.
-fn pointer_push(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", segment.replace('~', "~0").replace('/', "~1"))
 }

@@ -11,7 +11,10 @@ use std::collections::HashMap;
 use crate::formats::{self, Format};
 
 /// Everything seen at one place.
-#[derive(Debug, Clone, Default)]
+///
+/// Cloning, merging and dropping follow the nesting of the samples, one level at a time
+/// through [`crate::stack::deep`], so a shape of any depth is safe to handle.
+#[derive(Debug, Default)]
 pub struct Shape {
     /// Values seen (of any kind, nulls included).
     pub count: u64,
@@ -19,8 +22,15 @@ pub struct Shape {
     pub nulls: u64,
     /// Booleans seen.
     pub booleans: u64,
-    /// Numbers that parsed as a 64-bit integer.
+    /// Numbers that parsed as a 64-bit integer (signed or unsigned).
     pub integers: u64,
+    /// Of those, how many were negative.
+    pub negative_integers: u64,
+    /// Of those, how many were above `i64::MAX` (they fit `u64`).
+    pub integers_beyond_i64: u64,
+    /// Of those, how many were beyond 2^53 - 1 in magnitude, where a JavaScript `number`
+    /// stops being exact.
+    pub unsafe_integers: u64,
     /// Other numbers (fractions, exponents, integers beyond 64 bits).
     pub floats: u64,
     /// Strings, if any were seen.
@@ -114,7 +124,7 @@ impl StringShape {
 }
 
 /// Arrays seen at one place.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct ArrayShape {
     /// Arrays seen.
     pub count: u64,
@@ -202,6 +212,37 @@ impl ObjectShape {
     }
 }
 
+impl Clone for Shape {
+    fn clone(&self) -> Self {
+        crate::stack::deep(|| Shape {
+            count: self.count,
+            nulls: self.nulls,
+            booleans: self.booleans,
+            integers: self.integers,
+            negative_integers: self.negative_integers,
+            integers_beyond_i64: self.integers_beyond_i64,
+            unsafe_integers: self.unsafe_integers,
+            floats: self.floats,
+            strings: self.strings.clone(),
+            arrays: self
+                .arrays
+                .as_ref()
+                .map(|a| Box::new(ArrayShape { count: a.count, empty: a.empty, items: a.items.clone() })),
+            objects: self.objects.clone(),
+            hint: self.hint,
+        })
+    }
+}
+
+impl Drop for Shape {
+    fn drop(&mut self) {
+        if self.arrays.is_some() || self.objects.is_some() {
+            let (arrays, objects) = (self.arrays.take(), self.objects.take());
+            crate::stack::deep(move || drop((arrays, objects)));
+        }
+    }
+}
+
 impl Shape {
     /// Whether nothing was ever seen here.
     pub fn is_unseen(&self) -> bool {
@@ -210,21 +251,29 @@ impl Shape {
 
     /// Folds `other` (the shape of other samples at the same place) into this one.
     pub fn merge(&mut self, other: Shape) {
+        crate::stack::deep(|| self.merge_level(other));
+    }
+
+    fn merge_level(&mut self, mut other: Shape) {
         self.count += other.count;
         self.nulls += other.nulls;
         self.booleans += other.booleans;
         self.integers += other.integers;
+        self.negative_integers += other.negative_integers;
+        self.integers_beyond_i64 += other.integers_beyond_i64;
+        self.unsafe_integers += other.unsafe_integers;
         self.floats += other.floats;
         self.hint = self.hint.or(other.hint);
-        if let Some(theirs) = other.strings {
+        if let Some(theirs) = other.strings.take() {
             match &mut self.strings {
                 Some(mine) => mine.merge(*theirs),
                 None => self.strings = Some(theirs),
             }
         }
-        if let Some(theirs) = other.arrays {
+        if let Some(theirs) = other.arrays.take() {
             match &mut self.arrays {
                 Some(mine) => {
+                    let theirs = *theirs;
                     mine.count += theirs.count;
                     mine.empty += theirs.empty;
                     mine.items.merge(theirs.items);
@@ -232,7 +281,7 @@ impl Shape {
                 None => self.arrays = Some(theirs),
             }
         }
-        if let Some(theirs) = other.objects {
+        if let Some(theirs) = other.objects.take() {
             match &mut self.objects {
                 Some(mine) => mine.merge(*theirs),
                 None => self.objects = Some(theirs),

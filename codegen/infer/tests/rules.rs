@@ -319,11 +319,11 @@ fn invalid_json_names_the_origin_line_and_column() {
 }
 
 #[test]
-fn too_deep_values_are_an_error_not_a_stack_overflow() {
+fn deep_values_are_inferred_not_refused() {
     let text = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     let mut inferrer = Inferrer::new("Deep", Hints::default());
-    let error = inferrer.add_json_text("deep.json", &text).unwrap_err();
-    assert!(error.to_string().contains("deep.json:1:128: invalid JSON: recursion limit exceeded"), "{error}");
+    inferrer.add_json_text("deep.json", &text).unwrap();
+    assert_eq!(inferrer.finish().unwrap().warnings.len(), 1, "the innermost array is always empty");
 
     let mut deep = json!(1);
     for _ in 0..200 {
@@ -331,8 +331,8 @@ fn too_deep_values_are_an_error_not_a_stack_overflow() {
     }
     let mut inferrer = Inferrer::new("Deep", Hints::default());
     inferrer.add_value(&deep);
-    let error = inferrer.finish().unwrap_err();
-    assert!(error.to_string().contains("nested more than 128 levels"), "{error}");
+    let schema = inferrer.finish().unwrap().schema;
+    assert_eq!(schema["type"], "array");
 }
 
 #[test]

@@ -16,6 +16,7 @@
 
 pub mod assemble;
 pub mod cache;
+pub mod enum_variants;
 pub mod hoist;
 mod layout;
 pub mod postpass;
@@ -65,6 +66,7 @@ pub type Emitted = Result<RustModule, Vec<Diagnostic>>;
 pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
     let mut types = hoist::hoist_inline_types(&namespace.types);
     let flattens = unions::prepare(&mut types);
+    let variant_names = enum_variants::disambiguate(&mut types);
     if namespace.origin == Origin::Inferred {
         types.values_mut().for_each(prepass::drop_string_formats);
     }
@@ -76,6 +78,7 @@ pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
         definitions.push((name.clone(), schema));
     }
     let (tokens, needs) = typify_driver::run(&namespace.name, definitions)?;
+    let tokens = variant_names.restore(tokens, &namespace.name)?;
     let layout = postpass::Layout { types: &types, flattens: &flattens };
     let code = postpass::format_module(&namespace.name, tokens, marked, namespace.origin, &layout, preamble)?;
     Ok(RustModule { code, needs })

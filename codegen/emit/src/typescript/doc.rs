@@ -20,6 +20,10 @@ pub(super) fn documentation(schema: &Value) -> Vec<String> {
             lines.push(format!("@remarks {UNSAFE_INTEGER_WARNING}"));
         }
     }
+    if !lines.iter().any(|line| line.starts_with("@remarks")) && super::integers::nested_wide_integers(schema)
+    {
+        lines.push(format!("@remarks {UNSAFE_INTEGER_WARNING}"));
+    }
     lines
 }
 

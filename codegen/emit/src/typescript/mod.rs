@@ -9,6 +9,8 @@
 //! - descriptions become JSDoc; keys that are not identifiers are quoted.
 
 mod doc;
+mod integers;
+mod prototype_keys;
 mod types;
 mod values;
 

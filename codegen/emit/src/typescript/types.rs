@@ -150,11 +150,15 @@ pub(super) fn object_body(schema: &Value, indent: &str) -> String {
     for (name, property) in properties.into_iter().flatten() {
         text.push_str(&jsdoc(&documentation(property), &inner));
         let optional = if required.contains(&name.as_str()) { "" } else { "?" };
+        let mut property_type = expr(property, &inner);
+        if !optional.is_empty() {
+            property_type = super::prototype_keys::optional_type(name, property_type, &inner);
+        }
         let _ = writeln!(
             text,
             "{inner}{}{optional}:{};",
             schema_ident::typescript_property_key(name),
-            spaced(expr(property, &inner))
+            spaced(property_type)
         );
     }
     if let Some(index) = index {

@@ -1,0 +1,217 @@
+//! One name per shape across the items of a namespace.
+//!
+//! Every root and every definition of every item is a node. Two nodes are the same type when
+//! they want the same name and have the same body once each `$ref` is read as the type it
+//! points at (not the name it uses there), so `Repository` in two webhooks is shared only if
+//! its `Owner` is the same shape in both. Types are compared bottom-up (an iterative
+//! depth-first walk, so a chain of thousands of definitions costs no stack); a definition on
+//! a reference cycle (only hand-written contracts have them) is compared by its text, as it
+//! is written.
+//!
+//! Names, in order:
+//! 1. Fixed names: roots, and definitions of contracts, keep theirs. Two different types with
+//!    one fixed name are an error naming both items (roots are never merged).
+//! 2. An inferred name wanted by one shape only, and not fixed, is used as is.
+//! 3. Several shapes wanting one inferred name: the one used by the most items keeps it;
+//!    on a tie none does.
+//! 4. Every other shape is prefixed with the root name of the first item using it
+//!    (`CheckSuite` inside `CheckRun` becomes `CheckRunCheckSuite`), and numbered only if
+//!    that is taken too (`CheckRunCheckSuite2`).
+//!
+//! So adding an item renames nothing it does not clash with: roots never change, a name
+//! wanted by one shape keeps it, and a shared shape keeps its name unless the new item ties
+//! or outnumbers it, or takes the name for a root.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use serde_json::Value;
+
+/// A root or definition of one item.
+pub(super) struct Node {
+    /// Index of the item it belongs to.
+    pub item: usize,
+    /// The name it wants (PascalCase).
+    pub wanted: String,
+    /// Whether the name is fixed: a root, or a definition of a contract.
+    pub fixed: bool,
+    /// Its schema, with `$ref`s still as the item wrote them.
+    pub body: Value,
+    /// The nodes its `$ref`s point at (resolved by the caller), by the `$ref` text.
+    pub refs: BTreeMap<String, usize>,
+}
+
+/// Two nodes wanting one fixed name with different shapes.
+pub(super) struct Clash {
+    /// The name.
+    pub name: String,
+    /// The two nodes.
+    pub nodes: (usize, usize),
+}
+
+/// The final name of every node, or every fixed name two shapes claim.
+pub(super) fn assign(nodes: &[Node], roots: &[String]) -> Result<Vec<String>, Vec<Clash>> {
+    let classes = classify(nodes);
+    let class_count = classes.iter().max().map_or(0, |c| c + 1);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); class_count];
+    for (node, &class) in classes.iter().enumerate() {
+        members[class].push(node);
+    }
+    let mut names: Vec<Option<String>> = vec![None; class_count];
+    let mut owner_of_fixed: HashMap<&str, usize> = HashMap::new();
+    let mut clashes = Vec::new();
+    for (class, nodes_of_class) in members.iter().enumerate() {
+        let Some(&fixed) = nodes_of_class.iter().find(|&&n| nodes[n].fixed) else { continue };
+        let name = nodes[fixed].wanted.as_str();
+        match owner_of_fixed.get(name) {
+            Some(&other) => clashes.push(Clash { name: name.to_owned(), nodes: (other, fixed) }),
+            None => {
+                owner_of_fixed.insert(name, fixed);
+            }
+        }
+        names[class] = Some(name.to_owned());
+    }
+    if !clashes.is_empty() {
+        return Err(clashes);
+    }
+    let mut taken: HashSet<String> = owner_of_fixed.keys().map(|n| (*n).to_owned()).collect();
+    // The shapes wanting each free name, with how many items use each.
+    let mut wanting: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
+    for (class, nodes_of_class) in members.iter().enumerate() {
+        if names[class].is_none() && !nodes_of_class.is_empty() {
+            let items: BTreeSet<usize> = nodes_of_class.iter().map(|&n| nodes[n].item).collect();
+            wanting.entry(&nodes[nodes_of_class[0]].wanted).or_default().push((class, items.len()));
+        }
+    }
+    let mut prefixed = Vec::new();
+    for (name, shapes) in &wanting {
+        let most = shapes.iter().map(|(_, users)| *users).max().unwrap_or(0);
+        let winners: Vec<usize> =
+            shapes.iter().filter(|(_, users)| *users == most).map(|(c, _)| *c).collect();
+        let winner = match winners[..] {
+            [only] if !taken.contains(*name) => Some(only),
+            _ => None,
+        };
+        if let Some(class) = winner {
+            taken.insert((*name).to_owned());
+            names[class] = Some((*name).to_owned());
+        }
+        prefixed.extend(shapes.iter().map(|(c, _)| *c).filter(|c| Some(*c) != winner));
+    }
+    // Prefixed names, in a stable order: by wanted name, then by the first item using it.
+    let first_item = |class: usize| members[class].iter().map(|&n| nodes[n].item).min().unwrap_or(0);
+    prefixed.sort_by_key(|&class| (nodes[members[class][0]].wanted.clone(), first_item(class), class));
+    let mut next: HashMap<String, usize> = HashMap::new();
+    for class in prefixed {
+        let candidate = format!("{}{}", roots[first_item(class)], nodes[members[class][0]].wanted);
+        let name = if taken.insert(candidate.clone()) {
+            candidate
+        } else {
+            let n = next.entry(candidate.clone()).or_insert(2);
+            loop {
+                let numbered = format!("{candidate}{n}");
+                *n += 1;
+                if taken.insert(numbered.clone()) {
+                    break numbered;
+                }
+            }
+        };
+        names[class] = Some(name);
+    }
+    Ok(classes.into_iter().map(|class| names[class].clone().unwrap_or_default()).collect())
+}
+
+/// A class per node: equal classes are the same type (see the module docs).
+fn classify(nodes: &[Node]) -> Vec<usize> {
+    const UNSEEN: u8 = 0;
+    const OPEN: u8 = 1;
+    const DONE: u8 = 2;
+    let mut state = vec![UNSEEN; nodes.len()];
+    let mut cyclic = vec![false; nodes.len()];
+    let mut class = vec![usize::MAX; nodes.len()];
+    let mut interned: HashMap<String, usize> = HashMap::new();
+    let targets: Vec<Vec<usize>> = nodes.iter().map(|n| n.refs.values().copied().collect()).collect();
+    for start in 0..nodes.len() {
+        if state[start] != UNSEEN {
+            continue;
+        }
+        state[start] = OPEN;
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        while let Some(top) = stack.last_mut() {
+            let (node, next) = *top;
+            if let Some(&target) = targets[node].get(next) {
+                top.1 += 1;
+                match state[target] {
+                    UNSEEN => {
+                        state[target] = OPEN;
+                        stack.push((target, 0));
+                    }
+                    OPEN => {
+                        // A cycle: every node on the stack from `target` up is on it.
+                        let from = stack.iter().rposition(|(n, _)| *n == target).unwrap_or(0);
+                        stack[from..].iter().for_each(|(n, _)| cyclic[*n] = true);
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            stack.pop();
+            state[node] = DONE;
+            let key = if cyclic[node] {
+                format!("{}\u{0}text\u{0}{}", nodes[node].wanted, without_title(&nodes[node].body))
+            } else {
+                let mut body = without_title(&nodes[node].body);
+                replace_refs(&mut body, &|target| {
+                    nodes[node].refs.get(target).map(|&t| format!("\u{0}{}", class[t]))
+                });
+                format!("{}\u{0}{}", nodes[node].wanted, body)
+            };
+            let next_class = interned.len();
+            class[node] = *interned.entry(key).or_insert(next_class);
+        }
+    }
+    class
+}
+
+fn without_title(body: &Value) -> Value {
+    let mut body = body.clone();
+    if let Some(object) = body.as_object_mut() {
+        object.remove("title");
+    }
+    body
+}
+
+/// Replaces each `$ref` whose target `new` maps, in place.
+pub(super) fn replace_refs(schema: &mut Value, new: &dyn Fn(&str) -> Option<String>) {
+    match schema {
+        Value::Object(object) => {
+            for (key, value) in object.iter_mut() {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(target)) => {
+                        if let Some(replacement) = new(target) {
+                            *target = replacement;
+                        }
+                    }
+                    (_, value) => replace_refs(value, new),
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| replace_refs(item, new)),
+        _ => {}
+    }
+}
+
+/// Every `$ref` target in `schema`, in order of appearance.
+pub(super) fn ref_targets(schema: &Value, found: &mut Vec<String>) {
+    match schema {
+        Value::Object(object) => {
+            for (key, value) in object {
+                match (key.as_str(), value) {
+                    ("$ref", Value::String(target)) => found.push(target.clone()),
+                    (_, value) => ref_targets(value, found),
+                }
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| ref_targets(item, found)),
+        _ => {}
+    }
+}
