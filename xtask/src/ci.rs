@@ -10,8 +10,7 @@ use anyhow::{Context as _, Result, bail};
 /// PostgreSQL server for the runtime's tests), runs formatting, lint, tests, the freshness
 /// check, the transitive compatibility gate, the AsyncAPI validation, the catalog, `tsc` and,
 /// given a corpus folder, the corpus check; then fails if the run changed the work tree (a
-/// test or step that writes files CI
-/// would not see committed).
+/// test or step that writes files CI would not see committed).
 pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     let status_before = git_status(root)?;
     let typescript = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);
@@ -38,7 +37,7 @@ pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
         root,
         "test",
         "cargo",
-        &["test", "--workspace", "--locked"],
+        &["test", "--workspace", "--locked", "--no-fail-fast"],
         &[(crate::moto::ENDPOINT_VARIABLE, &moto.endpoint), (crate::postgres::URL_VARIABLE, &postgres.url)],
     );
     drop(postgres);

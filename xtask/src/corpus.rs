@@ -22,6 +22,8 @@
 
 mod tools;
 
+pub use tools::scratch_crate_manifest;
+
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -32,6 +32,7 @@ pub mod moto;
 pub mod outputs;
 pub mod panics;
 pub mod postgres;
+pub mod services;
 pub mod snapshots;
 pub mod validation;
 pub mod workspace;

@@ -4,12 +4,12 @@
 //! it), starts it on a free loopback port, hands the tests its address in `MOTO_ENDPOINT`,
 //! and stops it when the guard drops, whether the tests passed or not.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
+
+use crate::services::{free_port, run, wait_until_listening};
 
 /// The moto release the end-to-end tests are written against.
 pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
@@ -50,22 +50,8 @@ impl MotoServer {
             .spawn()
             .with_context(|| format!("could not start {}", server.display()))?;
         let mut moto = MotoServer { child, endpoint: format!("http://127.0.0.1:{port}") };
-        moto.wait_until_ready(SocketAddr::from(([127, 0, 0, 1], port)))?;
+        wait_until_listening("moto", port, Some(&mut moto.child))?;
         Ok(moto)
-    }
-
-    fn wait_until_ready(&mut self, address: SocketAddr) -> Result<()> {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-                return Ok(());
-            }
-            if let Some(status) = self.child.try_wait()? {
-                bail!("moto exited before it was ready ({status})");
-            }
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        bail!("moto did not accept connections on {address} within 60 s")
     }
 }
 
@@ -74,17 +60,4 @@ impl Drop for MotoServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").context("no free loopback port")?;
-    Ok(listener.local_addr()?.port())
-}
-
-fn run(command: &mut Command, what: &str) -> Result<()> {
-    let status = command.status().with_context(|| format!("could not {what}"))?;
-    if !status.success() {
-        bail!("could not {what} ({status})");
-    }
-    Ok(())
 }

@@ -6,12 +6,12 @@
 //! `EVENT_RUNTIME_POSTGRES_URL`, and stops it and removes the cluster when the guard drops,
 //! whether the tests passed or not. Durability is off (`fsync`): the cluster is thrown away.
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
+
+use crate::services::{free_port, run, wait_until_listening};
 
 /// The environment variable the tests read the server's URL from.
 pub const URL_VARIABLE: &str = "EVENT_RUNTIME_POSTGRES_URL";
@@ -63,7 +63,7 @@ impl PostgresServer {
             "pg_ctl",
             &["-D", path(&data)?, "-l", path(&log)?, "-o", &options, "-w", "-t", "60", "start"],
         )?;
-        wait_until_ready(SocketAddr::from(([127, 0, 0, 1], port)))?;
+        wait_until_listening("PostgreSQL", port, None)?;
         server.url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
         Ok(server)
     }
@@ -110,28 +110,4 @@ fn is_root() -> Result<bool> {
 
 fn path(path: &Path) -> Result<&str> {
     path.to_str().with_context(|| format!("{} is not UTF-8", path.display()))
-}
-
-fn wait_until_ready(address: SocketAddr) -> Result<()> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if TcpStream::connect_timeout(&address, Duration::from_millis(200)).is_ok() {
-            return Ok(());
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    bail!("PostgreSQL did not accept connections on {address} within 60 s")
-}
-
-fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").context("no free loopback port")?;
-    Ok(listener.local_addr()?.port())
-}
-
-fn run(command: &mut Command, what: &str) -> Result<()> {
-    let status = command.status().with_context(|| format!("could not {what}"))?;
-    if !status.success() {
-        bail!("could not {what} ({status})");
-    }
-    Ok(())
 }

@@ -100,7 +100,7 @@ fn every_zoo_sample_round_trips_through_its_generated_rust_type() {
         format!("#[allow(warnings, clippy::all)]\nmod zoo;\n{MAIN_PRELUDE}fn main() {{\n{checks}}}\n"),
     )
     .unwrap();
-    fs::write(dir.join("Cargo.toml"), MANIFEST).unwrap();
+    fs::write(dir.join("Cargo.toml"), xtask::corpus::scratch_crate_manifest("zoo-check")).unwrap();
     fs::copy(workspace::root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
     let output = Command::new("cargo")
         .args(["run", "--quiet", "--offline", "--manifest-path"])
@@ -114,22 +114,6 @@ fn every_zoo_sample_round_trips_through_its_generated_rust_type() {
     assert_eq!(verdicts.len(), samples_written, "one verdict per sample: {stdout}");
     assert!(verdicts.iter().all(|line| line.ends_with(" ok")), "{stdout}");
 }
-
-const MANIFEST: &str = r#"[package]
-name = "zoo-check"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[workspace]
-
-[dependencies]
-chrono = { version = "0.4.42", default-features = false, features = ["serde", "std", "clock"] }
-regress = "0.12"
-serde = { version = "1.0.228", features = ["derive"] }
-serde_json = "1.0.145"
-uuid = { version = "1.18", features = ["serde"] }
-"#;
 
 const MAIN_PRELUDE: &str = r#"fn check<T: serde::de::DeserializeOwned + serde::Serialize>(name: &str, path: &str) {
     let samples: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();

@@ -192,7 +192,7 @@ pub(super) fn run_rust(root: &Path, scratch: &Path, modules: &[Module], cases: &
         fs::write(dir.join(format!("src/bin/b{number:02}.rs")), text)?;
     }
     fs::write(dir.join("src/lib.rs"), CORPUS_LIB)?;
-    fs::write(dir.join("Cargo.toml"), CORPUS_CRATE_MANIFEST)?;
+    fs::write(dir.join("Cargo.toml"), scratch_crate_manifest("corpus-check"))?;
     // The workspace's lock pins the same versions the generated crate is tested with.
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
     let target = root.join("target/corpus-check-build");
@@ -238,8 +238,13 @@ pub(super) fn run_rust(root: &Path, scratch: &Path, modules: &[Module], cases: &
     Ok(())
 }
 
-const CORPUS_CRATE_MANIFEST: &str = r#"[package]
-name = "corpus-check"
+/// The manifest of a scratch crate named `name` that compiles generated Rust on its own, outside
+/// the workspace: the dependencies generated modules use, at the workspace's versions (the
+/// caller copies `Cargo.lock` beside it). The corpus check and the zoo test both build one.
+pub fn scratch_crate_manifest(name: &str) -> String {
+    format!(
+        r#"[package]
+name = "{name}"
 version = "0.0.0"
 edition = "2024"
 publish = false
@@ -247,16 +252,18 @@ publish = false
 [workspace]
 
 [dependencies]
-chrono = { version = "0.4.42", default-features = false, features = ["serde", "std", "clock"] }
+chrono = {{ version = "0.4.42", default-features = false, features = ["serde", "std", "clock"] }}
 regress = "0.12"
-serde = { version = "1.0.228", features = ["derive"] }
-serde_json = { version = "1.0.145", features = ["unbounded_depth"] }
-uuid = { version = "1.18", features = ["serde"] }
+serde = {{ version = "1.0.228", features = ["derive"] }}
+serde_json = {{ version = "1.0.145", features = ["unbounded_depth"] }}
+uuid = {{ version = "1.18", features = ["serde"] }}
 
 # No debug info: the generated modules are large, and rustc's memory and time grow with it.
 [profile.dev]
 debug = false
-"#;
+"#
+    )
+}
 
 const CORPUS_LIB: &str = r#"//! The round-trip check every harness binary runs on its samples.
 
