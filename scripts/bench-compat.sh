@@ -20,10 +20,10 @@ SCRATCH=$ROOT/target/bench-compat
 REPO=$SCRATCH/repo
 
 if [[ $PROFILE == release ]]; then
-    cargo build --quiet --release -p xtask
+    cargo build --quiet --release -p xtask-cli
     XTASK=$ROOT/target/release/xtask
 else
-    cargo build --quiet -p xtask
+    cargo build --quiet -p xtask-cli
     XTASK=$ROOT/target/debug/xtask
 fi
 

@@ -42,7 +42,7 @@ if [[ ! -x $QT ]]; then
 fi
 echo "quicktype $("$QT" --version 2>/dev/null | head -1), node $(node --version)" >&2
 
-cargo build --release --quiet -p xtask
+cargo build --release --quiet -p xtask-cli
 cargo build --release --quiet -p schema-infer --example throughput
 XT=$ROOT/target/release/xtask
 THROUGHPUT=$ROOT/target/release/examples/throughput

@@ -18,7 +18,9 @@ fn main() {
     let _ = writeln!(
         links,
         "/// The package names of the contract crates linked here (`contracts-common` aside).\n\
-         pub const LINKED_CRATES: &[&str] = &{crates:?};"
+         pub const LINKED_CRATES: &[&str] = &{crates:?};\n\
+         contracts_common::__private::inventory::submit! {{\n    \
+         contracts_common::registry::LinkedCrates(LINKED_CRATES)\n}}"
     );
     let out = env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     fs::write(Path::new(&out).join("links.rs"), links).expect("OUT_DIR is writable");

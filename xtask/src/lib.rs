@@ -1,8 +1,9 @@
 //! `cargo xtask`: the project's commands, as thin glue between the contracts and the code
 //! generation engines (`schema-infer`, `schema-emit`).
 //!
-//! The binary (`main.rs`) only parses arguments; everything here is a library so it can be
-//! tested. The event pipeline of `cargo xtask schemas`, one module per step:
+//! The binary (`xtask/cli`, package `xtask-cli`) only parses arguments and links the contract
+//! crates; everything here is a library so it can be tested, and so a contract edit does not
+//! recompile it. The event pipeline of `cargo xtask schemas`, one module per step:
 //!
 //! 1. [`events`] gathers every event: registered ones from the contract crates, sample-only
 //!    ones from `contracts/consumed`;
@@ -38,3 +39,7 @@ pub mod validation;
 pub mod workspace;
 
 pub use outputs::{GenerationError, OutputSet, generate};
+
+// The unit tests see every registered event, as the binary does.
+#[cfg(test)]
+use contracts_all as _;

@@ -3,6 +3,8 @@
 //! that narrows the list, and event pages with their fields and sample. A screenshot of an
 //! event page is kept under `target/catalog-screenshots/` and must not be blank.
 
+// Links every contract crate, so the registry sees every event.
+use contracts_all as _;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 

@@ -3,6 +3,8 @@
 //! `npm pack`, installed into a scratch Node project, loaded from plain JavaScript with both
 //! `require` and `import`, and its example handler compiled by `tsc --strict`.
 
+// Links every contract crate, so the registry sees every event.
+use contracts_all as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,6 +2,8 @@
 //! it: integers at the edges of 64 bits, enum values that differ only in case, and nesting
 //! far deeper than any parser's default limit.
 
+// Links every contract crate, so the registry sees every event.
+use contracts_all as _;
 use std::fs;
 use std::path::Path;
 

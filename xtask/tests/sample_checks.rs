@@ -1,6 +1,8 @@
 //! A sample that leaves a field without a value, or breaks its schema, fails generation with
 //! a message naming the event, the JSON path and the factory; every failure is reported.
 
+// Links every contract crate, so the registry sees every event.
+use contracts_all as _;
 use schemars::JsonSchema;
 use serde::Serialize;
 use xtask::events::{EventInput, EventKind};

@@ -79,6 +79,23 @@ impl Registration {
 
 inventory::collect!(Registration);
 
+/// The package names of the contract crates `contracts-all` links, submitted by it: a program
+/// that links `contracts-all` can tell a contract crate that is missing from it (whose events
+/// would silently be absent) without depending on it at compile time.
+#[derive(Debug)]
+pub struct LinkedCrates(pub &'static [&'static str]);
+
+inventory::collect!(LinkedCrates);
+
+/// Every contract crate linked through `contracts-all`, sorted; empty when it is not linked.
+pub fn linked_crates() -> Vec<&'static str> {
+    let mut crates: Vec<&str> =
+        inventory::iter::<LinkedCrates>.into_iter().flat_map(|l| l.0.iter().copied()).collect();
+    crates.sort_unstable();
+    crates.dedup();
+    crates
+}
+
 /// The name of sample `index` (0 is `sample()`) of the event `source`/`detail_type`:
 /// `trading.TradeCreated`, then `trading.TradeCreated.2`, ...
 pub fn sample_name(source: &str, detail_type: &str, index: usize) -> String {

@@ -1,5 +1,6 @@
 //! Registered events: Rust types in the contract crates, found through the registry of every
-//! crate `contracts-all` links.
+//! crate `contracts-all` links. This library does not depend on `contracts-all`: the binary
+//! (`xtask/cli`) and the tests link it, so touching a contract never recompiles the library.
 
 use std::path::Path;
 
@@ -11,7 +12,7 @@ use crate::workspace::{CONTRACTS_ALL_DIR, CONTRACTS_DIR};
 
 /// Every registered event, with its schema and samples.
 pub fn all() -> Vec<EventInput> {
-    contracts_all::events().into_iter().map(input).collect()
+    contracts_common::registry::all().into_iter().map(input).collect()
 }
 
 /// The generator's input for one registration.
@@ -43,7 +44,7 @@ fn samples_of(event: &Registration) -> Result<Vec<serde_json::Value>, String> {
 /// Contract crates under `root`'s `contracts/` that `contracts-all` does not link: their
 /// events would silently be missing, so each is an error naming the line to add.
 pub fn unlinked_crates(root: &Path) -> Vec<Diagnostic> {
-    let linked = contracts_all::LINKED_CRATES;
+    let linked = contracts_common::registry::linked_crates();
     let mut errors = Vec::new();
     let manifests = match crate::workspace::files_with_extension(&root.join(CONTRACTS_DIR), "toml", 2) {
         Ok(files) => files,

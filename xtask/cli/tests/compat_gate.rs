@@ -1,6 +1,8 @@
 //! `cargo xtask compat` on scratch git repositories: real commits, real `git`, the real
 //! binary. Nothing here depends on this repository's history.
 
+// Links every contract crate, so the registry sees every event.
+use contracts_all as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,6 +1,8 @@
 //! The generated TypeScript package type-checks with every sample, and `tsc` rejects samples
 //! that break their types; inferred TypeScript for a folder of real events compiles.
 
+// Links every contract crate, so the registry sees every event.
+use contracts_all as _;
 use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
