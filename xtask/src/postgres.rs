@@ -1,11 +1,17 @@
 //! A throwaway PostgreSQL server for the event runtime's tests.
 //!
-//! `cargo xtask ci` creates a cluster under `target/postgres` with the machine's PostgreSQL 15
-//! (`initdb`, as the unprivileged `postgres` user when CI runs as root: the server refuses to
-//! run as root), starts it with `pg_ctl` on a free loopback port, hands the tests its URL in
+//! `cargo xtask ci` creates a cluster in the system's temporary folder with the machine's
+//! PostgreSQL 15 (`initdb`, as the unprivileged `postgres` user when CI runs as root: the server
+//! refuses to run as root), starts it with `pg_ctl` on a free loopback port, hands the tests its URL in
 //! `EVENT_RUNTIME_POSTGRES_URL`, and stops it and removes the cluster when the guard drops,
 //! whether the tests passed or not. Durability is off (`fsync`): the cluster is thrown away.
+//!
+//! Not under `target/`: the `postgres` user must reach the cluster, and a checkout may sit
+//! below a folder only its owner can enter (`mktemp -d` makes those). The folder's name comes
+//! from the checkout's path, so a cluster left by an interrupted run of the same checkout is
+//! stopped and replaced.
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -31,10 +37,10 @@ pub struct PostgresServer {
 }
 
 impl PostgresServer {
-    /// Creates a cluster under `target/postgres` and starts it on a free port, waiting until it
-    /// accepts connections.
+    /// Creates a cluster in the temporary folder and starts it on a free port, waiting until
+    /// it accepts connections.
     pub fn start(root: &Path) -> Result<Self> {
-        let dir = root.join("target/postgres");
+        let dir = cluster_dir(root);
         let as_root = is_root()?;
         let mut server = PostgresServer { dir, as_root, url: String::new() };
         if server.dir.exists() {
@@ -101,6 +107,13 @@ impl Drop for PostgresServer {
 
 fn data_exists(dir: &Path) -> bool {
     dir.join("data/PG_VERSION").exists()
+}
+
+/// `$TMPDIR/xtask-postgres-<hash of the checkout's path>`: one per checkout.
+fn cluster_dir(root: &Path) -> PathBuf {
+    let mut hasher = DefaultHasher::new();
+    root.hash(&mut hasher);
+    std::env::temp_dir().join(format!("xtask-postgres-{:016x}", hasher.finish()))
 }
 
 fn is_root() -> Result<bool> {
