@@ -62,13 +62,7 @@ pub struct Variant {
 
 /// The root object's fields.
 pub fn fields(schema: &Value) -> Vec<Field> {
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required = schema_emit::required_names(schema.get("required"));
     schema
         .get("properties")
         .and_then(Value::as_object)

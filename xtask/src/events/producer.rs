@@ -17,11 +17,9 @@ use serde_json::{Map, Value, json};
 pub fn skipped_fields_not_null(schema: &mut Value) {
     match schema {
         Value::Object(object) => {
-            let required: Vec<String> = object
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-                .unwrap_or_default();
+            // Owned: the properties are borrowed mutably below.
+            let required: Vec<String> =
+                schema_emit::required_names(object.get("required")).into_iter().map(str::to_owned).collect();
             if let Some(Value::Object(properties)) = object.get_mut("properties") {
                 for (name, property) in properties.iter_mut() {
                     if !required.contains(name) {

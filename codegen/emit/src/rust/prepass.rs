@@ -25,11 +25,9 @@ pub fn mark_optional_nullable(schema: &Value, types: &BTreeMap<String, Value>) -
 fn mark_in(schema: &mut Value, types: &BTreeMap<String, Value>, marked: &mut usize) {
     match schema {
         Value::Object(object) => {
-            let required: Vec<String> = object
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|r| r.iter().filter_map(Value::as_str).map(str::to_owned).collect())
-                .unwrap_or_default();
+            // Owned: the properties are borrowed mutably below.
+            let required: Vec<String> =
+                crate::required_names(object.get("required")).into_iter().map(str::to_owned).collect();
             if let Some(Value::Object(properties)) = object.get_mut("properties") {
                 for (name, property) in properties.iter_mut() {
                     if !required.contains(name) && admits_null(property, types, 0) {

@@ -140,11 +140,7 @@ pub(super) fn object_body(schema: &Value, indent: &str) -> String {
         None if !has_properties => Some("unknown".to_owned()),
         _ => None,
     };
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .map(|r| r.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
+    let required = crate::required_names(schema.get("required"));
     let inner = format!("{indent}  ");
     let mut text = String::from("{\n");
     for (name, property) in properties.into_iter().flatten() {
