@@ -9,7 +9,8 @@
 //!   become [`Diagnostic`]s naming the module;
 //! - [`postpass`] rejects or renames fields that collide after snake-casing and keeps `null`,
 //!   `[]` and absent apart;
-//! - the result is formatted with prettyplease under the caller's preamble.
+//! - the result is formatted with prettyplease under the caller's preamble, item by item,
+//!   each repeated `impl` shape once ([`items`]).
 //!
 //! [`emit_modules`] runs modules in parallel across the machine's cores; [`cache`] skips
 //! modules whose schemas did not change.
@@ -18,6 +19,7 @@ pub mod assemble;
 pub mod cache;
 pub mod enum_variants;
 pub mod hoist;
+mod items;
 mod layout;
 pub mod postpass;
 pub mod prepass;

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use syn::{Fields, GenericArgument, Item, PathArguments, Type};
 
+use super::items;
 use super::prepass::NULLABLE_MARK;
 use crate::{Diagnostic, Origin};
 
@@ -33,12 +34,14 @@ pub fn format_module(
     layout: &Layout<'_>,
     preamble: &str,
 ) -> Result<String, Vec<Diagnostic>> {
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
-        vec![Diagnostic::new(module, format!("typify produced code that does not parse: {e}"))]
+    let items = items::split(tokens);
+    let plan = items::Plan::new(&items);
+    let mut rewritten = 0;
+    let texts = plan.format(items, |items| {
+        let (texts, count) = format_items(module, items, origin, layout)?;
+        rewritten += count;
+        Ok::<_, Vec<Diagnostic>>(texts)
     })?;
-    super::layout::apply(&mut file, layout.types, layout.flattens);
-    resolve_field_collisions(&mut file, module, origin)?;
-    let rewritten = keep_absent_distinct(&mut file, origin).map_err(|e| vec![Diagnostic::new(module, e)])?;
     if rewritten != marked {
         return Err(vec![Diagnostic::new(
             module,
@@ -48,12 +51,48 @@ pub fn format_module(
             ),
         )]);
     }
-    let mut code = String::from(preamble);
-    code.push_str(&prettyplease::unparse(&file));
+    let mut code = String::with_capacity(preamble.len() + texts.iter().map(String::len).sum::<usize>());
+    code.push_str(preamble);
+    texts.iter().for_each(|text| code.push_str(text));
     if rewritten > 0 {
         code.push_str(DOUBLE_OPTION);
     }
     Ok(code)
+}
+
+/// `items` parsed, through the passes and printed one by one, with how many fields became
+/// `Option<Option<T>>`. Printed one by one, the items read as printed together: prettyplease
+/// starts each top-level item on a line of its own.
+fn format_items(
+    module: &str,
+    items: Vec<items::Item>,
+    origin: Origin,
+    layout: &Layout<'_>,
+) -> Result<(Vec<String>, usize), Vec<Diagnostic>> {
+    let items = items
+        .into_iter()
+        .map(|item| syn::parse2::<Item>(item.into_iter().collect()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| {
+            vec![Diagnostic::new(module, format!("typify produced code that does not parse: {e}"))]
+        })?;
+    let mut file = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items };
+    super::layout::apply(&mut file, layout.types, layout.flattens);
+    resolve_field_collisions(&mut file, module, origin)?;
+    let rewritten = keep_absent_distinct(&mut file, origin).map_err(|e| vec![Diagnostic::new(module, e)])?;
+    let texts = file
+        .items
+        .into_iter()
+        .map(|item| {
+            prettyplease::unparse(&syn::File {
+                shebang: None,
+                frontmatter: None,
+                attrs: Vec::new(),
+                items: vec![item],
+            })
+        })
+        .collect();
+    Ok((texts, rewritten))
 }
 
 /// Serde glue for `Option<Option<T>>`: absent is `None`, `null` is `Some(None)`.
