@@ -145,6 +145,9 @@ fn rewrite_fields(fields: &mut Fields, origin: Origin) -> Result<usize, String> 
     for field in &mut fields.named {
         let marked =
             field.attrs.iter().any(|attr| doc_text(attr).is_some_and(|doc| doc.contains(NULLABLE_MARK)));
+        if !marked && origin == Origin::Contract {
+            continue; // Nothing below applies: spare parsing its attributes.
+        }
         for attr in &mut field.attrs {
             if !attr.path().is_ident("serde") {
                 continue;
@@ -263,14 +266,17 @@ fn resolve_in(fields: &mut Fields, owner: &str, policy: Origin, errors: &mut Vec
     // Every identifier in the struct, so a new name never takes a later field's.
     let idents: BTreeSet<String> =
         fields.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
-    let mut taken: BTreeMap<String, String> = BTreeMap::new();
-    for field in &mut fields.named {
-        let ident = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
-        let json_name = json_name(field);
-        let Some(first) = taken.get(&ident).cloned() else {
-            taken.insert(ident, json_name);
+    // Identifier -> the field that has it; JSON names are read only for a collision.
+    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+    for index in 0..fields.named.len() {
+        let ident = fields.named[index].ident.as_ref().map(ToString::to_string).unwrap_or_default();
+        let Some(&first) = taken.get(&ident) else {
+            taken.insert(ident, index);
             continue;
         };
+        let first = json_name(&fields.named[first]);
+        let field = &mut fields.named[index];
+        let json_name = json_name(field);
         match policy {
             Origin::Contract => errors.push(
                 Diagnostic::new(
@@ -287,7 +293,7 @@ fn resolve_in(fields: &mut Fields, owner: &str, policy: Origin, errors: &mut Vec
                     .expect("some suffix is free");
                 set_json_name(field, &json_name);
                 field.ident = Some(syn::Ident::new(&fresh, proc_macro2::Span::call_site()));
-                taken.insert(fresh, json_name);
+                taken.insert(fresh, index);
             }
         }
     }
