@@ -9,6 +9,10 @@
 
 use std::time::{Duration, Instant};
 
+/// The allocator the `xtask` binary uses, so the bench measures what `cargo xtask schemas` does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use schema_emit::rust::{self, cache::Cache};
 use schema_emit::{Namespace, Origin, SchemaItem, namespace, typescript};
 use serde_json::{Value, json};
