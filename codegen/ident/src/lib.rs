@@ -14,6 +14,8 @@
 //! assert_eq!(typescript_property_key("detail-type"), "\"detail-type\"");
 //! ```
 
+use std::collections::BTreeSet;
+
 use heck::ToSnakeCase;
 
 /// Names that would shadow a prelude type in Rust or a global in TypeScript, which emitters
@@ -113,9 +115,30 @@ pub fn typescript_string(text: &str) -> String {
         .replace('\u{2029}', "\\u2029")
 }
 
+/// `base`, or `base2`, `base3`, ... whichever is not in `taken` first; marks it taken. How
+/// the emitters keep apart names that would otherwise meet (hoisted types, union variants,
+/// enum variants).
+pub fn unique_name(base: &str, taken: &mut BTreeSet<String>) -> String {
+    let name = std::iter::once(base.to_owned())
+        .chain((2..).map(|n| format!("{base}{n}")))
+        .find(|name| !taken.contains(name))
+        .expect("some suffix is free");
+    taken.insert(name.clone());
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unique_names_number_from_two_and_mark_what_they_return() {
+        let mut taken = BTreeSet::from(["Line".to_owned(), "Line3".to_owned()]);
+        assert_eq!(unique_name("Address", &mut taken), "Address");
+        assert_eq!(unique_name("Line", &mut taken), "Line2");
+        assert_eq!(unique_name("Line", &mut taken), "Line4");
+        assert!(taken.contains("Address") && taken.contains("Line2") && taken.contains("Line4"));
+    }
 
     #[test]
     fn type_names_are_pascal_case_ascii_and_never_empty() {

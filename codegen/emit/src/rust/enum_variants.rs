@@ -42,11 +42,7 @@ impl Placeholders {
                     for value in values.iter_mut() {
                         let Value::String(text) = value else { continue };
                         let base = schema_ident::pascal_case(text);
-                        let ident = (1..)
-                            .map(|n| if n == 1 { base.clone() } else { format!("{base}{n}") })
-                            .find(|candidate| !idents.contains(candidate))
-                            .expect("some number is free");
-                        idents.insert(ident.clone());
+                        let ident = schema_ident::unique_name(&base, &mut idents);
                         let placeholder = format!("Zzvariant{}x", self.by_placeholder.len());
                         self.by_placeholder.insert(placeholder.clone(), (std::mem::take(text), ident));
                         *text = placeholder;

@@ -73,7 +73,7 @@ fn hoist_children(
     for (suffix, child) in children {
         let base = format!("{owner}{suffix}");
         if needs_a_name(child) {
-            let name = unique_name(&base, names);
+            let name = schema_ident::unique_name(&base, names);
             let mut moved = std::mem::replace(child, json!({"$ref": format!("#/definitions/{name}")}));
             if let Some(description) = moved.get("description").cloned() {
                 // Keep the property's description where typify reads field docs.
@@ -145,13 +145,4 @@ fn needs_a_name(schema: &Value) -> bool {
         .is_some_and(|types| types.iter().filter(|t| *t != "null").count() > 1);
     let all_of = object.get("allOf").and_then(Value::as_array).is_some_and(|all| all.len() > 1);
     has_properties || is_enum || union || several_types || all_of
-}
-
-fn unique_name(base: &str, names: &mut BTreeSet<String>) -> String {
-    let name = std::iter::once(base.to_owned())
-        .chain((2..).map(|n| format!("{base}{n}")))
-        .find(|name| !names.contains(name))
-        .expect("some suffix is free");
-    names.insert(name.clone());
-    name
 }

@@ -50,7 +50,7 @@ pub fn prepare(types: &mut BTreeMap<String, Value>) -> Vec<Flatten> {
             let branches = object.remove(keyword).unwrap_or_default();
             let tag = common_tag(branches.as_array().map_or(&[], Vec::as_slice));
             let suffix = schema_ident::pascal_case(tag.as_deref().unwrap_or("variant"));
-            let type_name = unique(&format!("{name}{suffix}"), &mut names);
+            let type_name = schema_ident::unique_name(&format!("{name}{suffix}"), &mut names);
             flattens.push(Flatten {
                 owner: name.clone(),
                 field: schema_ident::field_name(tag.as_deref().unwrap_or("variant")),
@@ -177,7 +177,7 @@ fn title_variants(branches: &mut [Value]) {
             continue;
         }
         let label = variant_label(branch, index);
-        let title = unique(&label, &mut taken);
+        let title = schema_ident::unique_name(&label, &mut taken);
         if let Some(object) = branch.as_object_mut() {
             object.entry("title").or_insert(Value::String(title));
         }
@@ -210,13 +210,4 @@ fn merge_newtype_variant(branch: &mut Value, types: &BTreeMap<String, Value>) {
         required.extend(more);
     }
     object.entry("type").or_insert_with(|| json!("object"));
-}
-
-fn unique(base: &str, taken: &mut BTreeSet<String>) -> String {
-    let name = std::iter::once(base.to_owned())
-        .chain((2..).map(|n| format!("{base}{n}")))
-        .find(|name| !taken.contains(name))
-        .expect("some suffix is free");
-    taken.insert(name.clone());
-    name
 }
