@@ -20,40 +20,46 @@ use std::collections::{HashMap, HashSet};
 
 use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
 
-/// One top-level item of typify's output: its tokens, attributes included.
-pub type Item = Vec<TokenTree>;
+/// One top-level item of typify's output.
+#[derive(Clone)]
+pub struct Item {
+    /// Its tokens, attributes included.
+    pub tokens: Vec<TokenTree>,
+    head: Head,
+}
 
 /// Splits typify's output into top-level items, in order. An item ends at a `;` or at its
 /// body (a `{ .. }` group); `const`, `static` and `type` items end only at their `;`.
 pub fn split(tokens: TokenStream) -> Vec<Item> {
     let mut items = Vec::new();
-    let mut current = Item::new();
+    let mut current = Vec::new();
     let mut head = Head::default();
     for tree in tokens {
         let ends = match &tree {
             TokenTree::Punct(punct) => punct.as_char() == ';',
             TokenTree::Group(group) => group.delimiter() == Delimiter::Brace && !head.ends_at_semicolon(),
             TokenTree::Ident(ident) => {
-                head.see(ident.to_string());
+                if head.name.is_none() {
+                    head.see(ident.to_string());
+                }
                 false
             }
             TokenTree::Literal(_) => false,
         };
         current.push(tree);
         if ends {
-            items.push(std::mem::take(&mut current));
-            head = Head::default();
+            items.push(Item { tokens: std::mem::take(&mut current), head: std::mem::take(&mut head) });
         }
     }
     if !current.is_empty() {
-        items.push(current);
+        items.push(Item { tokens: current, head });
     }
     items
 }
 
-/// The first words of an item outside its attributes: its keyword (`impl`, `struct`, ..)
-/// and, for a type, its name.
-#[derive(Default)]
+/// The first words of an item outside its attributes (attributes are groups, so their words
+/// are not seen): its keyword (`impl`, `struct`, ..) and the word after it, a type's name.
+#[derive(Clone, Default)]
 struct Head {
     keyword: Option<String>,
     name: Option<String>,
@@ -72,23 +78,14 @@ impl Head {
         matches!(self.keyword.as_deref(), Some("const" | "static" | "type"))
     }
 
-    fn of(item: &[TokenTree]) -> Head {
-        let mut head = Head::default();
-        for tree in item {
-            if let TokenTree::Ident(ident) = tree {
-                head.see(ident.to_string());
-                if head.name.is_some() {
-                    break;
-                }
-            }
-        }
-        head
+    fn is_impl(&self) -> bool {
+        self.keyword.as_deref() == Some("impl")
     }
 
     /// The name of the type the item defines, if it defines one.
-    fn type_name(self) -> Option<String> {
+    fn type_name(&self) -> Option<&str> {
         match self.keyword.as_deref() {
-            Some("struct" | "enum" | "type" | "union" | "trait") => self.name,
+            Some("struct" | "enum" | "type" | "union" | "trait") => self.name.as_deref(),
             _ => None,
         }
     }
@@ -111,15 +108,15 @@ impl Plan {
         if tests::UNSHARED.with(std::cell::Cell::get) {
             return Plan { copies: vec![None; items.len()], shapes: HashMap::new() };
         }
-        let defined: HashSet<String> = items.iter().filter_map(|item| Head::of(item).type_name()).collect();
+        let defined: HashSet<&str> = items.iter().filter_map(|item| item.head.type_name()).collect();
         let mut first_of: HashMap<String, usize> = HashMap::new();
         let mut plan = Plan { copies: Vec::with_capacity(items.len()), shapes: HashMap::new() };
         for (index, item) in items.iter().enumerate() {
-            if Head::of(item).keyword.as_deref() != Some("impl") {
+            if !item.head.is_impl() {
                 plan.copies.push(None);
                 continue;
             }
-            let shape = Shape::of(item, &defined);
+            let shape = Shape::of(&item.tokens, &defined);
             match first_of.get(&shape.key) {
                 Some(&first) => plan.copies.push(Some((first, shape.names))),
                 None => {
@@ -192,14 +189,14 @@ struct Shape {
 }
 
 impl Shape {
-    fn of(item: &[TokenTree], defined: &HashSet<String>) -> Shape {
+    fn of(item: &[TokenTree], defined: &HashSet<&str>) -> Shape {
         use std::fmt::Write;
         let mut shape = Shape { key: String::new(), names: Vec::new(), occurrences: Vec::new() };
         for tree in item {
             match tree {
                 TokenTree::Ident(ident) => {
                     let word = ident.to_string();
-                    if defined.contains(&word) {
+                    if defined.contains(word.as_str()) {
                         let hole = match shape.names.iter().position(|name| *name == word) {
                             Some(hole) => hole,
                             None => {
@@ -353,7 +350,10 @@ mod tests {
     }
 
     fn texts(tokens: TokenStream) -> Vec<String> {
-        split(tokens).iter().map(|item| item.iter().cloned().collect::<TokenStream>().to_string()).collect()
+        split(tokens)
+            .iter()
+            .map(|item| item.tokens.iter().cloned().collect::<TokenStream>().to_string())
+            .collect()
     }
 
     #[test]
@@ -379,7 +379,8 @@ mod tests {
         items
             .into_iter()
             .map(|item| {
-                let item: syn::Item = syn::parse2(item.into_iter().collect()).map_err(|e| e.to_string())?;
+                let item: syn::Item =
+                    syn::parse2(item.tokens.into_iter().collect()).map_err(|e| e.to_string())?;
                 Ok(prettyplease::unparse(&syn::File {
                     shebang: None,
                     frontmatter: None,
@@ -425,7 +426,8 @@ mod tests {
         });
         let plan = Plan::new(&plan_items);
         assert!(plan.copies[3].is_some(), "the two impls share a shape");
-        let (whole, planned, calls) = both_ways(plan_items.into_iter().flatten().collect());
+        let (whole, planned, calls) =
+            both_ways(plan_items.into_iter().flat_map(|item| item.tokens).collect());
         assert_eq!(planned, whole);
         assert!(planned.contains("for Cd {") && planned.matches("write_str(\"Ab\")").count() == 2);
         assert_eq!(calls, 2, "the copy is formatted in a second round");

@@ -71,7 +71,7 @@ fn format_items(
 ) -> Result<(Vec<String>, usize), Vec<Diagnostic>> {
     let items = items
         .into_iter()
-        .map(|item| syn::parse2::<Item>(item.into_iter().collect()))
+        .map(|item| syn::parse2::<Item>(item.tokens.into_iter().collect()))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| {
             vec![Diagnostic::new(module, format!("typify produced code that does not parse: {e}"))]
