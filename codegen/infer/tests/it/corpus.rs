@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use schema_infer::{Hints, Inferrer};
 use serde_json::Value;
 
-mod support;
+use crate::support;
 use support::violations;
 
 fn corpus_dir() -> PathBuf {

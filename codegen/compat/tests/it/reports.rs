@@ -7,7 +7,7 @@ use schema_compat::{
 use serde_json::{Value, json};
 
 fn trade_cancelled() -> Value {
-    let text = include_str!("fixtures/trading/TradeCancelled.json");
+    let text = include_str!("../fixtures/trading/TradeCancelled.json");
     serde_json::from_str(text).expect("fixture is JSON")
 }
 

@@ -4,7 +4,7 @@ use serde_json::{Value, json};
 
 use schema_infer::{Hints, InferError, Inferred, Inferrer, infer_values};
 
-mod support;
+use crate::support;
 
 fn infer(samples: &[Value]) -> Inferred {
     infer_values("Root", samples).unwrap()

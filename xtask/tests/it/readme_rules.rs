@@ -1,5 +1,5 @@
 //! The README's table of compatibility rules is the engine's own table, so the two cannot
-//! drift. `UPDATE_README=1 cargo test -p xtask --test readme_rules` rewrites it.
+//! drift. `UPDATE_README=1 cargo test -p xtask --test it readme_rules` rewrites it.
 
 // Links every contract crate, so the registry sees every event.
 use contracts_all as _;
@@ -20,6 +20,6 @@ fn the_readme_rules_table_is_the_engines() {
     assert_eq!(
         &readme[start..end],
         table,
-        "the rules table in README.md is stale: run `UPDATE_README=1 cargo test -p xtask --test readme_rules`"
+        "the rules table in README.md is stale: run `UPDATE_README=1 cargo test -p xtask --test it readme_rules`"
     );
 }

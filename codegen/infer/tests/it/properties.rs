@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use schema_infer::{Hints, Inferrer, infer_values};
 use serde_json::{Map, Number, Value};
 
-mod support;
+use crate::support;
 use support::violations;
 
 /// Strings that exercise formats and enums as well as arbitrary text.

@@ -4,7 +4,7 @@
 use schema_infer::{Hints, InferError, Inferrer};
 use serde_json::{Map, Value, json};
 
-mod support;
+use crate::support;
 use support::violations;
 
 fn infer_text(text: &str) -> Result<Value, InferError> {

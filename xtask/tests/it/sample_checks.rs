@@ -126,7 +126,7 @@ fn a_panicking_sample_is_reported_and_the_others_still_checked() {
         source: "trading",
         detail_type: "TradeExploded",
         owning_crate: "tests",
-        defined_in: "xtask/tests/sample_checks.rs",
+        defined_in: "xtask/tests/it/sample_checks.rs",
         build_samples: Some(|| panic!("factory exploded")),
         schema: schema_of::<TradeInventoryAllocated>,
         round_trip: Ok,
@@ -136,7 +136,7 @@ fn a_panicking_sample_is_reported_and_the_others_still_checked() {
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(
         found[0].starts_with(
-            "trading.TradeExploded: sample() panicked: factory exploded (xtask/tests/sample_checks.rs:"
+            "trading.TradeExploded: sample() panicked: factory exploded (xtask/tests/it/sample_checks.rs:"
         ),
         "{}",
         found[0]
