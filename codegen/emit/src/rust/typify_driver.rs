@@ -7,7 +7,7 @@ use std::sync::Once;
 use proc_macro2::TokenStream;
 use schemars08::schema::Schema;
 use serde_json::Value;
-use typify::{TypeSpace, TypeSpaceSettings};
+use typify_impl::{TypeSpace, TypeSpaceSettings};
 
 use super::Needs;
 use crate::Diagnostic;
@@ -64,7 +64,7 @@ fn install_quiet_hook() {
 /// Runs `run`, turning typify's errors and panics into one diagnostic naming `module`.
 fn catch_panic<T>(
     module: &str,
-    run: impl FnOnce() -> Result<T, typify::Error>,
+    run: impl FnOnce() -> Result<T, typify_impl::Error>,
 ) -> Result<T, Vec<Diagnostic>> {
     install_quiet_hook();
     IN_TYPIFY.with(|flag| flag.set(true));

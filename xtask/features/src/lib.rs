@@ -1,0 +1,1 @@
+//! No code: the manifest is the point. See `Cargo.toml` for why this crate exists.
