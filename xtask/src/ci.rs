@@ -1,60 +1,90 @@
-//! `cargo xtask ci`: every check CI runs, in the order a developer wants to hear about them.
+//! `cargo xtask ci`: every check CI runs, in the order a developer wants to hear about them,
+//! each timed, with a table of the steps' times and the total at the end.
+//!
+//! Two things keep it fast on a 2-core machine without proving less:
+//! - **One build, linted.** Clippy's driver compiles the workspace's own crates for the
+//!   tests ([`lint_env`]), so the dependencies are compiled once; a separate `cargo clippy`
+//!   would check every dependency a second time in its own mode.
+//! - **Set-up beside the build.** npm, Chromium, moto and PostgreSQL wait on the network and
+//!   the disk; they are installed and started in a thread while cargo keeps both cores busy.
 
-use std::path::Path;
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result, anyhow, bail};
+
+use crate::moto::MotoServer;
+use crate::postgres::PostgresServer;
+
+/// The variable cargo reads a rustc wrapper for workspace members from (`cargo clippy` sets
+/// it to clippy's driver); a separate key in cargo's cache, so linted and plain builds of the
+/// workspace's crates live side by side.
+pub const WRAPPER_VARIABLE: &str = "RUSTC_WORKSPACE_WRAPPER";
+
+/// The variable clippy's driver reads its arguments from, joined as `cargo clippy` joins them.
+pub const CLIPPY_ARGS_VARIABLE: &str = "CLIPPY_ARGS";
+
+/// `-D warnings`, as `cargo clippy -- -D warnings` hands it to the driver.
+const DENY_WARNINGS: &str = "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__";
 
 /// Installs what the checks need (npm packages, Chromium, a moto server for the AWS tests, a
-/// PostgreSQL server for the runtime's tests), runs formatting, lint, tests, the freshness
-/// check, the transitive compatibility gate, the AsyncAPI validation, the catalog, `tsc` and,
-/// given a corpus folder, the corpus check; then fails if the run changed the work tree (a
-/// test or step that writes files CI would not see committed).
+/// PostgreSQL server for the runtime's tests), runs formatting, lint with the tests' build,
+/// the tests, the freshness check, the transitive compatibility gate, the AsyncAPI
+/// validation, the catalog, `tsc` and, given a corpus folder, the corpus check; then fails if
+/// the run changed the work tree (a test or step that writes files CI would not see
+/// committed). Prints every step's time and the total, whether the run passed or not.
 pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
+    let steps = Steps::new();
+    let result = run_steps(root, corpus, &steps);
+    print!("{}", steps.table());
+    result
+}
+
+fn run_steps(root: &Path, corpus: Option<&Path>, steps: &Steps) -> Result<()> {
     let status_before = git_status(root)?;
-    let typescript = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);
-    // The pinned TypeScript compiler, from package-lock.json; the tests run it.
-    step(&typescript, "npm", "npm", &["ci", "--no-audit", "--no-fund"])?;
-    // ajv, the corpus check's second validator.
-    step(&root.join("xtask/corpus-check"), "npm", "npm", &["ci", "--no-audit", "--no-fund"])?;
-    // @asyncapi/parser, which validates schemas/asyncapi.yaml. No package in it needs an
-    // install script, and one (an analytics package deep in the tree) would phone home.
-    let asyncapi = root.join(crate::outputs::asyncapi::VALIDATOR_DIR);
-    let no_scripts = ["ci", "--no-audit", "--no-fund", "--ignore-scripts"];
-    step_with(&asyncapi, "npm", "npm", &no_scripts, &[("SCARF_ANALYTICS", "false")])?;
-    // Headless Chromium and its driver for the catalog's browser test.
-    crate::browser::ensure_installed()?;
-    step(root, "format", "cargo", &["fmt", "--all", "--check"])?;
-    let clippy = ["clippy", "--workspace", "--all-targets", "--locked", "--", "-D", "warnings"];
-    step(root, "lint", "cargo", &clippy)?;
-    let moto = crate::moto::MotoServer::start(root).context("starting moto for the AWS tests")?;
-    println!("ci: moto: serving on {}", moto.endpoint);
-    let postgres = crate::postgres::PostgresServer::start(root)
-        .context("starting PostgreSQL for the runtime's tests")?;
-    println!("ci: postgres: serving on {}", postgres.url);
-    let tested = step_with(
-        root,
-        "test",
-        "cargo",
-        &["test", "--workspace", "--locked", "--no-fail-fast"],
-        &[(crate::moto::ENDPOINT_VARIABLE, &moto.endpoint), (crate::postgres::URL_VARIABLE, &postgres.url)],
-    );
+    let lint = lint_env()?;
+    let this = std::env::current_exe().context("cannot find the running xtask binary")?;
+    let (services, built) = std::thread::scope(|scope| {
+        let setup = scope.spawn(|| set_up(root, steps));
+        let built = build(root, steps, &lint);
+        (setup.join().unwrap_or_else(|_| Err(anyhow!("the set-up thread panicked"))), built)
+    });
+    let (moto, postgres) = services?;
+    built?;
+    let mut test_env = lint.clone();
+    test_env.push((crate::moto::ENDPOINT_VARIABLE.into(), moto.endpoint.clone().into()));
+    test_env.push((crate::postgres::URL_VARIABLE.into(), postgres.url.clone().into()));
+    // The corpus check runs beside the tests, which spend much of their time waiting on
+    // servers, browsers and timers; its output is kept and shown after theirs.
+    let corpus_log = root.join("target/ci-corpus.log");
+    let corpus_run = match corpus {
+        Some(corpus) => {
+            Some(Background::start(&this, root, &["corpus".as_ref(), corpus.as_os_str()], &corpus_log)?)
+        }
+        None => None,
+    };
+    let test = ["test", "--workspace", "--locked", "--no-fail-fast"];
+    let tested = steps.run("test", || loud(command(root, "cargo", &test).envs(test_env)));
     drop(postgres);
     drop(moto);
+    let corpus_checked = corpus_run.map(|run| steps.finish("corpus (beside the tests)", run));
     tested?;
-    step(root, "freshness", "cargo", &["xtask", "schemas", "--check"])?;
+    corpus_checked.transpose()?;
+    // The running binary is the one `cargo xtask` would run: no second trip through cargo.
+    steps.run("freshness", || loud(&mut command(root, &this, &["schemas", "--check"])))?;
     // Every event schema against every committed version of it: a clean clone with full
     // history catches a break in the newest commit.
-    step(root, "compatibility", "cargo", &["xtask", "compat", "--transitive"])?;
+    steps.run("compatibility", || loud(&mut command(root, &this, &["compat", "--transitive"])))?;
     let validate = format!("{}/validate.mjs", crate::outputs::asyncapi::VALIDATOR_DIR);
-    step(root, "asyncapi", "node", &[&validate, "schemas/asyncapi.yaml"])?;
-    step(root, "catalog", "cargo", &["xtask", "catalog", "--out", "target/catalog"])?;
-    step(&typescript, "typescript", "npx", &["--no-install", "tsc", "--noEmit", "-p", "."])?;
-    if let Some(corpus) = corpus {
-        println!("ci: corpus: {}", corpus.display());
-        crate::corpus::check(root, corpus)?;
-    }
+    steps.run("asyncapi", || loud(&mut command(root, "node", &[&validate, "schemas/asyncapi.yaml"])))?;
+    steps.run("catalog", || loud(&mut command(root, &this, &["catalog", "--out", "target/catalog"])))?;
+    let typescript = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);
+    let tsc = ["--no-install", "tsc", "--noEmit", "-p", "."];
+    steps.run("typescript", || loud(&mut command(&typescript, "npx", &tsc)))?;
     let status_after = git_status(root)?;
     if status_after != status_before {
         bail!("the checks changed the work tree; `git status --porcelain` now shows:\n{status_after}");
@@ -63,26 +93,181 @@ pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
-fn step(dir: &Path, name: &str, program: &str, args: &[&str]) -> Result<()> {
-    step_with(dir, name, program, args, &[])
+/// Format, then lint and build every target of the workspace in one pass (tests, benches,
+/// examples: what `cargo clippy --all-targets` covers).
+fn build(root: &Path, steps: &Steps, lint: &[(OsString, OsString)]) -> Result<()> {
+    steps.run("format", || loud(&mut command(root, "cargo", &["fmt", "--all", "--check"])))?;
+    let build = ["test", "--workspace", "--all-targets", "--locked", "--no-run"];
+    steps.run("lint + build", || loud(command(root, "cargo", &build).envs(lint.iter().cloned())))
 }
 
-fn step_with(dir: &Path, name: &str, program: &str, args: &[&str], envs: &[(&str, &str)]) -> Result<()> {
-    println!("ci: {name}: {program} {}", args.join(" "));
-    let started = Instant::now();
-    let status = Command::new(program)
-        .args(args)
-        .envs(envs.iter().copied())
-        .current_dir(dir)
-        // Snapshot tests must compare, never write: a changed sample fails CI.
-        .env("INSTA_UPDATE", "no")
-        .status()
-        .with_context(|| format!("could not run `{program}`"))?;
-    if !status.success() {
-        bail!("ci: {name} failed ({status}): `{program} {}`", args.join(" "));
+/// Installs the npm packages and Chromium and starts moto and PostgreSQL. Output is kept
+/// and shown only on failure, so it does not interleave with the build's.
+fn set_up(root: &Path, steps: &Steps) -> Result<(MotoServer, PostgresServer)> {
+    let npm_ci = ["ci", "--no-audit", "--no-fund"];
+    // The pinned TypeScript compiler, from package-lock.json; the tests run it.
+    let typescript = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);
+    steps.run("npm (typescript)", || quiet(&mut command(&typescript, "npm", &npm_ci)))?;
+    // ajv, the corpus check's second validator.
+    let ajv = root.join("xtask/corpus-check");
+    steps.run("npm (ajv)", || quiet(&mut command(&ajv, "npm", &npm_ci)))?;
+    // @asyncapi/parser, which validates schemas/asyncapi.yaml. No package in it needs an
+    // install script, and one (an analytics package deep in the tree) would phone home.
+    let asyncapi = root.join(crate::outputs::asyncapi::VALIDATOR_DIR);
+    let no_scripts = ["ci", "--no-audit", "--no-fund", "--ignore-scripts"];
+    steps.run("npm (asyncapi)", || {
+        quiet(command(&asyncapi, "npm", &no_scripts).env("SCARF_ANALYTICS", "false"))
+    })?;
+    // Headless Chromium and its driver for the catalog's browser test.
+    steps.run("chromium", crate::browser::ensure_installed)?;
+    let moto = steps.run("moto", || MotoServer::start(root).context("starting moto for the AWS tests"))?;
+    println!("ci: moto: serving on {}", moto.endpoint);
+    let postgres = steps.run("postgres", || {
+        PostgresServer::start(root).context("starting PostgreSQL for the runtime's tests")
+    })?;
+    println!("ci: postgres: serving on {}", postgres.url);
+    Ok((moto, postgres))
+}
+
+/// The environment that has cargo compile the workspace's crates with clippy's driver and
+/// `-D warnings`, as `cargo clippy -- -D warnings` does. A wrapper already set (as `.ci/run`
+/// sets it, so the `xtask` binary's own build is linted and shared with the tests) is kept.
+pub fn lint_env() -> Result<Vec<(OsString, OsString)>> {
+    let driver = match std::env::var_os(WRAPPER_VARIABLE) {
+        Some(driver) => driver,
+        None => clippy_driver()?.into_os_string(),
+    };
+    Ok(vec![(WRAPPER_VARIABLE.into(), driver), (CLIPPY_ARGS_VARIABLE.into(), DENY_WARNINGS.into())])
+}
+
+/// Clippy's driver in the active toolchain's sysroot.
+fn clippy_driver() -> Result<PathBuf> {
+    let output =
+        Command::new("rustc").args(["--print", "sysroot"]).output().context("could not run rustc")?;
+    let sysroot = String::from_utf8(output.stdout).context("rustc printed a sysroot that is not UTF-8")?;
+    let driver = Path::new(sysroot.trim()).join("bin/clippy-driver");
+    if !driver.is_file() {
+        bail!("clippy is not installed in {}: run `rustup component add clippy`", sysroot.trim());
     }
-    println!("ci: {name}: ok in {:.1}s", started.elapsed().as_secs_f64());
+    Ok(driver)
+}
+
+/// A command in `dir`. Snapshot tests must compare, never write: a changed sample fails CI.
+fn command(dir: &Path, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Command {
+    let mut command = Command::new(program);
+    command.args(args).current_dir(dir).env("INSTA_UPDATE", "no");
+    command
+}
+
+/// Runs a command with its output shown as it comes.
+fn loud(command: &mut Command) -> Result<()> {
+    let status = command.status().with_context(|| format!("could not run {}", shown(command)))?;
+    if !status.success() {
+        bail!("{} failed ({status})", shown(command));
+    }
     Ok(())
+}
+
+/// Runs a command with its output kept, shown only if it fails.
+fn quiet(command: &mut Command) -> Result<()> {
+    let output = command.output().with_context(|| format!("could not run {}", shown(command)))?;
+    if !output.status.success() {
+        bail!(
+            "{} failed ({}):\n{}{}",
+            shown(command),
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}
+
+/// A command as a user would type it.
+fn shown(command: &Command) -> String {
+    let mut text = format!("`{}", command.get_program().to_string_lossy());
+    for arg in command.get_args() {
+        let _ = write!(text, " {}", arg.to_string_lossy());
+    }
+    text + "`"
+}
+
+/// A step running as a child process beside the others, its output kept in a file.
+struct Background {
+    child: std::process::Child,
+    log: PathBuf,
+    shown: String,
+    started: Instant,
+}
+
+impl Background {
+    fn start(program: &Path, dir: &Path, args: &[&std::ffi::OsStr], log: &Path) -> Result<Background> {
+        let file =
+            std::fs::File::create(log).with_context(|| format!("could not create {}", log.display()))?;
+        let mut command = Command::new(program);
+        command.args(args).current_dir(dir).stdout(file.try_clone()?).stderr(file);
+        let shown = shown(&command);
+        println!("ci: started beside the tests: {shown} (output in {})", log.display());
+        let child = command.spawn().with_context(|| format!("could not run {shown}"))?;
+        Ok(Background { child, log: log.to_owned(), shown, started: Instant::now() })
+    }
+}
+
+/// The steps run so far, with their times; steps of the set-up thread add theirs too.
+struct Steps {
+    started: Instant,
+    times: Mutex<Vec<(String, Duration, bool)>>,
+}
+
+impl Steps {
+    fn new() -> Self {
+        Steps { started: Instant::now(), times: Mutex::new(Vec::new()) }
+    }
+
+    /// Runs one step, announcing it and recording its time and outcome.
+    fn run<T>(&self, name: &str, step: impl FnOnce() -> Result<T>) -> Result<T> {
+        println!("ci: {name}: started");
+        let started = Instant::now();
+        let result = step();
+        let took = started.elapsed();
+        self.times.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_owned(), took, result.is_ok()));
+        match &result {
+            Ok(_) => println!("ci: {name}: ok in {:.1}s", took.as_secs_f64()),
+            Err(error) => println!("ci: {name}: FAILED in {:.1}s: {error:#}", took.as_secs_f64()),
+        }
+        result.with_context(|| format!("ci: {name} failed"))
+    }
+
+    /// Waits for a step that ran in the background, shows its output and records it.
+    fn finish(&self, name: &str, mut run: Background) -> Result<()> {
+        let status = run.child.wait().with_context(|| format!("could not wait for {}", run.shown))?;
+        let took = run.started.elapsed();
+        println!("ci: {name}: output of {}:", run.shown);
+        print!("{}", std::fs::read_to_string(&run.log).unwrap_or_default());
+        self.times.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_owned(), took, status.success()));
+        if !status.success() {
+            println!("ci: {name}: FAILED in {:.1}s ({status})", took.as_secs_f64());
+            bail!("ci: {name} failed: {} ({status})", run.shown);
+        }
+        println!("ci: {name}: ok in {:.1}s", took.as_secs_f64());
+        Ok(())
+    }
+
+    /// The steps' times as a markdown table, in the order they finished, and the wall-clock
+    /// total (less than the sum: set-up runs beside the build).
+    fn table(&self) -> String {
+        let mut text = String::from("\n| step | seconds | result |\n|---|---:|---|\n");
+        for (name, took, ok) in self.times.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            let _ = writeln!(
+                text,
+                "| {name} | {:.1} | {} |",
+                took.as_secs_f64(),
+                if *ok { "ok" } else { "FAILED" }
+            );
+        }
+        let _ = writeln!(text, "| **total (wall clock)** | {:.1} | |", self.started.elapsed().as_secs_f64());
+        text
+    }
 }
 
 fn git_status(root: &Path) -> Result<String> {

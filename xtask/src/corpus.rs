@@ -18,15 +18,25 @@
 //!    serialising it back gives the same JSON.
 //!
 //! The checks run in batches (one `node`, one `tsc`, one `cargo build`) so the whole corpus
-//! costs three process starts, not three per file.
+//! costs three process starts, not three per file. Checks 3-5 keep their verdicts by content
+//! ([`cache`]): a module whose generated code, samples and tools are unchanged is not checked
+//! again. Every module and sample has an id made from its path, so adding a file to the
+//! corpus leaves the other ids, and their cached verdicts, as they were.
 
+mod cache;
+mod rust;
+mod scratch;
+#[cfg(test)]
+mod tests;
 mod tools;
+mod units;
 
-pub use tools::scratch_crate_manifest;
+pub use scratch::{scratch_build, scratch_crate_manifest};
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::{Result, bail};
 use serde_json::Value;
@@ -52,7 +62,8 @@ enum Mode {
 
 /// One generated module: its types and, once inferred, their namespace.
 struct Module {
-    /// Identifier for generated files, e.g. `m007`.
+    /// Identifier for generated files, from the kind and path of its source (`f` and the
+    /// hash of a file's path, `d` for a folder's), so it does not move when files are added.
     id: String,
     /// The file or folder it was made from.
     source: PathBuf,
@@ -64,8 +75,10 @@ struct Module {
 }
 
 /// One sample of one type of one module, and what each check said of it.
+#[derive(Clone)]
 struct Case {
-    /// Identifier for generated files, e.g. `m007_s0003`.
+    /// Identifier for generated files: the module's and the sample's place in it, e.g.
+    /// `f0123456789_s0003`.
     id: String,
     file: PathBuf,
     module: usize,
@@ -90,14 +103,19 @@ pub fn check(root: &Path, corpus: &Path) -> Result<()> {
     }
     let mut modules = Vec::new();
     let mut cases = Vec::new();
+    let started = Instant::now();
     for file in &files {
         let name = schema_ident::pascal_case(&file.file_stem().unwrap_or_default().to_string_lossy());
         let input = TypeInput { name, files: vec![file.clone()] };
-        add_module(&mut modules, &mut cases, file.clone(), Mode::File, vec![input]);
+        let id = module_id(corpus, file, Mode::File);
+        add_module(&mut modules, &mut cases, id, file.clone(), Mode::File, vec![input]);
     }
     for folder in folders_with_json(corpus, &files) {
         match plan(std::slice::from_ref(&folder), None) {
-            Ok(types) => add_module(&mut modules, &mut cases, folder, Mode::Folder, types),
+            Ok(types) => {
+                let id = module_id(corpus, &folder, Mode::Folder);
+                add_module(&mut modules, &mut cases, id, folder, Mode::Folder, types);
+            }
             Err(error) => bail!("cannot read {} as a module: {error:#}", folder.display()),
         }
     }
@@ -107,12 +125,38 @@ pub fn check(root: &Path, corpus: &Path) -> Result<()> {
     for module in &mut modules {
         module.namespace = namespace_of(module);
     }
-    let scratch = root.join("target/corpus-check");
+    phase("inference, jsonschema and emitters' namespaces", started);
+    // A folder of its own per corpus, so two checks of different corpora (CI's, and a test's
+    // beside it) never write over each other's files.
+    let canonical = fs::canonicalize(corpus).unwrap_or_else(|_| corpus.to_path_buf());
+    let run = sha1_smol::Sha1::from(canonical.to_string_lossy().as_bytes()).digest().to_string();
+    let scratch = root.join("target/corpus-check").join(&run[..10]);
     let _ = fs::remove_dir_all(&scratch);
     fs::create_dir_all(&scratch)?;
-    tools::run_ajv(root, &scratch, &modules, &mut cases)?;
-    tools::run_tsc(root, &scratch, &modules, &mut cases)?;
-    tools::run_rust(root, &scratch, &modules, &mut cases)?;
+    // node and tsc are single-threaded and wait on no one: they run beside the Rust check,
+    // on a copy of the cases, and give back their two columns.
+    let mut script_cases = cases.clone();
+    let (scripts, rust) = std::thread::scope(|scope| {
+        let scripts = scope.spawn(|| -> Result<Vec<Case>> {
+            let started = Instant::now();
+            tools::run_ajv(root, &scratch, &modules, &mut script_cases)?;
+            phase("ajv", started);
+            let started = Instant::now();
+            tools::run_tsc(root, &scratch, &modules, &mut script_cases)?;
+            phase("tsc", started);
+            Ok(script_cases)
+        });
+        let started = Instant::now();
+        let rust = rust::run_rust(root, &scratch, &modules, &mut cases);
+        phase("rustc + round-trip", started);
+        (scripts.join(), rust)
+    });
+    rust?;
+    let script_cases = scripts.unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+    for (case, checked) in cases.iter_mut().zip(script_cases) {
+        case.results[2] = checked.results[2].clone();
+        case.results[3] = checked.results[3].clone();
+    }
     print!("{}", report(corpus, &modules, &cases));
     let failed = cases.iter().flat_map(|c| &c.results).filter(|r| matches!(r, Some(Err(_)) | None)).count();
     if failed > 0 {
@@ -136,16 +180,36 @@ fn folders_with_json(corpus: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
     folders
 }
 
+/// Prints how long a phase of the check took.
+pub(crate) fn phase(name: &str, started: Instant) {
+    println!("corpus: {name}: {:.1}s", started.elapsed().as_secs_f64());
+}
+
+/// A module's id: `f` (one file) or `d` (one folder) and the first 40 bits of the SHA-1 of
+/// its path relative to the corpus, with `/` separators on every system.
+fn module_id(corpus: &Path, source: &Path, mode: Mode) -> String {
+    let relative = source.strip_prefix(corpus).unwrap_or(source);
+    let parts: Vec<String> =
+        relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let digest = sha1_smol::Sha1::from(parts.join("/")).digest().to_string();
+    let kind = match mode {
+        Mode::File => 'f',
+        Mode::Folder => 'd',
+    };
+    format!("{kind}{}", &digest[..10])
+}
+
 /// Infers the types of a module and adds it with a case per sample.
 fn add_module(
     modules: &mut Vec<Module>,
     cases: &mut Vec<Case>,
+    id: String,
     source: PathBuf,
     mode: Mode,
     types: Vec<TypeInput>,
 ) {
     let index = modules.len();
-    let id = format!("m{index:03}");
+    let first_case = cases.len();
     let mut inferred = Vec::new();
     for (ty, input) in types.iter().enumerate() {
         let schema = infer_all(std::slice::from_ref(input), &Hints::default())
@@ -154,7 +218,7 @@ fn add_module(
         for file in &input.files {
             let mut results: [Option<Result<(), String>>; 5] = Default::default();
             results[0] = Some(schema.as_ref().map(|_| ()).map_err(Clone::clone));
-            let case_id = format!("{id}_s{:04}", cases.len());
+            let case_id = format!("{id}_s{:04}", cases.len() - first_case);
             cases.push(Case { id: case_id, file: file.clone(), module: index, ty, sample: None, results });
         }
         inferred.push((input.name.clone(), schema));

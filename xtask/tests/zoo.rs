@@ -8,7 +8,6 @@
 use contracts_all as _;
 use std::fs;
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::OnceLock;
 
 use contracts_zoo as _;
@@ -104,12 +103,10 @@ fn every_zoo_sample_round_trips_through_its_generated_rust_type() {
     .unwrap();
     fs::write(dir.join("Cargo.toml"), xtask::corpus::scratch_crate_manifest("zoo-check")).unwrap();
     fs::copy(workspace::root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
-    let output = Command::new("cargo")
-        .args(["run", "--quiet", "--offline", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env("CARGO_TARGET_DIR", workspace::root().join("target/generated-check-build"))
-        .output()
-        .unwrap();
+    let output =
+        xtask::corpus::scratch_build(&workspace::root(), &dir.join("Cargo.toml"), &["run", "--quiet"])
+            .output()
+            .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{}\n{stdout}", String::from_utf8_lossy(&output.stderr));
     let verdicts: Vec<&str> = stdout.lines().collect();

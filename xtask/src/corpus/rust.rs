@@ -1,0 +1,456 @@
+//! Check 5: every module's generated Rust (typify) compiles, and every sample round-trips
+//! through its type.
+//!
+//! The modules share one scratch crate, split among a few binaries of bounded size (built
+//! two at a time, as cargo does), each distinct group of items compiled once per binary
+//! ([`super::units`]). A module that does not compile is named by rustc's diagnostics and
+//! built again without the others' company, so it fails alone and every other module keeps
+//! its own verdict. Verdicts are kept by content ([`super::cache`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::Instant;
+
+use anyhow::{Context as _, Result, bail};
+use serde_json::Value;
+
+use schema_emit::rust;
+
+use super::cache::{Cache, Verdicts, file_contents, tool_version};
+use super::scratch::{scratch_build, scratch_crate_manifest};
+use super::tools::{header, joined, namespace};
+use super::units::{Split, Unit, split};
+use super::{Case, Module};
+
+/// Most lines of generated Rust per harness binary: rustc's memory grows with a crate.
+const LINES_PER_BINARY: usize = 20_000;
+
+/// A module to build: its index, its cases with samples, its cache key, and how its code is
+/// compiled (split into shared units, or whole from `src/m/<id>.rs`).
+struct Pending {
+    module: usize,
+    cases: Vec<usize>,
+    key: String,
+    split: Option<Split>,
+    lines: usize,
+}
+
+/// The modules to build and the distinct units their split code is made of.
+struct Work {
+    pending: Vec<Pending>,
+    units: BTreeMap<String, Unit>,
+}
+
+/// Runs check 5 over every module whose verdicts are not cached.
+pub(super) fn run_rust(root: &Path, scratch: &Path, modules: &[Module], cases: &mut [Case]) -> Result<()> {
+    run_rust_with(root, scratch, modules, cases, |module| {
+        namespace(module)
+            .and_then(|namespace| rust::emit_module(namespace, &header()).map_err(|errors| joined(&errors)))
+            .map(|code| code.code)
+    })
+}
+
+/// [`run_rust`] with the module's code from `emit` (the tests plant code that does not
+/// compile).
+pub(super) fn run_rust_with(
+    root: &Path,
+    scratch: &Path,
+    modules: &[Module],
+    cases: &mut [Case],
+    emit: impl Fn(&Module) -> Result<String, String> + Sync,
+) -> Result<()> {
+    let cache = Cache::open(root, "rust", fingerprint(root))?;
+    let dir = scratch.join("rust");
+    fs::create_dir_all(dir.join("src"))?;
+    // typify is single-threaded and the modules independent: emit them on every core.
+    let started = Instant::now();
+    let emitted = rust::parallel_map(modules, emit);
+    super::phase("rustc: emitting", started);
+    let mut missed = Vec::new();
+    for (index, code) in emitted.into_iter().enumerate() {
+        let own: Vec<usize> = (0..cases.len()).filter(|&c| cases[c].module == index).collect();
+        let code = match code {
+            Ok(code) => code,
+            Err(error) => {
+                own.iter().for_each(|&c| cases[c].results[4] = Some(Err(error.clone())));
+                continue;
+            }
+        };
+        let with_samples: Vec<usize> = own.into_iter().filter(|&c| cases[c].sample.is_some()).collect();
+        let mut key = cache.key();
+        key.add(code.as_bytes());
+        for &c in &with_samples {
+            key.add(module_root(modules, &cases[c]).as_bytes()).add(&fs::read(&cases[c].file)?);
+        }
+        let key = key.finish();
+        match cache.get(&key).filter(|v| v.len() == with_samples.len()) {
+            Some(verdicts) => assign(cases, &with_samples, &verdicts),
+            None => missed.push((index, code, with_samples, key)),
+        }
+    }
+    let started = Instant::now();
+    let units = Mutex::new(BTreeMap::new());
+    let splits = rust::parallel_map(&missed, |(_, code, _, _)| split(code, &units));
+    let mut work = Work { pending: Vec::new(), units: units.into_inner().unwrap_or_else(|e| e.into_inner()) };
+    for ((index, code, cases, key), split) in missed.into_iter().zip(splits) {
+        if split.is_none() {
+            fs::create_dir_all(dir.join("src/m"))?;
+            fs::write(dir.join(format!("src/m/{}.rs", modules[index].id)), &code)?;
+        }
+        work.pending.push(Pending { module: index, cases, key, split, lines: code.lines().count() });
+    }
+    super::phase("rustc: splitting into units", started);
+    if work.pending.is_empty() {
+        return Ok(());
+    }
+    fs::create_dir_all(dir.join("src/u"))?;
+    for (hash, unit) in &work.units {
+        fs::write(dir.join(format!("src/u/{hash}.rs")), &unit.text)?;
+    }
+    fs::write(dir.join("src/lib.rs"), CORPUS_LIB)?;
+    fs::write(dir.join("Cargo.toml"), scratch_crate_manifest("corpus-check"))?;
+    // The workspace's lock pins the same versions the generated crate is tested with.
+    fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock"))?;
+    let started = Instant::now();
+    let verdicts = build_in_rounds(root, &dir, modules, cases, &work)?;
+    super::phase("rustc: building and running", started);
+    for item in &work.pending {
+        let found: Verdicts = item
+            .cases
+            .iter()
+            .map(|&c| match verdicts.get(&cases[c].id) {
+                Some(verdict) => verdict.clone(),
+                None => Some("no verdict: the sample was not built".to_owned()),
+            })
+            .collect();
+        assign(cases, &item.cases, &found);
+        cache.put(&item.key, &found)?;
+    }
+    Ok(())
+}
+
+/// What decides a verdict besides the code and samples: rustc, the locked dependencies, the
+/// scratch manifest and the harness.
+fn fingerprint(root: &Path) -> String {
+    format!(
+        "{}\n{}\n{}\n{}",
+        tool_version("rustc", &["-vV"]),
+        file_contents(&[root.join("Cargo.lock")]),
+        scratch_crate_manifest("corpus-check"),
+        CORPUS_LIB
+    )
+}
+
+/// The root type a case's sample is read into.
+fn module_root<'m>(modules: &'m [Module], case: &Case) -> &'m str {
+    match &modules[case.module].namespace {
+        Some(Ok(namespace)) => &namespace.roots[case.ty],
+        _ => "",
+    }
+}
+
+fn assign(cases: &mut [Case], which: &[usize], verdicts: &Verdicts) {
+    for (&c, verdict) in which.iter().zip(verdicts) {
+        cases[c].results[4] = Some(match verdict {
+            None => Ok(()),
+            Some(reason) => Err(reason.clone()),
+        });
+    }
+}
+
+/// Builds the pending modules, runs their samples and returns each sample's verdict by case
+/// id. A round builds every binary (`--keep-going`); a module whose code (or one of whose
+/// units) rustc names in an error fails with that error and is left out of the next round; a
+/// binary that fails without naming a module is split into one binary per module. Rounds end
+/// when nothing is left to build.
+fn build_in_rounds(
+    root: &Path,
+    dir: &Path,
+    modules: &[Module],
+    cases: &[Case],
+    work: &Work,
+) -> Result<BTreeMap<String, Option<String>>> {
+    let pending = &work.pending;
+    let mut verdicts = BTreeMap::new();
+    let mut groups = group_by_lines(work);
+    while !groups.is_empty() {
+        let built = build(root, dir, modules, cases, work, &groups)?;
+        let mut next = Vec::new();
+        for (number, group) in groups.iter().enumerate() {
+            if let Some(executable) = &built.executables.get(&number) {
+                let ids: Vec<&str> =
+                    group.iter().flat_map(|&m| &pending[m].cases).map(|&c| cases[c].id.as_str()).collect();
+                run_binary(executable, &ids, &mut verdicts)?;
+                continue;
+            }
+            let named: BTreeSet<usize> =
+                group.iter().copied().filter(|m| built.errors.contains_key(m)).collect();
+            for &m in &named {
+                for &c in &pending[m].cases {
+                    verdicts.insert(cases[c].id.clone(), Some(built.errors[&m].clone()));
+                }
+            }
+            let rest: Vec<usize> = group.iter().copied().filter(|m| !named.contains(m)).collect();
+            match (named.is_empty(), rest.len()) {
+                (_, 0) => {}
+                (false, _) => next.push(rest),
+                (true, 1) => {
+                    let reason =
+                        built.unnamed.get(&number).cloned().unwrap_or_else(|| "the build failed".into());
+                    for &c in &pending[rest[0]].cases {
+                        verdicts.insert(cases[c].id.clone(), Some(format!("does not compile: {reason}")));
+                    }
+                }
+                (true, _) => next.extend(rest.into_iter().map(|m| vec![m])),
+            }
+        }
+        groups = next;
+    }
+    Ok(verdicts)
+}
+
+/// Pending modules (by index into `pending`) in groups of at most [`LINES_PER_BINARY`] lines,
+/// counting each unit once per group (neighbouring modules share most of theirs).
+fn group_by_lines(work: &Work) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut units: BTreeSet<&str> = BTreeSet::new();
+    let mut lines = 0;
+    let added = |units: &BTreeSet<&str>, item: &Pending| match &item.split {
+        Some(split) => {
+            split.units.iter().filter(|u| !units.contains(u.as_str())).map(|u| work.units[u].lines).sum()
+        }
+        None => item.lines,
+    };
+    for (index, item) in work.pending.iter().enumerate() {
+        if groups.is_empty() || lines + added(&units, item) > LINES_PER_BINARY {
+            groups.push(Vec::new());
+            units.clear();
+            lines = 0;
+        }
+        lines += added(&units, item);
+        if let Some(split) = &item.split {
+            units.extend(split.units.iter().map(String::as_str));
+        }
+        groups.last_mut().expect("a group was started").push(index);
+    }
+    groups
+}
+
+/// What one build produced: the executables that linked (by binary number), the errors rustc
+/// placed in a module's code (by index into `pending`), and the errors it placed nowhere else.
+struct Built {
+    executables: BTreeMap<usize, PathBuf>,
+    errors: BTreeMap<usize, String>,
+    unnamed: BTreeMap<usize, String>,
+}
+
+/// Writes one binary per group and builds them all, reading cargo's JSON messages.
+fn build(
+    root: &Path,
+    dir: &Path,
+    modules: &[Module],
+    cases: &[Case],
+    work: &Work,
+    groups: &[Vec<usize>],
+) -> Result<Built> {
+    let bin = dir.join("src/bin");
+    let _ = fs::remove_dir_all(&bin);
+    fs::create_dir_all(&bin)?;
+    // Which pending modules each file stem (a whole module's id, a unit's hash) belongs to,
+    // per binary.
+    let mut owners: Vec<BTreeMap<String, Vec<usize>>> = Vec::new();
+    // Binaries are named after the scratch folder too: the build folder is shared.
+    let folder = sha1_smol::Sha1::from(dir.to_string_lossy().as_bytes()).digest().to_string();
+    let prefix = format!("b{}_", &folder[..10]);
+    for (number, group) in groups.iter().enumerate() {
+        let mut stems: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for &index in group {
+            let item = &work.pending[index];
+            match &item.split {
+                Some(split) => {
+                    split.units.iter().for_each(|u| stems.entry(u.clone()).or_default().push(index))
+                }
+                None => stems.entry(modules[item.module].id.clone()).or_default().push(index),
+            }
+        }
+        fs::write(
+            bin.join(format!("{prefix}{number:03}.rs")),
+            binary_source(modules, cases, work, group, &stems),
+        )?;
+        owners.push(stems);
+    }
+    let output = scratch_build(root, &dir.join("Cargo.toml"), &["build", "--keep-going", "--bins"])
+        .args(["--quiet", "--message-format=json"])
+        .output()
+        .context("could not run cargo")?;
+    let mut built = Built { executables: BTreeMap::new(), errors: BTreeMap::new(), unnamed: BTreeMap::new() };
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        let Ok(message) = serde_json::from_str::<Value>(line) else { continue };
+        let Some(number) = message["target"]["name"]
+            .as_str()
+            .and_then(|n| n.strip_prefix(&prefix)?.parse::<usize>().ok())
+            .filter(|&n| n < groups.len())
+        else {
+            continue;
+        };
+        match message["reason"].as_str() {
+            Some("compiler-artifact") => {
+                if let Some(executable) = message["executable"].as_str() {
+                    built.executables.insert(number, PathBuf::from(executable));
+                }
+            }
+            Some("compiler-message") if message["message"]["level"] == "error" => {
+                let rendered = message["message"]["rendered"].as_str().unwrap_or_default().trim().to_owned();
+                let place = message["message"]["spans"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|span| span["file_name"].as_str())
+                    .find_map(|file| owners[number].get(Path::new(file).file_stem()?.to_str()?));
+                let slots: Vec<&mut String> = match place {
+                    Some(indices) => {
+                        let mut slots = Vec::new();
+                        for index in indices {
+                            built.errors.entry(*index).or_default();
+                        }
+                        for (index, slot) in built.errors.iter_mut() {
+                            if indices.contains(index) {
+                                slots.push(slot);
+                            }
+                        }
+                        slots
+                    }
+                    None => vec![built.unnamed.entry(number).or_default()],
+                };
+                for slot in slots {
+                    if slot.len() < 2_000 {
+                        slot.push_str(&rendered);
+                        slot.push('\n');
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if built.executables.is_empty()
+        && built.errors.is_empty()
+        && built.unnamed.is_empty()
+        && !output.status.success()
+    {
+        bail!("cargo could not build the corpus crate:\n{}", String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(built)
+}
+
+/// A harness binary: the group's units and whole modules, and one check per sample.
+fn binary_source(
+    modules: &[Module],
+    cases: &[Case],
+    work: &Work,
+    group: &[usize],
+    stems: &BTreeMap<String, Vec<usize>>,
+) -> String {
+    let mut text = String::new();
+    for stem in stems.keys() {
+        let (folder, name) =
+            if work.units.contains_key(stem) { ("u", format!("u{stem}")) } else { ("m", stem.clone()) };
+        let _ = writeln!(
+            text,
+            "#[allow(warnings, clippy::all)]\n#[path = \"../{folder}/{stem}.rs\"]\nmod {name};"
+        );
+    }
+    let mut checks = String::new();
+    for &index in group {
+        let item = &work.pending[index];
+        let module = &modules[item.module];
+        for &c in &item.cases {
+            let root_type = module_root(modules, &cases[c]);
+            let place = match &item.split {
+                Some(split) => format!("u{}", split.home[root_type]),
+                None => module.id.clone(),
+            };
+            let path = fs::canonicalize(&cases[c].file).unwrap_or_else(|_| cases[c].file.clone());
+            let _ = writeln!(
+                checks,
+                "        corpus_check::check::<{place}::{root_type}>({:?}, {:?});",
+                cases[c].id,
+                path.display().to_string()
+            );
+        }
+    }
+    let _ = write!(
+        text,
+        "\nfn main() {{\n    // Deep samples recurse deeply in serde: give every check room.\n    \
+         std::thread::Builder::new().stack_size(1 << 30).spawn(|| {{\n{checks}    }}).unwrap().join().unwrap();\n}}\n"
+    );
+    text
+}
+
+/// Runs one harness binary and records the verdict line of each sample it checked; a sample
+/// it did not reach (the binary crashed) gets the crash as its verdict.
+fn run_binary(
+    executable: &Path,
+    ids: &[&str],
+    verdicts: &mut BTreeMap<String, Option<String>>,
+) -> Result<()> {
+    let output = Command::new(executable)
+        .output()
+        .with_context(|| format!("could not run {}", executable.display()))?;
+    for line in String::from_utf8_lossy(&output.stdout).lines() {
+        if let Some((id, verdict)) = line.split_once(' ') {
+            verdicts.insert(id.to_owned(), if verdict == "ok" { None } else { Some(verdict.to_owned()) });
+        }
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let tail: String = stderr.chars().rev().take(300).collect::<Vec<_>>().into_iter().rev().collect();
+    for id in ids {
+        verdicts.entry((*id).to_owned()).or_insert_with(|| {
+            Some(format!("no verdict: the harness stopped before this sample ({}): {tail}", output.status))
+        });
+    }
+    Ok(())
+}
+
+const CORPUS_LIB: &str = r#"//! The round-trip check every harness binary runs on its samples.
+
+/// Deserialises the sample at `path` into `T`, serialises it back and prints `<id> ok` or what
+/// differs.
+pub fn check<T: serde::de::DeserializeOwned + serde::Serialize>(id: &str, path: &str) {
+    let text = std::fs::read_to_string(path).expect("the corpus file is readable");
+    let mut deserializer = serde_json::Deserializer::from_str(&text);
+    deserializer.disable_recursion_limit();
+    let sample: serde_json::Value = serde::Deserialize::deserialize(&mut deserializer).expect("the corpus file is JSON");
+    let verdict = match serde_json::from_value::<T>(sample.clone()).and_then(serde_json::to_value) {
+        Ok(again) => match difference(&sample, &again, String::new()) {
+            None => "ok".to_owned(),
+            Some(place) => format!("the round-trip changed the JSON at {place}"),
+        },
+        Err(error) => format!("does not deserialise: {error}"),
+    };
+    println!("{id} {verdict}");
+}
+
+/// The first place where two JSON values differ. Integers must come back exactly; a number
+/// written as a float compares by value, since JSON has one number type (`1` and `1.0` are
+/// the same number, and a field typed `f64` writes `1.0`).
+pub fn difference(a: &serde_json::Value, b: &serde_json::Value, at: String) -> Option<String> {
+    use serde_json::Value::*;
+    match (a, b) {
+        (Number(x), Number(y)) if x == y || ((x.is_f64() || y.is_f64()) && x.as_f64() == y.as_f64()) => None,
+        (Array(xs), Array(ys)) if xs.len() == ys.len() => {
+            xs.iter().zip(ys).enumerate().find_map(|(i, (x, y))| difference(x, y, format!("{at}/{i}")))
+        }
+        (Object(xs), Object(ys)) if xs.len() == ys.len() => xs.iter().find_map(|(k, x)| match ys.get(k) {
+            Some(y) => difference(x, y, format!("{at}/{k}")),
+            None => Some(format!("{at}/{k} (missing after)")),
+        }),
+        _ if a == b => None,
+        _ => Some(format!("{} ({a} became {b})", if at.is_empty() { "the root" } else { &at })),
+    }
+}
+
+"#;

@@ -1,0 +1,53 @@
+//! Scratch crates: generated Rust compiled on its own, outside the workspace, as a consumer
+//! compiles it. The corpus check and the zoo test both build one, into one shared target
+//! folder, so the generated code's dependencies are compiled once for both.
+
+use std::path::Path;
+use std::process::Command;
+
+/// Where every scratch crate is built, under the workspace's `target/`.
+const TARGET_DIR: &str = "target/scratch-build";
+
+/// `cargo ARGS --manifest-path MANIFEST`, offline, into the shared scratch target folder, and
+/// without the lint wrapper `cargo xtask ci` sets for the workspace (generated code is
+/// compiled as a consumer compiles it, not linted).
+pub fn scratch_build(root: &Path, manifest: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new("cargo");
+    command
+        .args(args)
+        .args(["--offline", "--manifest-path"])
+        .arg(manifest)
+        .env("CARGO_TARGET_DIR", root.join(TARGET_DIR))
+        .env_remove(crate::ci::WRAPPER_VARIABLE)
+        .env_remove(crate::ci::CLIPPY_ARGS_VARIABLE);
+    command
+}
+
+/// The manifest of a scratch crate named `name`: the dependencies generated modules use, at
+/// the workspace's versions (the caller copies `Cargo.lock` beside it).
+pub fn scratch_crate_manifest(name: &str) -> String {
+    format!(
+        r#"[package]
+name = "{name}"
+version = "0.0.0"
+edition = "2024"
+publish = false
+
+[workspace]
+
+[dependencies]
+chrono = {{ version = "0.4.42", default-features = false, features = ["serde", "std", "clock"] }}
+regress = "0.12"
+serde = {{ version = "1.0.228", features = ["derive"] }}
+serde_json = {{ version = "1.0.145", features = ["unbounded_depth"] }}
+uuid = {{ version = "1.18", features = ["serde"] }}
+
+# No debug info: the generated modules are large, and rustc's memory and time grow with it.
+# Not incremental: every build is of new code, and saving incremental state for it made a
+# cold corpus check 45% slower (BENCHMARKS.md).
+[profile.dev]
+debug = false
+incremental = false
+"#
+    )
+}
