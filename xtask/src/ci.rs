@@ -20,6 +20,8 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use crate::moto::MotoServer;
 use crate::postgres::PostgresServer;
 
+mod test_binaries;
+
 /// The variable cargo reads a rustc wrapper for workspace members from (`cargo clippy` sets
 /// it to clippy's driver); a separate key in cargo's cache, so linted and plain builds of the
 /// workspace's crates live side by side.
@@ -54,7 +56,7 @@ fn run_steps(root: &Path, corpus: Option<&Path>, steps: &Steps) -> Result<()> {
         (setup.join().unwrap_or_else(|_| Err(anyhow!("the set-up thread panicked"))), built)
     });
     let (moto, postgres) = services?;
-    built?;
+    let tests = built?;
     let mut test_env = lint.clone();
     test_env.push((crate::moto::ENDPOINT_VARIABLE.into(), moto.endpoint.clone().into()));
     test_env.push((crate::postgres::URL_VARIABLE.into(), postgres.url.clone().into()));
@@ -67,8 +69,7 @@ fn run_steps(root: &Path, corpus: Option<&Path>, steps: &Steps) -> Result<()> {
         }
         None => None,
     };
-    let test = ["test", "--workspace", "--locked", "--no-fail-fast"];
-    let tested = steps.run("test", || loud(command(root, "cargo", &test).envs(test_env)));
+    let tested = steps.run("test", || test_binaries::run(root, &tests, &test_env));
     drop(postgres);
     drop(moto);
     let corpus_checked = corpus_run.map(|run| steps.finish("corpus (beside the tests)", run));
@@ -94,11 +95,14 @@ fn run_steps(root: &Path, corpus: Option<&Path>, steps: &Steps) -> Result<()> {
 }
 
 /// Format, then lint and build every target of the workspace in one pass (tests, benches,
-/// examples: what `cargo clippy --all-targets` covers).
-fn build(root: &Path, steps: &Steps, lint: &[(OsString, OsString)]) -> Result<()> {
+/// examples: what `cargo clippy --all-targets` covers); returns the test binaries.
+fn build(
+    root: &Path,
+    steps: &Steps,
+    lint: &[(OsString, OsString)],
+) -> Result<Vec<test_binaries::TestTarget>> {
     steps.run("format", || loud(&mut command(root, "cargo", &["fmt", "--all", "--check"])))?;
-    let build = ["test", "--workspace", "--all-targets", "--locked", "--no-run"];
-    steps.run("lint + build", || loud(command(root, "cargo", &build).envs(lint.iter().cloned())))
+    steps.run("lint + build", || test_binaries::build(root, lint))
 }
 
 /// Installs the npm packages and Chromium and starts moto and PostgreSQL. Output is kept
@@ -107,16 +111,16 @@ fn set_up(root: &Path, steps: &Steps) -> Result<(MotoServer, PostgresServer)> {
     let npm_ci = ["ci", "--no-audit", "--no-fund"];
     // The pinned TypeScript compiler, from package-lock.json; the tests run it.
     let typescript = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);
-    steps.run("npm (typescript)", || quiet(&mut command(&typescript, "npm", &npm_ci)))?;
+    steps.run("npm (typescript)", || npm_ci_once(&mut command(&typescript, "npm", &npm_ci)))?;
     // ajv, the corpus check's second validator.
     let ajv = root.join("xtask/corpus-check");
-    steps.run("npm (ajv)", || quiet(&mut command(&ajv, "npm", &npm_ci)))?;
+    steps.run("npm (ajv)", || npm_ci_once(&mut command(&ajv, "npm", &npm_ci)))?;
     // @asyncapi/parser, which validates schemas/asyncapi.yaml. No package in it needs an
     // install script, and one (an analytics package deep in the tree) would phone home.
     let asyncapi = root.join(crate::outputs::asyncapi::VALIDATOR_DIR);
     let no_scripts = ["ci", "--no-audit", "--no-fund", "--ignore-scripts"];
     steps.run("npm (asyncapi)", || {
-        quiet(command(&asyncapi, "npm", &no_scripts).env("SCARF_ANALYTICS", "false"))
+        npm_ci_once(command(&asyncapi, "npm", &no_scripts).env("SCARF_ANALYTICS", "false"))
     })?;
     // Headless Chromium and its driver for the catalog's browser test.
     steps.run("chromium", crate::browser::ensure_installed)?;
@@ -127,6 +131,22 @@ fn set_up(root: &Path, steps: &Steps) -> Result<(MotoServer, PostgresServer)> {
     })?;
     println!("ci: postgres: serving on {}", postgres.url);
     Ok((moto, postgres))
+}
+
+/// Runs `npm ci` (the command given) unless its folder's `node_modules` was installed by it
+/// from the same `package-lock.json` (a stamp in `node_modules` holds the lock file's SHA-1
+/// and the command): `npm ci` deletes and reinstalls everything, 7-10 s a folder, for nothing.
+fn npm_ci_once(npm: &mut Command) -> Result<()> {
+    let dir = npm.get_current_dir().map(Path::to_path_buf).unwrap_or_default();
+    let lock = std::fs::read(dir.join("package-lock.json")).unwrap_or_default();
+    let stamp_path = dir.join("node_modules/.xtask-npm-ci");
+    let stamp = format!("{} {}", sha1_smol::Sha1::from(&lock).digest(), shown(npm));
+    if std::fs::read_to_string(&stamp_path).is_ok_and(|old| old == stamp) {
+        println!("ci: {}: node_modules is installed from this package-lock.json", dir.display());
+        return Ok(());
+    }
+    quiet(npm)?;
+    std::fs::write(&stamp_path, stamp).with_context(|| format!("could not write {}", stamp_path.display()))
 }
 
 /// The environment that has cargo compile the workspace's crates with clippy's driver and
@@ -192,12 +212,12 @@ fn shown(command: &Command) -> String {
     text + "`"
 }
 
-/// A step running as a child process beside the others, its output kept in a file.
+/// A step running as a child process beside the others, its output kept in a file; a thread
+/// waits for it, so its time is its own, not the time until someone asked.
 struct Background {
-    child: std::process::Child,
+    waiter: std::thread::JoinHandle<(std::io::Result<std::process::ExitStatus>, Duration)>,
     log: PathBuf,
     shown: String,
-    started: Instant,
 }
 
 impl Background {
@@ -208,8 +228,10 @@ impl Background {
         command.args(args).current_dir(dir).stdout(file.try_clone()?).stderr(file);
         let shown = shown(&command);
         println!("ci: started beside the tests: {shown} (output in {})", log.display());
-        let child = command.spawn().with_context(|| format!("could not run {shown}"))?;
-        Ok(Background { child, log: log.to_owned(), shown, started: Instant::now() })
+        let started = Instant::now();
+        let mut child = command.spawn().with_context(|| format!("could not run {shown}"))?;
+        let waiter = std::thread::spawn(move || (child.wait(), started.elapsed()));
+        Ok(Background { waiter, log: log.to_owned(), shown })
     }
 }
 
@@ -239,9 +261,9 @@ impl Steps {
     }
 
     /// Waits for a step that ran in the background, shows its output and records it.
-    fn finish(&self, name: &str, mut run: Background) -> Result<()> {
-        let status = run.child.wait().with_context(|| format!("could not wait for {}", run.shown))?;
-        let took = run.started.elapsed();
+    fn finish(&self, name: &str, run: Background) -> Result<()> {
+        let (status, took) = run.waiter.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let status = status.with_context(|| format!("could not wait for {}", run.shown))?;
         println!("ci: {name}: output of {}:", run.shown);
         print!("{}", std::fs::read_to_string(&run.log).unwrap_or_default());
         self.times.lock().unwrap_or_else(|e| e.into_inner()).push((name.to_owned(), took, status.success()));
