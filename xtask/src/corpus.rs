@@ -38,7 +38,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
 use schema_emit::{Namespace, Origin, SchemaItem};
@@ -93,6 +93,12 @@ struct Case {
 /// tables, and fails if any check failed on any sample. `root` is the workspace root (for
 /// tools and build caches).
 pub fn check(root: &Path, corpus: &Path) -> Result<()> {
+    check_with(root, corpus, true)
+}
+
+/// [`check`], reading no verdict kept from an earlier run when `reuse` is false
+/// (`cargo xtask corpus --fresh`): every check runs again (passes are still kept).
+pub fn check_with(root: &Path, corpus: &Path, reuse: bool) -> Result<()> {
     if !corpus.is_dir() {
         bail!("cannot read corpus folder {}: not a directory", corpus.display());
     }
@@ -100,6 +106,17 @@ pub fn check(root: &Path, corpus: &Path) -> Result<()> {
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if files.is_empty() {
         bail!("no *.json files under {}", corpus.display());
+    }
+    let whole = whole_key(root, corpus, &files)?;
+    let passed_before = root.join("target/corpus-cache/whole").join(format!("{whole}.md"));
+    let passed_report = if reuse { fs::read_to_string(&passed_before).ok() } else { None };
+    if let Some(report) = passed_report {
+        println!(
+            "corpus: every file, the generator and the tools are as they were when this corpus last passed every \
+             check; its report:"
+        );
+        print!("{report}");
+        return Ok(());
     }
     let mut modules = Vec::new();
     let mut cases = Vec::new();
@@ -139,15 +156,15 @@ pub fn check(root: &Path, corpus: &Path) -> Result<()> {
     let (scripts, rust) = std::thread::scope(|scope| {
         let scripts = scope.spawn(|| -> Result<Vec<Case>> {
             let started = Instant::now();
-            tools::run_ajv(root, &scratch, &modules, &mut script_cases)?;
+            tools::run_ajv(root, &scratch, &modules, &mut script_cases, reuse)?;
             phase("ajv", started);
             let started = Instant::now();
-            tools::run_tsc(root, &scratch, &modules, &mut script_cases)?;
+            tools::run_tsc(root, &scratch, &modules, &mut script_cases, reuse)?;
             phase("tsc", started);
             Ok(script_cases)
         });
         let started = Instant::now();
-        let rust = rust::run_rust(root, &scratch, &modules, &mut cases);
+        let rust = rust::run_rust(root, &scratch, &modules, &mut cases, reuse);
         phase("rustc + round-trip", started);
         (scripts.join(), rust)
     });
@@ -157,11 +174,17 @@ pub fn check(root: &Path, corpus: &Path) -> Result<()> {
         case.results[2] = checked.results[2].clone();
         case.results[3] = checked.results[3].clone();
     }
-    print!("{}", report(corpus, &modules, &cases));
+    let report = report(corpus, &modules, &cases);
+    print!("{report}");
     let failed = cases.iter().flat_map(|c| &c.results).filter(|r| matches!(r, Some(Err(_)) | None)).count();
     if failed > 0 {
         bail!("{failed} corpus check(s) failed");
     }
+    // Kept like the verdicts: written whole, then renamed into place.
+    fs::create_dir_all(passed_before.parent().expect("a file in a folder"))?;
+    let partial = passed_before.with_extension("partial");
+    fs::write(&partial, report)?;
+    fs::rename(&partial, &passed_before)?;
     Ok(())
 }
 
@@ -178,6 +201,29 @@ fn folders_with_json(corpus: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
     folders.sort();
     folders.dedup();
     folders
+}
+
+/// The key of a whole check that passed: the running `xtask` binary (inference, the
+/// emitters and the harness are in it), every corpus file's path and bytes, and the tools'
+/// fingerprints. Unchanged, the check's every verdict is the same, so none is worked out
+/// again (not even inference and emission, which the per-check caches need).
+fn whole_key(root: &Path, corpus: &Path, files: &[PathBuf]) -> Result<String> {
+    let mut key = sha1_smol::Sha1::new();
+    let binary = std::env::current_exe()?;
+    key.update(&fs::read(&binary).with_context(|| format!("could not read {}", binary.display()))?);
+    for part in [rust::fingerprint(root), tools::ajv_fingerprint(root), tools::tsc_fingerprint(root)] {
+        key.update(&(part.len() as u64).to_le_bytes());
+        key.update(part.as_bytes());
+    }
+    for file in files {
+        let relative = file.strip_prefix(corpus).unwrap_or(file).to_string_lossy().into_owned();
+        let bytes = fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
+        for part in [relative.as_bytes(), &bytes] {
+            key.update(&(part.len() as u64).to_le_bytes());
+            key.update(part);
+        }
+    }
+    Ok(key.digest().to_string())
 }
 
 /// Prints how long a phase of the check took.

@@ -59,6 +59,9 @@ enum Command {
     Corpus {
         /// Folder of JSON files, searched recursively.
         dir: PathBuf,
+        /// Check everything again: read no verdict kept under target/corpus-cache.
+        #[arg(long)]
+        fresh: bool,
     },
     /// Stream events from an EventBridge bus, validating each against its schema.
     ///
@@ -110,7 +113,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Schemas { check, timings } => return schemas(&root, check, timings),
         Command::Ci { corpus } => xtask::ci::run(&root, corpus.as_deref())?,
-        Command::Corpus { dir } => xtask::corpus::check(&root, &dir)?,
+        Command::Corpus { dir, fresh } => xtask::corpus::check_with(&root, &dir, !fresh)?,
         Command::Tail { args } => {
             let status = std::process::Command::new("cargo")
                 .args(["run", "--quiet", "--package", "event-runtime-aws", "--bin", "event-tail", "--"])

@@ -19,15 +19,17 @@ pub type Verdicts = Vec<Option<String>>;
 pub struct Cache {
     dir: PathBuf,
     fingerprint: String,
+    /// Whether stored verdicts are read (`cargo xtask corpus --fresh` reads none).
+    reuse: bool,
 }
 
 impl Cache {
     /// The store of `check` under `root`'s `target/`, for tools whose versions and inputs are
-    /// `fingerprint`.
-    pub fn open(root: &Path, check: &str, fingerprint: String) -> Result<Cache> {
+    /// `fingerprint`; stored verdicts are read only if `reuse`.
+    pub fn open(root: &Path, check: &str, fingerprint: String, reuse: bool) -> Result<Cache> {
         let dir = root.join("target/corpus-cache").join(check);
         fs::create_dir_all(&dir).with_context(|| format!("could not create {}", dir.display()))?;
-        Ok(Cache { dir, fingerprint })
+        Ok(Cache { dir, fingerprint, reuse })
     }
 
     /// A key builder, already holding the tool fingerprint.
@@ -39,6 +41,9 @@ impl Cache {
 
     /// The verdicts stored under `key`, if any (a damaged entry reads as none).
     pub fn get(&self, key: &str) -> Option<Verdicts> {
+        if !self.reuse {
+            return None;
+        }
         let text = fs::read(self.dir.join(format!("{key}.json"))).ok()?;
         serde_json::from_slice(&text).ok()
     }

@@ -46,8 +46,14 @@ struct Work {
 }
 
 /// Runs check 5 over every module whose verdicts are not cached.
-pub(super) fn run_rust(root: &Path, scratch: &Path, modules: &[Module], cases: &mut [Case]) -> Result<()> {
-    run_rust_with(root, scratch, modules, cases, |module| {
+pub(super) fn run_rust(
+    root: &Path,
+    scratch: &Path,
+    modules: &[Module],
+    cases: &mut [Case],
+    reuse: bool,
+) -> Result<()> {
+    run_rust_with(root, scratch, modules, cases, reuse, |module| {
         namespace(module)
             .and_then(|namespace| rust::emit_module(namespace, &header()).map_err(|errors| joined(&errors)))
             .map(|code| code.code)
@@ -61,9 +67,10 @@ pub(super) fn run_rust_with(
     scratch: &Path,
     modules: &[Module],
     cases: &mut [Case],
+    reuse: bool,
     emit: impl Fn(&Module) -> Result<String, String> + Sync,
 ) -> Result<()> {
-    let cache = Cache::open(root, "rust", fingerprint(root))?;
+    let cache = Cache::open(root, "rust", fingerprint(root), reuse)?;
     let dir = scratch.join("rust");
     fs::create_dir_all(dir.join("src"))?;
     // typify is single-threaded and the modules independent: emit them on every core.
@@ -135,7 +142,7 @@ pub(super) fn run_rust_with(
 
 /// What decides a verdict besides the code and samples: rustc, the locked dependencies, the
 /// scratch manifest and the harness.
-fn fingerprint(root: &Path) -> String {
+pub(super) fn fingerprint(root: &Path) -> String {
     format!(
         "{}\n{}\n{}\n{}",
         tool_version("rustc", &["-vV"]),

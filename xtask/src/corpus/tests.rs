@@ -67,7 +67,7 @@ fn a_module_that_does_not_compile_fails_alone_and_passes_are_kept() {
     let corpus = tempfile::tempdir().unwrap();
     let (modules, mut cases) = modules(corpus.path());
     let scratch = scratch(&root);
-    run_rust_with(&root, &scratch, &modules, &mut cases, planted).unwrap();
+    run_rust_with(&root, &scratch, &modules, &mut cases, true, planted).unwrap();
     assert_eq!(verdict(&cases, 0), &Ok(()), "the module that compiles keeps its own verdict");
     for broken in [1, 2] {
         let error = verdict(&cases, broken).as_ref().expect_err("a planted error fails its module");
@@ -86,7 +86,7 @@ fn a_module_that_does_not_compile_fails_alone_and_passes_are_kept() {
         "Good" => planted(module),
         _ => Err("left out of this run".to_owned()),
     };
-    run_rust_with(&root, &scratch, &modules, &mut cases, only_good).unwrap();
+    run_rust_with(&root, &scratch, &modules, &mut cases, true, only_good).unwrap();
     assert_eq!(verdict(&cases, 0), &Ok(()));
     assert!(!scratch.join("rust/src/bin").exists(), "nothing was built: the pass came from the cache");
 }

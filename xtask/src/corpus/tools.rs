@@ -36,16 +36,38 @@ pub(super) fn namespace(module: &Module) -> Result<&schema_emit::Namespace, Stri
     }
 }
 
-/// Check 3: ajv, in one `node` process, on every sample whose type was inferred and whose
-/// verdict is not cached.
-pub(super) fn run_ajv(root: &Path, scratch: &Path, modules: &[Module], cases: &mut [Case]) -> Result<()> {
+/// What decides ajv's verdicts besides schema and sample: node, the locked ajv, the script.
+pub(super) fn ajv_fingerprint(root: &Path) -> String {
     let tool = root.join("xtask/corpus-check");
-    let fingerprint = format!(
+    format!(
         "{}\n{}",
         tool_version("node", &["--version"]),
         file_contents(&[tool.join("package-lock.json"), tool.join("validate.mjs")])
-    );
-    let cache = Cache::open(root, "ajv", fingerprint)?;
+    )
+}
+
+/// What decides `tsc`'s verdicts besides the code: node, the locked TypeScript, the flags.
+pub(super) fn tsc_fingerprint(root: &Path) -> String {
+    let package = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);
+    format!(
+        "{}\n{}\n{}",
+        tool_version("node", &["--version"]),
+        typescript::TSC_STRICT_ARGS.join(" "),
+        file_contents(&[package.join("package-lock.json")])
+    )
+}
+
+/// Check 3: ajv, in one `node` process, on every sample whose type was inferred and whose
+/// verdict is not cached.
+pub(super) fn run_ajv(
+    root: &Path,
+    scratch: &Path,
+    modules: &[Module],
+    cases: &mut [Case],
+    reuse: bool,
+) -> Result<()> {
+    let tool = root.join("xtask/corpus-check");
+    let cache = Cache::open(root, "ajv", ajv_fingerprint(root), reuse)?;
     let dir = scratch.join("ajv");
     fs::create_dir_all(&dir)?;
     let mut written = Vec::new();
@@ -106,15 +128,14 @@ struct TypeScriptModule {
 /// Check 4: one `tsc --strict` over every module not cached and, per sample, a file assigning
 /// it to its type. An error in a module fails all of its samples; an error in a sample's
 /// file, that one.
-pub(super) fn run_tsc(root: &Path, scratch: &Path, modules: &[Module], cases: &mut [Case]) -> Result<()> {
-    let package = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);
-    let fingerprint = format!(
-        "{}\n{}\n{}",
-        tool_version("node", &["--version"]),
-        typescript::TSC_STRICT_ARGS.join(" "),
-        file_contents(&[package.join("package-lock.json")])
-    );
-    let cache = Cache::open(root, "tsc", fingerprint)?;
+pub(super) fn run_tsc(
+    root: &Path,
+    scratch: &Path,
+    modules: &[Module],
+    cases: &mut [Case],
+    reuse: bool,
+) -> Result<()> {
+    let cache = Cache::open(root, "tsc", tsc_fingerprint(root), reuse)?;
     let mut unchecked = Vec::new();
     for (index, module) in modules.iter().enumerate() {
         let own: Vec<usize> =
