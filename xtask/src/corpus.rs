@@ -203,12 +203,14 @@ fn folders_with_json(corpus: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
     folders
 }
 
-/// The key of a whole check that passed: the running `xtask` binary (inference, the
-/// emitters and the harness are in it), every corpus file's path and bytes, and the tools'
-/// fingerprints. Unchanged, the check's every verdict is the same, so none is worked out
+/// The key of a whole check that passed: the corpus folder as given, the running `xtask`
+/// binary (inference, the emitters and the harness are in it), every corpus file's path and
+/// bytes, and the tools' fingerprints. Unchanged, the check's every verdict is the same, so none is worked out
 /// again (not even inference and emission, which the per-check caches need).
 fn whole_key(root: &Path, corpus: &Path, files: &[PathBuf]) -> Result<String> {
     let mut key = sha1_smol::Sha1::new();
+    // The report names the folder as it was given: another path is another report.
+    key.update(corpus.display().to_string().as_bytes());
     let binary = std::env::current_exe()?;
     key.update(&fs::read(&binary).with_context(|| format!("could not read {}", binary.display()))?);
     for part in [rust::fingerprint(root), tools::ajv_fingerprint(root), tools::tsc_fingerprint(root)] {
