@@ -180,12 +180,8 @@ pub fn check_with(root: &Path, corpus: &Path, reuse: bool) -> Result<()> {
     if failed > 0 {
         bail!("{failed} corpus check(s) failed");
     }
-    // Kept like the verdicts: written whole, then renamed into place.
     fs::create_dir_all(passed_before.parent().expect("a file in a folder"))?;
-    let partial = passed_before.with_extension("partial");
-    fs::write(&partial, report)?;
-    fs::rename(&partial, &passed_before)?;
-    Ok(())
+    cache::write_whole(&passed_before, report.as_bytes())
 }
 
 /// Every folder under `corpus` with a JSON file somewhere below it, sorted; `corpus` itself
@@ -208,28 +204,24 @@ fn folders_with_json(corpus: &Path, files: &[PathBuf]) -> Vec<PathBuf> {
 /// bytes, and the tools' fingerprints. Unchanged, the check's every verdict is the same, so none is worked out
 /// again (not even inference and emission, which the per-check caches need).
 fn whole_key(root: &Path, corpus: &Path, files: &[PathBuf]) -> Result<String> {
-    let mut key = sha1_smol::Sha1::new();
+    let mut key = cache::Key::new();
     // The report names the folder as it was given: another path is another report.
-    key.update(corpus.display().to_string().as_bytes());
+    key.add(corpus.display().to_string().as_bytes());
     let binary = std::env::current_exe()?;
-    key.update(&fs::read(&binary).with_context(|| format!("could not read {}", binary.display()))?);
+    key.add(&fs::read(&binary).with_context(|| format!("could not read {}", binary.display()))?);
     for part in [rust::fingerprint(root), tools::ajv_fingerprint(root), tools::tsc_fingerprint(root)] {
-        key.update(&(part.len() as u64).to_le_bytes());
-        key.update(part.as_bytes());
+        key.add(part.as_bytes());
     }
     for file in files {
         let relative = file.strip_prefix(corpus).unwrap_or(file).to_string_lossy().into_owned();
         let bytes = fs::read(file).with_context(|| format!("could not read {}", file.display()))?;
-        for part in [relative.as_bytes(), &bytes] {
-            key.update(&(part.len() as u64).to_le_bytes());
-            key.update(part);
-        }
+        key.add(relative.as_bytes()).add(&bytes);
     }
-    Ok(key.digest().to_string())
+    Ok(key.finish())
 }
 
 /// Prints how long a phase of the check took.
-pub(crate) fn phase(name: &str, started: Instant) {
+fn phase(name: &str, started: Instant) {
     println!("corpus: {name}: {:.1}s", started.elapsed().as_secs_f64());
 }
 
@@ -245,6 +237,13 @@ fn module_id(corpus: &Path, source: &Path, mode: Mode) -> String {
         Mode::Folder => 'd',
     };
     format!("{kind}{}", &digest[..10])
+}
+
+/// Sets check `check`'s result of the cases `which` from their verdicts, in order.
+fn assign(cases: &mut [Case], which: &[usize], verdicts: &cache::Verdicts, check: usize) {
+    for (&c, verdict) in which.iter().zip(verdicts) {
+        cases[c].results[check] = Some(verdict.clone().map_or(Ok(()), Err));
+    }
 }
 
 /// Infers the types of a module and adds it with a case per sample.

@@ -34,7 +34,7 @@ impl Cache {
 
     /// A key builder, already holding the tool fingerprint.
     pub fn key(&self) -> Key {
-        let mut key = Key(sha1_smol::Sha1::new());
+        let mut key = Key::new();
         key.add(self.fingerprint.as_bytes());
         key
     }
@@ -56,17 +56,27 @@ impl Cache {
         if verdicts.iter().any(Option::is_some) {
             return Ok(());
         }
-        let path = self.dir.join(format!("{key}.json"));
-        let partial = self.dir.join(format!("{key}.json.partial"));
-        fs::write(&partial, serde_json::to_vec(verdicts)?)?;
-        fs::rename(&partial, &path).with_context(|| format!("could not write {}", path.display()))
+        write_whole(&self.dir.join(format!("{key}.json")), &serde_json::to_vec(verdicts)?)
     }
+}
+
+/// Writes `bytes` to a temporary file beside `path` and renames it into place, so a reader
+/// never sees half of it.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let partial = path.with_extension("partial");
+    fs::write(&partial, bytes).with_context(|| format!("could not write {}", partial.display()))?;
+    fs::rename(&partial, path).with_context(|| format!("could not write {}", path.display()))
 }
 
 /// A cache key being built: every part is length-prefixed, so `ab`+`c` and `a`+`bc` differ.
 pub struct Key(sha1_smol::Sha1);
 
 impl Key {
+    /// An empty key.
+    pub fn new() -> Key {
+        Key(sha1_smol::Sha1::new())
+    }
+
     /// Adds one part.
     pub fn add(&mut self, bytes: &[u8]) -> &mut Self {
         self.0.update(&(bytes.len() as u64).to_le_bytes());

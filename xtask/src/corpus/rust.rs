@@ -24,7 +24,7 @@ use super::cache::{Cache, Verdicts, file_contents, tool_version};
 use super::scratch::{scratch_build, scratch_crate_manifest};
 use super::tools::{header, joined, namespace};
 use super::units::{Split, Unit, split};
-use super::{Case, Module};
+use super::{Case, Module, assign};
 
 /// Most lines of generated Rust per harness binary: rustc's memory grows with a crate.
 const LINES_PER_BINARY: usize = 20_000;
@@ -95,7 +95,7 @@ pub(super) fn run_rust_with(
         }
         let key = key.finish();
         match cache.get(&key).filter(|v| v.len() == with_samples.len()) {
-            Some(verdicts) => assign(cases, &with_samples, &verdicts),
+            Some(verdicts) => assign(cases, &with_samples, &verdicts, 4),
             None => missed.push((index, code, with_samples, key)),
         }
     }
@@ -134,7 +134,7 @@ pub(super) fn run_rust_with(
                 None => Some("no verdict: the sample was not built".to_owned()),
             })
             .collect();
-        assign(cases, &item.cases, &found);
+        assign(cases, &item.cases, &found, 4);
         cache.put(&item.key, &found)?;
     }
     Ok(())
@@ -157,15 +157,6 @@ fn module_root<'m>(modules: &'m [Module], case: &Case) -> &'m str {
     match &modules[case.module].namespace {
         Some(Ok(namespace)) => &namespace.roots[case.ty],
         _ => "",
-    }
-}
-
-fn assign(cases: &mut [Case], which: &[usize], verdicts: &Verdicts) {
-    for (&c, verdict) in which.iter().zip(verdicts) {
-        cases[c].results[4] = Some(match verdict {
-            None => Ok(()),
-            Some(reason) => Err(reason.clone()),
-        });
     }
 }
 
@@ -318,26 +309,11 @@ fn build(
                     .flatten()
                     .filter_map(|span| span["file_name"].as_str())
                     .find_map(|file| owners[number].get(Path::new(file).file_stem()?.to_str()?));
-                let slots: Vec<&mut String> = match place {
-                    Some(indices) => {
-                        let mut slots = Vec::new();
-                        for index in indices {
-                            built.errors.entry(*index).or_default();
-                        }
-                        for (index, slot) in built.errors.iter_mut() {
-                            if indices.contains(index) {
-                                slots.push(slot);
-                            }
-                        }
-                        slots
-                    }
-                    None => vec![built.unnamed.entry(number).or_default()],
-                };
-                for slot in slots {
-                    if slot.len() < 2_000 {
-                        slot.push_str(&rendered);
-                        slot.push('\n');
-                    }
+                match place {
+                    Some(indices) => indices
+                        .iter()
+                        .for_each(|&index| append(built.errors.entry(index).or_default(), &rendered)),
+                    None => append(built.unnamed.entry(number).or_default(), &rendered),
                 }
             }
             _ => {}
@@ -351,6 +327,14 @@ fn build(
         bail!("cargo could not build the corpus crate:\n{}", String::from_utf8_lossy(&output.stderr));
     }
     Ok(built)
+}
+
+/// Adds one of rustc's errors to a verdict, up to 2,000 bytes of them.
+fn append(verdict: &mut String, error: &str) {
+    if verdict.len() < 2_000 {
+        verdict.push_str(error);
+        verdict.push('\n');
+    }
 }
 
 /// A harness binary: the group's units and whole modules, and one check per sample.

@@ -14,7 +14,7 @@ use schema_emit::preamble::{Format, preamble};
 use schema_emit::typescript;
 
 use super::cache::{Cache, Verdicts, file_contents, tool_version};
-use super::{Case, Module};
+use super::{Case, Module, assign};
 use crate::outputs::typescript_package;
 
 /// The preamble of every file the corpus check generates.
@@ -165,7 +165,7 @@ pub(super) fn run_tsc(
         });
         let key = key.finish();
         match cache.get(&key).filter(|v| v.len() == own.len()) {
-            Some(verdicts) => assign(cases, &own, &verdicts),
+            Some(verdicts) => assign(cases, &own, &verdicts, 3),
             None => unchecked.push(TypeScriptModule { files, cases: own, key }),
         }
     }
@@ -205,14 +205,8 @@ pub(super) fn run_tsc(
         bail!("tsc failed without naming a corpus file:\n{stdout}");
     }
     for (module, verdicts) in unchecked.iter().zip(&verdicts) {
-        assign(cases, &module.cases, verdicts);
+        assign(cases, &module.cases, verdicts, 3);
         cache.put(&module.key, verdicts)?;
     }
     Ok(())
-}
-
-fn assign(cases: &mut [Case], which: &[usize], verdicts: &Verdicts) {
-    for (&c, verdict) in which.iter().zip(verdicts) {
-        cases[c].results[3] = Some(verdict.clone().map_or(Ok(()), Err));
-    }
 }

@@ -22,6 +22,8 @@ use std::sync::Mutex;
 use proc_macro2::{TokenStream, TokenTree};
 use quote::ToTokens as _;
 
+use super::cache::Key;
+
 /// One distinct unit of items, ready to write as `src/u/<hash>.rs`.
 pub struct Unit {
     /// Imports of the units it names, then its items.
@@ -77,17 +79,14 @@ pub fn split(code: &str, all: &Mutex<BTreeMap<String, Unit>>) -> Option<Split> {
                 }
             }
         }
-        let mut key = sha1_smol::Sha1::new();
+        let mut key = Key::new();
         for member in &members {
-            for part in [*member, tokens[member].as_str()] {
-                key.update(&(part.len() as u64).to_le_bytes());
-                key.update(part.as_bytes());
-            }
+            key.add(member.as_bytes()).add(tokens[member].as_bytes());
         }
         for (name, unit) in &imports {
-            key.update(format!("{name}={unit};").as_bytes());
+            key.add(name.as_bytes()).add(unit.as_bytes());
         }
-        let hash = key.digest().to_string()[..16].to_owned();
+        let hash = key.finish()[..16].to_owned();
         let known = all.lock().unwrap_or_else(|e| e.into_inner()).contains_key(&hash);
         if !known {
             let items: Vec<syn::Item> = owners
