@@ -108,13 +108,13 @@ fn build(
 /// Installs the npm packages and Chromium and starts moto and PostgreSQL. Output is kept
 /// and shown only on failure, so it does not interleave with the build's.
 fn set_up(root: &Path, steps: &Steps) -> Result<(MotoServer, PostgresServer)> {
-    let npm_ci = ["ci", "--no-audit", "--no-fund"];
-    // The pinned TypeScript compiler, from package-lock.json; the tests run it.
+    // The pinned TypeScript compiler, ajv (which `cargo xtask schemas` compiles validators
+    // with) and esbuild, from package-lock.json; the tests run them.
     let typescript = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);
-    steps.run("npm (typescript)", || npm_ci_once(&mut command(&typescript, "npm", &npm_ci)))?;
+    steps.run("npm (typescript)", || npm_ci_in(&typescript, &NPM_CI))?;
     // ajv, the corpus check's second validator.
     let ajv = root.join("xtask/corpus-check");
-    steps.run("npm (ajv)", || npm_ci_once(&mut command(&ajv, "npm", &npm_ci)))?;
+    steps.run("npm (ajv)", || npm_ci_in(&ajv, &NPM_CI))?;
     // @asyncapi/parser, which validates schemas/asyncapi.yaml. No package in it needs an
     // install script, and one (an analytics package deep in the tree) would phone home.
     let asyncapi = root.join(crate::outputs::asyncapi::VALIDATOR_DIR);
@@ -133,14 +133,38 @@ fn set_up(root: &Path, steps: &Steps) -> Result<(MotoServer, PostgresServer)> {
     Ok((moto, postgres))
 }
 
+/// `npm ci`'s arguments for a folder whose packages may run their install scripts.
+pub const NPM_CI: [&str; 3] = ["ci", "--no-audit", "--no-fund"];
+
+/// Runs `npm ci args` in `dir` unless its `node_modules` came from the same lock file by the
+/// same command; shared by `cargo xtask ci` and `cargo xtask schemas` (which needs the
+/// package's ajv), so the two never reinstall each other's install.
+pub fn npm_ci_in(dir: &Path, args: &[&str]) -> Result<()> {
+    npm_ci_once(&mut command(dir, "npm", args))
+}
+
+/// Whether `npm ci args` installed `dir`'s `node_modules` from its current lock file.
+pub fn npm_installed(dir: &Path, args: &[&str]) -> bool {
+    let npm = command(dir, "npm", args);
+    std::fs::read_to_string(dir.join(NPM_STAMP)).is_ok_and(|old| old == npm_stamp(dir, &npm))
+}
+
+/// The stamp `npm ci` leaves in `node_modules`, relative to its folder.
+const NPM_STAMP: &str = "node_modules/.xtask-npm-ci";
+
+/// The stamp's text: the lock file's SHA-1 and the command.
+fn npm_stamp(dir: &Path, npm: &Command) -> String {
+    let lock = std::fs::read(dir.join("package-lock.json")).unwrap_or_default();
+    format!("{} {}", sha1_smol::Sha1::from(&lock).digest(), shown(npm))
+}
+
 /// Runs `npm ci` (the command given) unless its folder's `node_modules` was installed by it
 /// from the same `package-lock.json` (a stamp in `node_modules` holds the lock file's SHA-1
 /// and the command): `npm ci` deletes and reinstalls everything, 7-10 s a folder, for nothing.
 fn npm_ci_once(npm: &mut Command) -> Result<()> {
     let dir = npm.get_current_dir().map(Path::to_path_buf).unwrap_or_default();
-    let lock = std::fs::read(dir.join("package-lock.json")).unwrap_or_default();
-    let stamp_path = dir.join("node_modules/.xtask-npm-ci");
-    let stamp = format!("{} {}", sha1_smol::Sha1::from(&lock).digest(), shown(npm));
+    let stamp_path = dir.join(NPM_STAMP);
+    let stamp = npm_stamp(&dir, npm);
     if std::fs::read_to_string(&stamp_path).is_ok_and(|old| old == stamp) {
         println!("ci: {}: node_modules is installed from this package-lock.json", dir.display());
         return Ok(());
