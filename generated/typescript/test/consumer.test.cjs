@@ -1,8 +1,8 @@
-// The consumer API, tested with Node's own test runner against the built package (`dist/`),
+// The consumer API, tested with Node's own test runner against the built package (`dist/cjs`),
 // as a plain Node Lambda would load it: `npm run build && npm test`.
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const { parseEvent, isEvent, handlers, InvalidEventError, UnhandledEventError } = require("../dist/index.js");
+const { parseEvent, isEvent, handlers, InvalidEventError, UnhandledEventError } = require("../dist/cjs/index.js");
 const { envelopes } = require("./envelopes.json");
 
 const copy = (value) => JSON.parse(JSON.stringify(value));
@@ -70,4 +70,52 @@ test("handlers route a raw event to the function of its source and detail-type",
   const broken = find("trading", "TradeCreated");
   broken.detail.trade = null;
   await assert.rejects(route(broken), (error) => error instanceof InvalidEventError && error.errors[0].path === "/detail/trade");
+});
+
+test("a value breaking its format is reported with ajv's message at its JSON Pointer", () => {
+  const event = find("trading", "TradeCreated");
+  event.detail.correlationId = "not-a-uuid";
+  event.detail.trade.quantityKg = 1.5;
+  const result = parseEvent(event);
+  assert.equal(result.ok, false);
+  assert.deepEqual(
+    result.errors.map((e) => `${e.path}: ${e.message}`).sort(),
+    [
+      '/detail/correlationId: must match format "uuid"',
+      "/detail/trade/quantityKg: must be integer",
+      '/detail/trade/quantityKg: must match format "uint64"',
+    ],
+  );
+});
+
+test("the validators are code compiled ahead of time: nothing at run time needs ajv", () => {
+  const { readdirSync, readFileSync } = require("node:fs");
+  const path = require("node:path");
+  const manifest = require("../package.json");
+  assert.deepEqual(Object.keys(manifest.dependencies ?? {}), []);
+  const dist = path.join(__dirname, "../dist");
+  const files = readdirSync(dist, { recursive: true }).filter((f) => f.endsWith(".js"));
+  assert.ok(files.length > 0);
+  for (const file of files) {
+    const text = readFileSync(path.join(dist, file), "utf8");
+    assert.doesNotMatch(text, /require\("ajv|from "ajv|new Function|\beval\(/, file);
+  }
+});
+
+test("the compiling script knows exactly the formats the package checks, each for its JSON type", () => {
+  const { FORMAT_TYPES } = require("../scripts/compile-validators.cjs");
+  const { formats } = require("../dist/cjs/formats.js");
+  const types = Object.fromEntries(Object.entries(formats).map(([name, check]) => [name, check.type]));
+  assert.deepEqual(types, FORMAT_TYPES);
+});
+
+test("a source's subpath parses its own events only, and parse<Type> one event only", () => {
+  const trading = require("../dist/cjs/sources/trading.js");
+  assert.equal(trading.parseEvent(find("trading", "TradeCancelled")).ok, true);
+  assert.deepEqual(trading.parseEvent(find("customers", "UserInvited")).errors.map((e) => e.path), ["/detail-type"]);
+  assert.equal(trading.parseTradeCreated(find("trading", "TradeCreated")).ok, true);
+  assert.equal(trading.parseTradeCreated(find("trading", "TradeCancelled")).ok, false);
+  const broken = find("trading", "TradeCreated");
+  broken.detail.trade.quantityKg = "many";
+  assert.deepEqual(trading.parseTradeCreated(broken).errors, [{ path: "/detail/trade/quantityKg", message: "must be integer" }]);
 });

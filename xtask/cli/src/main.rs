@@ -153,6 +153,7 @@ fn schemas(root: &std::path::Path, check: bool, timings: bool) -> Result<ExitCod
     };
     let options = xtask::outputs::Options {
         cache: Some(schema_emit::rust::cache::Cache::new(root.join("target/xtask-cache/rust"))),
+        ..Default::default()
     };
     let set = match xtask::outputs::generate_with(&events, &options) {
         Ok(set) => set,

@@ -56,6 +56,7 @@ pub const OWNED_FOLDERS: &[OwnedFolder] = &[
     OwnedFolder { dir: SCHEMAS_DIR, extension: "json" },
     OwnedFolder { dir: "generated/rust/src", extension: "rs" },
     OwnedFolder { dir: "generated/typescript/src", extension: "ts" },
+    OwnedFolder { dir: "generated/typescript/src", extension: "js" },
     OwnedFolder { dir: "generated/typescript/test", extension: "ts" },
     OwnedFolder { dir: "generated/typescript/test", extension: "json" },
 ];
@@ -79,11 +80,14 @@ impl fmt::Display for GenerationError {
 
 impl std::error::Error for GenerationError {}
 
-/// How code emission runs: where (if anywhere) emitted Rust modules are cached.
+/// How code emission runs: where (if anywhere) emitted Rust modules are cached, and what
+/// compiles the TypeScript package's validators.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// A cache of emitted Rust modules (see [`schema_emit::rust::cache`]); `None` emits all.
     pub cache: Option<schema_emit::rust::cache::Cache>,
+    /// Compiles each event's validator ahead of time (ajv in Node, with its own cache).
+    pub validators: typescript_package::validators::Compiler,
 }
 
 /// Checks every event and renders the output set, or returns every failure.
@@ -142,8 +146,8 @@ fn emit_code(
     set.files.extend(rust_crate::files(&modules, options)?);
     set.timings.push(("Rust (typify)", started.elapsed()));
     let started = Instant::now();
-    set.files.extend(typescript_package::files(&modules));
-    set.timings.push(("TypeScript", started.elapsed()));
+    set.files.extend(typescript_package::files(&modules, &options.validators)?);
+    set.timings.push(("TypeScript and its validators", started.elapsed()));
     Ok(())
 }
 

@@ -1,13 +1,18 @@
-//! The TypeScript package as a Lambda team installs it: built to `dist/` with `npm run build`,
-//! its consumer API tested with Node's test runner against `dist/`, then packed with
-//! `npm pack`, installed into a scratch Node project, loaded from plain JavaScript with both
-//! `require` and `import`, and its example handler compiled by `tsc --strict`.
+//! The TypeScript package as a Lambda team installs it: built to `dist/cjs` and `dist/esm`
+//! with `npm run build`, its consumer API tested with Node's test runner, then packed with
+//! `npm pack` and installed, offline, into three scratch projects: an ES module app
+//! type-checked by `tsc` with `module`/`moduleResolution` `nodenext`, `strict` and
+//! `exactOptionalPropertyTypes`, and run; a CommonJS app, run; and an esbuild bundle of a
+//! one-event handler, run, and within its size budget.
 
 // Links every contract crate, so the registry sees every event.
 use contracts_all as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+
+/// The most a minified bundle of a function handling one event may weigh (issue 21).
+const ONE_EVENT_BUNDLE_BUDGET: u64 = 20 * 1024;
 
 fn package() -> PathBuf {
     xtask::workspace::root().join("generated/typescript")
@@ -26,72 +31,136 @@ fn run(dir: &Path, program: &str, args: &[&str]) -> String {
     text
 }
 
-fn tsc() -> PathBuf {
-    let tsc = package().join("node_modules/.bin/tsc");
-    assert!(tsc.exists(), "run `npm ci` in generated/typescript (`cargo xtask ci` does this first)");
-    tsc
+/// A binary of the package's pinned dev dependencies (`npm ci` installs them).
+fn bin(name: &str) -> String {
+    let path = package().join("node_modules/.bin").join(name);
+    assert!(
+        path.exists(),
+        "{name} is not installed: run `npm ci` in generated/typescript (`cargo xtask ci` does this first)"
+    );
+    path.to_string_lossy().into_owned()
 }
 
 /// Builds `dist/`, runs the package's own tests on it, and packs it; the tarball's path.
 fn built_and_packed(into: &Path) -> PathBuf {
     let package = package();
-    run(&package, tsc().to_str().unwrap(), &["-p", "tsconfig.build.json"]);
+    bin("tsc");
+    run(&package, "npm", &["run", "--silent", "build"]);
     run(&package, "node", &["--test", "test/"]);
     let packed = run(&package, "npm", &["pack", "--silent", "--pack-destination", into.to_str().unwrap()]);
     let name = packed.lines().last().unwrap_or_default().trim();
     into.join(name)
 }
 
+/// A scratch project (`package.json` with `type`) with the tarball installed, offline: the
+/// package has no runtime dependency, so nothing comes from the network.
+fn scratch_project(dir: &Path, name: &str, module_type: &str, tarball: &Path) -> PathBuf {
+    let project = dir.join(name);
+    fs::create_dir_all(&project).unwrap();
+    fs::write(
+        project.join("package.json"),
+        format!(r#"{{"name": "{name}", "version": "1.0.0", "private": true, "type": "{module_type}"}}"#),
+    )
+    .unwrap();
+    run(&project, "npm", &["install", "--offline", "--no-audit", "--no-fund", tarball.to_str().unwrap()]);
+    fs::copy(package().join("test/envelopes.json"), project.join("envelopes.json")).unwrap();
+    project
+}
+
 #[test]
-fn a_scratch_project_installs_the_packed_package_and_uses_it_from_javascript_and_typescript() {
+fn three_scratch_projects_install_the_packed_package_as_esm_commonjs_and_a_bundle() {
     let scratch = tempfile::tempdir().unwrap();
     let tarball = built_and_packed(scratch.path());
     assert!(tarball.exists(), "npm pack wrote {}", tarball.display());
-    let size = fs::metadata(&tarball).unwrap().len();
-    println!("packed tarball: {} ({size} bytes)", tarball.display());
-    let project = scratch.path().join("consumer");
-    fs::create_dir_all(&project).unwrap();
-    fs::write(project.join("package.json"), r#"{"name": "consumer", "version": "1.0.0", "private": true}"#)
-        .unwrap();
-    run(
-        &project,
-        "npm",
-        &["install", "--no-audit", "--no-fund", "--prefer-offline", tarball.to_str().unwrap()],
-    );
-    fs::copy(package().join("test/envelopes.json"), project.join("envelopes.json")).unwrap();
-    fs::write(project.join("check.cjs"), CHECK_CJS).unwrap();
-    fs::write(project.join("check.mjs"), CHECK_MJS).unwrap();
+    println!("packed tarball: {} ({} bytes)", tarball.display(), fs::metadata(&tarball).unwrap().len());
+
+    // An ES module app: type-checked as `nodenext` resolves the package's `import` condition,
+    // then run by Node.
+    let esm = scratch_project(scratch.path(), "esm-app", "module", &tarball);
+    for example in ["lambda.ts", "one-event.ts"] {
+        fs::copy(package().join("examples").join(example), esm.join(example)).unwrap();
+    }
+    fs::write(esm.join("tsconfig.json"), NODENEXT_TSCONFIG).unwrap();
+    run(&esm, &bin("tsc"), &["-p", "."]);
+    fs::write(esm.join("check.mjs"), CHECK_MJS).unwrap();
     assert_eq!(
-        run(&project, "node", &["check.cjs"]).trim(),
-        "require: every sample parses, a broken one is rejected"
-    );
-    assert_eq!(
-        run(&project, "node", &["check.mjs"]).trim(),
+        run(&esm, "node", &["check.mjs"]).trim(),
         "import: every sample parses, a broken one is rejected"
     );
-    fs::copy(package().join("examples/lambda.ts"), project.join("lambda.ts")).unwrap();
-    fs::write(project.join("tsconfig.json"), EXAMPLE_TSCONFIG).unwrap();
-    run(&project, tsc().to_str().unwrap(), &["-p", "."]);
+
+    // A CommonJS app: `require` takes the `require` condition, of the root and of a subpath.
+    let cjs = scratch_project(scratch.path(), "cjs-app", "commonjs", &tarball);
+    fs::write(cjs.join("check.cjs"), CHECK_CJS).unwrap();
+    assert_eq!(
+        run(&cjs, "node", &["check.cjs"]).trim(),
+        "require: every sample parses, a broken one is rejected"
+    );
+
+    // An esbuild bundle of the one-event handler, minified as a Lambda ships it, then run.
+    let bundled = scratch_project(scratch.path(), "bundle-app", "module", &tarball);
+    fs::copy(package().join("examples/one-event.ts"), bundled.join("one-event.ts")).unwrap();
+    fs::copy(package().join("examples/lambda.ts"), bundled.join("lambda.ts")).unwrap();
+    let esbuild = bin("esbuild");
+    for (entry, out) in [("one-event.ts", "one-event.mjs"), ("lambda.ts", "all-events.mjs")] {
+        let outfile = format!("--outfile={out}");
+        run(
+            &bundled,
+            &esbuild,
+            &[entry, "--bundle", "--minify", "--platform=node", "--format=esm", &outfile],
+        );
+    }
+    fs::write(bundled.join("check.mjs"), CHECK_BUNDLE_MJS).unwrap();
+    assert_eq!(
+        run(&bundled, "node", &["check.mjs"]).trim(),
+        "bundle: TradeCreated parses, a broken one is rejected"
+    );
+    let one = fs::metadata(bundled.join("one-event.mjs")).unwrap().len();
+    let all = fs::metadata(bundled.join("all-events.mjs")).unwrap().len();
+    println!("minified esbuild bundles: one event {one} bytes, every event {all} bytes");
+    assert!(
+        one <= ONE_EVENT_BUNDLE_BUDGET,
+        "the one-event bundle is {one} bytes, over {ONE_EVENT_BUNDLE_BUDGET}"
+    );
+    assert!(
+        one * 3 < all,
+        "the one-event bundle ({one} bytes) holds more than its own validator (all: {all})"
+    );
 }
 
 const CHECK_CJS: &str = r#"const { parseEvent } = require("@agri-platform/events");
+const trading = require("@agri-platform/events/trading");
 const { envelopes } = require("./envelopes.json");
 for (const e of envelopes) { const r = parseEvent(e); if (!r.ok) throw new Error(e.id + ": " + JSON.stringify(r.errors)); }
 const broken = JSON.parse(JSON.stringify(envelopes[envelopes.length - 1])); broken.detail = "nothing";
 if (parseEvent(broken).ok) throw new Error("a broken event parsed");
+const created = envelopes.find((e) => e["detail-type"] === "TradeCreated");
+if (!trading.parseTradeCreated(created).ok || trading.parseEvent(envelopes[0]).ok) throw new Error("the subpath is wrong");
 console.log("require: every sample parses, a broken one is rejected");
 "#;
 
 const CHECK_MJS: &str = r#"import { parseEvent } from "@agri-platform/events";
+import { parseEvent as parseTrading } from "@agri-platform/events/trading";
 import { readFileSync } from "node:fs";
 const { envelopes } = JSON.parse(readFileSync("envelopes.json", "utf8"));
 for (const e of envelopes) { const r = parseEvent(e); if (!r.ok) throw new Error(e.id + ": " + JSON.stringify(r.errors)); }
 const broken = structuredClone(envelopes[0]); broken.source = 42;
 if (parseEvent(broken).ok) throw new Error("a broken event parsed");
+if (!parseTrading(envelopes.find((e) => e.source === "trading")).ok) throw new Error("the subpath is wrong");
 console.log("import: every sample parses, a broken one is rejected");
 "#;
 
-const EXAMPLE_TSCONFIG: &str = r#"{
+const CHECK_BUNDLE_MJS: &str = r#"import { handler } from "./one-event.mjs";
+import { readFileSync } from "node:fs";
+const { envelopes } = JSON.parse(readFileSync("envelopes.json", "utf8"));
+const created = envelopes.find((e) => e["detail-type"] === "TradeCreated");
+if (!(await handler(created)).startsWith("trade ")) throw new Error("the handler did not run");
+const broken = structuredClone(created); broken.detail.trade.quantityKg = "many";
+const error = await handler(broken).then(() => null, (e) => e);
+if (error?.name !== "InvalidEventError" || error.errors[0].path !== "/detail/trade/quantityKg") throw new Error("not rejected: " + error);
+console.log("bundle: TradeCreated parses, a broken one is rejected");
+"#;
+
+const NODENEXT_TSCONFIG: &str = r#"{
   "compilerOptions": {
     "strict": true,
     "noEmit": true,
@@ -101,7 +170,7 @@ const EXAMPLE_TSCONFIG: &str = r#"{
     "module": "NodeNext",
     "moduleResolution": "NodeNext"
   },
-  "files": ["lambda.ts"]
+  "files": ["lambda.ts", "one-event.ts"]
 }
 "#;
 
@@ -109,7 +178,11 @@ const EXAMPLE_TSCONFIG: &str = r#"{
 #[test]
 fn the_readme_shows_the_consumer_examples_as_compiled() {
     let readme = fs::read_to_string(xtask::workspace::root().join("README.md")).unwrap();
-    for example in ["generated/typescript/examples/lambda.ts", "generated/rust/examples/lambda_handler.rs"] {
+    for example in [
+        "generated/typescript/examples/lambda.ts",
+        "generated/typescript/examples/one-event.ts",
+        "generated/rust/examples/lambda_handler.rs",
+    ] {
         let text = fs::read_to_string(xtask::workspace::root().join(example)).unwrap();
         let body: String = text.lines().skip_while(|l| l.starts_with("//")).collect::<Vec<_>>().join("\n");
         assert!(readme.contains(body.trim()), "README.md does not show {example} as it is");

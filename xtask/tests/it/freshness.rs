@@ -21,7 +21,7 @@ fn every_generated_file_starts_with_the_one_preamble() {
     for (path, text) in &set.files {
         let first = text.lines().next().unwrap_or_default();
         let ok = match path.rsplit('.').next() {
-            Some("rs" | "ts") => first == format!("// {sentence}"),
+            Some("rs" | "ts" | "js") => first == format!("// {sentence}"),
             Some("toml" | "yaml") => first == format!("# {sentence}"),
             Some("json") => serde_json::from_str::<serde_json::Value>(text).unwrap()["$comment"] == sentence,
             _ => false,

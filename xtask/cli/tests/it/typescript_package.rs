@@ -19,24 +19,34 @@ fn tsc() -> PathBuf {
     tsc
 }
 
-/// Runs `tsc` on the generated package (`src/` plus the sample fixture `test/samples.ts`)
-/// copied into `dir`, after `edit` changes the fixture; returns tsc's exit and output.
+/// Runs `tsc` on the generated package (`src/`, with its validators, plus the sample fixture
+/// `test/samples.ts`) copied into `dir`, after `edit` changes the fixture; returns tsc's exit
+/// and output.
 fn check_package(edit: impl Fn(&str) -> String) -> (bool, String) {
     let root = xtask::workspace::root();
     tsc();
     let mut files = std::collections::BTreeMap::new();
     for sub in ["src", "test"] {
-        for entry in fs::read_dir(root.join("generated/typescript").join(sub)).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "ts") {
-                let relative =
-                    format!("generated/typescript/{sub}/{}", path.file_name().unwrap().to_string_lossy());
-                files.insert(relative, fs::read_to_string(&path).unwrap());
-            }
-        }
+        collect(&root, &root.join("generated/typescript").join(sub), &mut files);
     }
     let dir = tempfile::tempdir().unwrap();
     xtask::outputs::typescript_package::type_check(&root, dir.path(), &files, edit).unwrap()
+}
+
+/// Every `.ts` and `.js` file under `dir`, by path relative to `root`.
+fn collect(
+    root: &std::path::Path,
+    dir: &std::path::Path,
+    files: &mut std::collections::BTreeMap<String, String>,
+) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(root, &path, files);
+        } else if path.extension().is_some_and(|e| e == "ts" || e == "js") {
+            files.insert(xtask::workspace::relative(root, &path), fs::read_to_string(&path).unwrap());
+        }
+    }
 }
 
 #[test]

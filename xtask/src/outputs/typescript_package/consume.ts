@@ -1,11 +1,10 @@
-// The package's consumer API: parse and validate an EventBridge event at runtime, narrow it
-// to its type, and route it to a handler. It is copied into the package as `src/consume.ts`
-// by `cargo xtask schemas`; `schemas.ts` beside it holds every event's JSON Schema, compiled
-// by ajv (the package's one runtime dependency) the first time an event of its kind arrives.
-import Ajv from "ajv";
-import type { Format, ValidateFunction } from "ajv";
-import type { DetailType, EventBridgeEvent, EventDetails, PlatformEvent, Source } from "./events";
-import { schemas } from "./schemas";
+// The package's consumer API: parse and validate an EventBridge event, narrow it to its type,
+// and route it to a handler. It is copied into the package as `src/consume.ts` by
+// `cargo xtask schemas`. It knows no event: `parser`, `guard` and `router` take a table of
+// validators (compiled ahead of time into `validators/`, so nothing compiles a schema at run
+// time), and `index.ts` (every event) and `sources/<module>.ts` (one source's, or one event's)
+// build their functions from their own tables, so a bundle holds only the validators it uses.
+import type { DetailType, EventBridgeEvent, EventDetails, PlatformEvent, Source } from "./events.js";
 
 /** One way an event breaks its contract: where (a JSON Pointer into the event) and what. */
 export interface EventError {
@@ -14,7 +13,7 @@ export interface EventError {
 }
 
 /** What `parseEvent` found: the typed event, or every error with its path. */
-export type ParseResult = { ok: true; event: PlatformEvent } | { ok: false; errors: EventError[] };
+export type ParseResult<E = PlatformEvent> = { ok: true; event: E } | { ok: false; errors: EventError[] };
 
 /** The event `S`/`D` as EventBridge delivers it. */
 export type EventOf<S extends Source, D extends DetailType<S>> = EventBridgeEvent<S, D, EventDetails[S][D]>;
@@ -22,8 +21,27 @@ export type EventOf<S extends Source, D extends DetailType<S>> = EventBridgeEven
 /** A function handling the event `S`/`D`. */
 export type Handler<S extends Source, D extends DetailType<S>> = (event: EventOf<S, D>) => unknown;
 
-/** Handlers by source, then detail-type: the TypeScript counterpart of the Rust `Manifest`. */
-export type Handlers = { [S in Source]?: { [D in DetailType<S>]?: Handler<S, D> } };
+/**
+ * Handlers by source, then detail-type: the TypeScript counterpart of the Rust `Manifest`.
+ * `M` maps source, then detail-type, to the payload type (every event's by default).
+ */
+export type Handlers<M = EventDetails> = {
+  [S in keyof M & string]?: { [D in keyof M[S] & string]?: (event: EventBridgeEvent<S, D, M[S][D]>) => unknown };
+};
+
+/** Any event of the map `M` (source, then detail-type, to payload), in its envelope. */
+export type EventIn<M> = {
+  [S in keyof M & string]: { [D in keyof M[S] & string]: EventBridgeEvent<S, D, M[S][D]> }[keyof M[S] & string];
+}[keyof M & string];
+
+/** An event's validator, compiled ahead of time: whether `data` is valid, and if not, why. */
+export interface Validator {
+  (data: unknown): boolean;
+  errors?: ReadonlyArray<{ instancePath: string; message?: string }> | null;
+}
+
+/** A validator for every event of the map `M`, by source, then detail-type. */
+export type ValidatorsOf<M> = { readonly [S in keyof M]: { readonly [D in keyof M[S]]: Validator } };
 
 /** The event is not an EventBridge event, or its `detail` breaks its schema. */
 export class InvalidEventError extends Error {
@@ -42,47 +60,62 @@ export class UnhandledEventError extends Error {
 }
 
 /**
- * Reads an EventBridge event (as `JSON.parse` or a Lambda runtime gives it): the typed
- * `PlatformEvent`, or every way it breaks the envelope or its event's schema, each with its
- * JSON Pointer. An event of an unknown source and detail-type is reported at `/detail-type`.
+ * A `parseEvent` for the events of `validators`: it reads an EventBridge event (as
+ * `JSON.parse` or a Lambda runtime gives it) into the typed event, or gives every way it
+ * breaks the envelope or its event's schema, each with its JSON Pointer. An event the table
+ * does not hold is reported at `/detail-type`.
  */
-export function parseEvent(json: unknown): ParseResult {
-  const errors = envelopeErrors(json);
-  if (errors.length > 0) {
-    return { ok: false, errors };
-  }
-  const event = json as { source: string; "detail-type": string; detail: unknown };
-  const validate = validatorFor(event.source, event["detail-type"]);
-  if (validate === undefined) {
-    const message = `unknown event: source "${event.source}", detail-type "${event["detail-type"]}"`;
-    return { ok: false, errors: [{ path: "/detail-type", message }] };
-  }
-  if (!validate(event.detail)) {
-    const found = (validate.errors ?? []).map((e) => ({ path: `/detail${e.instancePath}`, message: e.message ?? "is invalid" }));
-    return { ok: false, errors: found };
-  }
-  return { ok: true, event: json as PlatformEvent };
+export function parser<M>(validators: ValidatorsOf<M>): (json: unknown) => ParseResult<EventIn<M>> {
+  const table = validators as unknown as Record<string, Record<string, Validator>>;
+  return (json: unknown) => {
+    const errors = envelopeErrors(json);
+    if (errors.length > 0) {
+      return { ok: false, errors };
+    }
+    const event = json as { source: string; "detail-type": string; detail: unknown };
+    const bySource = own(table, event.source);
+    const validate = bySource === undefined ? undefined : own(bySource, event["detail-type"]);
+    if (validate === undefined) {
+      const message = `unknown event: source "${event.source}", detail-type "${event["detail-type"]}"`;
+      return { ok: false, errors: [{ path: "/detail-type", message }] };
+    }
+    if (!validate(event.detail)) {
+      const found = (validate.errors ?? []).map((e) => ({ path: `/detail${e.instancePath}`, message: e.message ?? "is invalid" }));
+      return { ok: false, errors: found };
+    }
+    return { ok: true, event: json as EventIn<M> };
+  };
 }
 
-/** Whether `json` is a valid event of `source` and `detailType`, narrowing its type. */
-export function isEvent<S extends Source, D extends DetailType<S>>(json: unknown, source: S, detailType: D): json is EventOf<S, D> {
-  const parsed = parseEvent(json);
-  return parsed.ok && parsed.event.source === source && parsed.event["detail-type"] === detailType;
+/** An `isEvent` over `parse`: whether `json` is a valid event of `source` and `detailType`, narrowing its type. */
+export function guard<M>(
+  parse: (json: unknown) => ParseResult<EventIn<M>>,
+): <S extends keyof M & string, D extends keyof M[S] & string>(json: unknown, source: S, detailType: D) => json is EventBridgeEvent<S, D, M[S][D]> {
+  return <S extends keyof M & string, D extends keyof M[S] & string>(json: unknown, source: S, detailType: D): json is EventBridgeEvent<S, D, M[S][D]> => {
+    const parsed = parse(json);
+    // Widened to strings: TypeScript cannot relate `D` to the detail-types of a source it
+    // has not narrowed to.
+    const event: { source: string; "detail-type": string } | undefined = parsed.ok ? parsed.event : undefined;
+    return event !== undefined && event.source === source && event["detail-type"] === detailType;
+  };
 }
 
 /**
- * A function that parses an EventBridge event and calls the handler of its source and
- * detail-type, with `event.detail` typed. It rejects with `InvalidEventError` for an event
- * that breaks its contract, and `UnhandledEventError` for one no handler takes.
+ * A `handlers` over `parse`: given handlers by source and detail-type, a function that parses
+ * an EventBridge event and calls the handler of its source and detail-type, with
+ * `event.detail` typed. It rejects with `InvalidEventError` for an event that breaks its
+ * contract, and `UnhandledEventError` for one no handler takes.
  */
-export function handlers(map: Handlers): (json: unknown) => Promise<unknown> {
-  return async (json: unknown) => {
-    const parsed = parseEvent(json);
+export function router<M>(
+  parse: (json: unknown) => ParseResult<EventIn<M>>,
+): (map: Handlers<M>) => (json: unknown) => Promise<unknown> {
+  return (map: Handlers<M>) => async (json: unknown) => {
+    const parsed = parse(json);
     if (!parsed.ok) {
       throw new InvalidEventError(parsed.errors);
     }
     const { source, "detail-type": detailType } = parsed.event;
-    const bySource = own(map as Record<string, Record<string, (event: PlatformEvent) => unknown>>, source);
+    const bySource = own(map as Record<string, Record<string, (event: unknown) => unknown>>, source);
     const handler = bySource === undefined ? undefined : own(bySource, detailType);
     if (handler === undefined) {
       throw new UnhandledEventError(source, detailType);
@@ -124,67 +157,3 @@ function envelopeErrors(json: unknown): EventError[] {
   }
   return errors;
 }
-
-const validators = new Map<string, ValidateFunction>();
-
-/** The compiled validator of an event's `detail`, or `undefined` for an unknown event. */
-function validatorFor(source: string, detailType: string): ValidateFunction | undefined {
-  const key = `${source}\u0000${detailType}`;
-  const cached = validators.get(key);
-  if (cached !== undefined) {
-    return cached;
-  }
-  const bySource = own(schemas as Record<string, Record<string, object>>, source);
-  const schema = bySource === undefined ? undefined : own(bySource, detailType);
-  if (schema === undefined) {
-    return undefined;
-  }
-  const validate = ajv.compile(schema);
-  validators.set(key, validate);
-  return validate;
-}
-
-/** An integer format: an integer within the type's range (64-bit bounds as JSON.parse rounds them). */
-function integer(min: number, max: number): Format {
-  return { type: "number", validate: (n: number) => Number.isInteger(n) && n >= min && n <= max };
-}
-
-/** `YYYY-MM-DD` naming a real day. */
-function isDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (match === null) {
-    return false;
-  }
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
-const TIME = /^([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
-
-/** The formats the contracts' schemas use, checked as the generator's validator checks them. */
-const FORMATS: Record<string, Format> = {
-  "date-time": (text: string) => {
-    const [date, time] = text.split(/[Tt]/);
-    return date !== undefined && time !== undefined && isDate(date) && TIME.test(time);
-  },
-  date: isDate,
-  time: TIME,
-  uuid: /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
-  uri: /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/,
-  email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
-  int8: integer(-128, 127),
-  int16: integer(-32768, 32767),
-  int32: integer(-2147483648, 2147483647),
-  int64: integer(-(2 ** 63), 2 ** 63),
-  int: integer(-Infinity, Infinity),
-  uint8: integer(0, 255),
-  uint16: integer(0, 65535),
-  uint32: integer(0, 4294967295),
-  uint64: integer(0, 2 ** 64),
-  uint: integer(0, Infinity),
-  float: { type: "number", validate: () => true },
-  double: { type: "number", validate: () => true },
-};
-
-const ajv = new Ajv({ allErrors: true, strict: false, formats: FORMATS });

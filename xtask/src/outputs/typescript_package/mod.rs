@@ -1,7 +1,12 @@
-//! The `@agri-platform/events` package: one module per source, `events.ts` with the routing
-//! types, `schemas.ts` and `consume.ts` for runtime validation and routing, `index.ts`, the
-//! sample fixture `test/samples.ts` that `tsc` checks, and `test/envelopes.json`, every sample
-//! in its EventBridge envelope, for the package's runtime tests.
+//! The `@agri-platform/events` package: one module of types per source, `events.ts` with the
+//! routing types, each event's validator compiled ahead of time ([`validators`]:
+//! `validators/<module>/<Type>.js`), `sources/<module>.ts` per source (the subpath export
+//! `@agri-platform/events/<module>`: that source's types, validators and parse functions
+//! alone), `consume.ts`, `formats.ts` and `runtime.ts` (hand-kept here, copied), `index.ts`
+//! (every event), the sample fixture `test/samples.ts` that `tsc` checks, and
+//! `test/envelopes.json`, every sample in its EventBridge envelope, for the package's tests.
+
+pub mod validators;
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -47,59 +52,184 @@ pub fn type_check<'f>(
     Ok((output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned()))
 }
 
-/// Every generated file of the package, by path relative to the workspace root.
-pub fn files(modules: &[SourceModule<'_>]) -> BTreeMap<String, String> {
+/// Every generated file of the package, by path relative to the workspace root; or a
+/// diagnostic per event whose validator could not be compiled.
+pub fn files(
+    modules: &[SourceModule<'_>],
+    compiler: &validators::Compiler,
+) -> Result<BTreeMap<String, String>, Vec<schema_emit::Diagnostic>> {
     let mut files = BTreeMap::new();
+    files.extend(validator_files(modules, compiler)?);
     for module in modules {
+        let name = module_name(&module.source);
         files.insert(
-            format!("{TYPESCRIPT_PACKAGE_DIR}/src/{}.ts", module_name(&module.source)),
+            format!("{TYPESCRIPT_PACKAGE_DIR}/src/{name}.ts"),
             emit_module(&module.namespace, &preamble(Format::Slashes)),
         );
+        files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/sources/{name}.ts"), source_ts(module));
     }
     files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/events.ts"), events_ts(modules));
-    files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/schemas.ts"), schemas_ts(modules));
-    files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/consume.ts"), preamble(Format::Slashes) + CONSUME_TS);
+    for (name, text) in [("consume", CONSUME_TS), ("formats", FORMATS_TS), ("runtime", RUNTIME_TS)] {
+        files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/{name}.ts"), preamble(Format::Slashes) + text);
+    }
     files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/test/envelopes.json"), envelopes_json(modules));
     files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/src/index.ts"), index_ts(modules));
     files.insert(format!("{TYPESCRIPT_PACKAGE_DIR}/test/samples.ts"), samples_ts(modules));
-    files
+    Ok(files)
 }
 
+/// `src/validators/<module>/<Type>.js` for every event: ajv's standalone code for its schema.
+fn validator_files(
+    modules: &[SourceModule<'_>],
+    compiler: &validators::Compiler,
+) -> Result<BTreeMap<String, String>, Vec<schema_emit::Diagnostic>> {
+    let mut paths = Vec::new();
+    let mut requests = Vec::new();
+    for module in modules {
+        for ((event, document), type_name) in module.events.iter().zip(&module.namespace.roots) {
+            paths.push(validator_path(&module_name(&module.source), type_name));
+            requests.push(validators::Request { label: event.qualified_name(), schema: document });
+        }
+    }
+    let codes = compiler.compile(&requests)?;
+    Ok(paths
+        .into_iter()
+        .zip(codes)
+        .map(|(path, code)| {
+            (format!("{TYPESCRIPT_PACKAGE_DIR}/src/{path}"), preamble(Format::Slashes) + &code)
+        })
+        .collect())
+}
+
+/// An event's validator module, relative to `src/`: named after its type, unique in its source.
+fn validator_path(module_name: &str, type_name: &str) -> String {
+    format!("validators/{module_name}/{type_name}.js")
+}
+
+/// The hand-kept consumer API, a real TypeScript file in this folder copied into the package.
+const CONSUME_TS: &str = include_str!("consume.ts");
+/// The format checks the compiled validators call.
+const FORMATS_TS: &str = include_str!("formats.ts");
+/// The ajv runtime helpers compiled validators may call.
+const RUNTIME_TS: &str = include_str!("runtime.ts");
+
+/// The identifier a source module's validators table is imported as in `index.ts`.
+fn validators_alias(module_name: &str) -> String {
+    format!("{module_name}_validators")
+}
+
+/// `index.ts`: every source's types as a namespace, the routing types, the consumer API, and
+/// `parseEvent`, `isEvent` and `handlers` over every event's validator.
 fn index_ts(modules: &[SourceModule<'_>]) -> String {
     let mut text = preamble(Format::Slashes);
     for module in modules {
         let name = module_name(&module.source);
-        let _ = writeln!(text, "export * as {name} from \"./{name}\";");
+        let _ = writeln!(text, "export * as {name} from \"./{name}.js\";");
     }
-    text.push_str("export * from \"./events\";\nexport * from \"./consume\";\n");
+    text.push_str("export * from \"./events.js\";\nexport * from \"./consume.js\";\n");
+    text.push_str("import type { EventDetails } from \"./events.js\";\nimport { guard, parser, router } from \"./consume.js\";\n");
+    for module in modules {
+        let name = module_name(&module.source);
+        let _ = writeln!(
+            text,
+            "import {{ validators as {} }} from \"./sources/{name}.js\";",
+            validators_alias(&name)
+        );
+    }
+    text.push_str("\n/** Every event's validator, compiled ahead of time, by source, then detail-type. */\nexport const validators = {\n");
+    for module in modules {
+        let _ = writeln!(text, "  ...{},", validators_alias(&module_name(&module.source)));
+    }
+    text.push_str(
+        "};
+
+/**
+ * Reads an EventBridge event (as `JSON.parse` or a Lambda runtime gives it): the typed
+ * `PlatformEvent`, or every way it breaks the envelope or its event's schema, each with its
+ * JSON Pointer. An event of an unknown source and detail-type is reported at `/detail-type`.
+ */
+export const parseEvent = /* @__PURE__ */ parser<EventDetails>(validators);
+
+/** Whether `json` is a valid event of `source` and `detailType`, narrowing its type. */
+export const isEvent = /* @__PURE__ */ guard<EventDetails>(parseEvent);
+
+/**
+ * A function that parses an EventBridge event and calls the handler of its source and
+ * detail-type, with `event.detail` typed. It rejects with `InvalidEventError` for an event
+ * that breaks its contract, and `UnhandledEventError` for one no handler takes.
+ */
+export const handlers = /* @__PURE__ */ router<EventDetails>(parseEvent);
+",
+    );
     text
 }
 
-/// The consumer API, a real TypeScript file in this folder copied into the package.
-const CONSUME_TS: &str = include_str!("consume.ts");
-
-/// `schemas.ts`: every event's schema, by source then detail-type, as ajv compiles it (the
-/// document's annotations and examples left out).
-fn schemas_ts(modules: &[SourceModule<'_>]) -> String {
-    let mut schemas = serde_json::Map::new();
-    for module in modules {
-        let mut by_detail_type = serde_json::Map::new();
-        for (event, document) in &module.events {
-            let mut schema = crate::json::sorted(document);
-            if let Some(object) = schema.as_object_mut() {
-                object.retain(|key, _| {
-                    !matches!(key.as_str(), "$schema" | "$comment" | "examples") && !key.starts_with("x-")
-                });
-            }
-            by_detail_type.insert(event.detail_type.clone(), schema);
-        }
-        schemas.insert(module.source.clone(), Value::Object(by_detail_type));
+/// `sources/<module>.ts`, the subpath export `@agri-platform/events/<module>`: the source's
+/// types, its events' validators, `parseEvent`/`isEvent`/`handlers` over them, and a
+/// `parse<Type>` per event, so a function handling one event bundles one validator.
+fn source_ts(module: &SourceModule<'_>) -> String {
+    let name = module_name(&module.source);
+    let source = string(&module.source);
+    let mut text = preamble(Format::Slashes);
+    let _ = writeln!(
+        text,
+        "// `@agri-platform/events/{name}`: the events of source {source} alone, so a function handling\n\
+         // them bundles no other source's validators.\n\
+         export * from \"../{name}.js\";\n\
+         import type * as types from \"../{name}.js\";\n\
+         import {{ guard, parser, router, type Validator }} from \"../consume.js\";\n\
+         export {{ InvalidEventError, UnhandledEventError, type EventError, type ParseResult }} from \"../consume.js\";"
+    );
+    let events: Vec<_> = module.events.iter().zip(&module.namespace.roots).collect();
+    for ((_, _), type_name) in &events {
+        let _ = writeln!(
+            text,
+            "import {{ validate as validate{type_name} }} from \"../{}\";",
+            validator_path(&name, type_name)
+        );
     }
-    format!(
-        "{}/** Every event's JSON Schema (draft-07), by source, then detail-type. */\nexport const schemas = {} as const;\n",
-        preamble(Format::Slashes),
-        value_literal(&Value::Object(schemas), "")
-    )
+    let _ = writeln!(
+        text,
+        "\n/** The payload type of each event of {source}, by source, then detail-type. */\nexport interface EventDetails {{\n  {}: {{",
+        property_key(&module.source)
+    );
+    for ((event, _), type_name) in &events {
+        let _ = writeln!(text, "    {}: types.{type_name};", property_key(&event.detail_type));
+    }
+    let _ = writeln!(
+        text,
+        "  }};\n}}\n\n/** Each event's validator, compiled ahead of time, by source, then detail-type. */\nexport const validators = {{\n  {}: {{",
+        property_key(&module.source)
+    );
+    for ((event, _), type_name) in &events {
+        let _ = writeln!(text, "    {}: validate{type_name} as Validator,", property_key(&event.detail_type));
+    }
+    text.push_str(
+        "  },
+};
+
+/** `parseEvent` for this source's events: any other event is reported unknown. */
+export const parseEvent = /* @__PURE__ */ parser<EventDetails>(validators);
+
+/** `isEvent` for this source's events. */
+export const isEvent = /* @__PURE__ */ guard<EventDetails>(parseEvent);
+
+/** `handlers` for this source's events. */
+export const handlers = /* @__PURE__ */ router<EventDetails>(parseEvent);
+",
+    );
+    for ((event, _), type_name) in &events {
+        let key = property_key(&module.source);
+        let detail = property_key(&event.detail_type);
+        let _ = write!(
+            text,
+            "\n/** `parseEvent` for `{}` alone: a bundle using only this holds only its validator. */\n\
+             export const parse{type_name} = /* @__PURE__ */ parser<{{ {key}: {{ {detail}: types.{type_name} }} }}>({{\n\
+             \x20 {key}: {{ {detail}: validate{type_name} as Validator }},\n}});\n",
+            doc_text(&format!("{}/{}", module.source, event.detail_type)),
+        );
+    }
+    text
 }
 
 /// `test/envelopes.json`: every sample of every event in its EventBridge envelope, under
@@ -130,8 +260,13 @@ fn envelopes_json(modules: &[SourceModule<'_>]) -> String {
 fn imports(modules: &[SourceModule<'_>], from: &str) -> String {
     modules
         .iter()
-        .map(|m| format!("import type * as {name} from \"{from}{name}\";\n", name = module_name(&m.source)))
+        .map(|m| format!("import type * as {name} from \"{from}{name}.js\";\n", name = module_name(&m.source)))
         .collect()
+}
+
+/// `text` safe inside a `/** */` comment.
+fn doc_text(text: &str) -> String {
+    text.replace("*/", "*\\/").replace('`', "'")
 }
 
 fn string(text: &str) -> String {
@@ -208,7 +343,7 @@ fn events_ts(modules: &[SourceModule<'_>]) -> String {
 fn samples_ts(modules: &[SourceModule<'_>]) -> String {
     let mut text = preamble(Format::Slashes);
     text.push_str(&imports(modules, "../src/"));
-    text.push_str("import type { PlatformEvent } from \"../src/events\";\n");
+    text.push_str("import type { PlatformEvent } from \"../src/events.js\";\n");
     let mut envelopes = String::new();
     for module in modules {
         let name = module_name(&module.source);

@@ -1,0 +1,209 @@
+//! Each event's validator as JavaScript, compiled ahead of time by ajv's standalone code
+//! generation, so the package compiles no schema at run time (a Lambda's cold start paid
+//! 40-270 ms for it).
+//!
+//! ajv runs in Node, so one `node` process (the package's hand-kept
+//! `scripts/compile-validators.cjs`, with the ajv `npm ci` pinned) compiles every event
+//! whose validator is not cached. The cache, under `target/`, is keyed on everything that
+//! decides the code: the script's bytes, ajv's version and the schema's bytes; so a second
+//! `cargo xtask schemas` with nothing changed starts no `node` at all. The code is a
+//! function of those alone (the script gives each event its own Ajv instance), so output is
+//! byte-identical with or without the cache.
+//!
+//! The script and its `node_modules` are the tool's own (the workspace this binary was built
+//! from), not the `--root` being generated: they are part of the generator.
+
+use std::fs;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use schema_emit::Diagnostic;
+use serde_json::{Value, json};
+
+use crate::workspace::TYPESCRIPT_PACKAGE_DIR;
+
+/// The compiling script, relative to the package folder.
+pub const SCRIPT: &str = "scripts/compile-validators.cjs";
+
+/// One event to compile: its label (`trading.TradeCreated`) and its schema.
+pub struct Request<'a> {
+    /// The event, as errors name it.
+    pub label: String,
+    /// The schema its `detail` must satisfy.
+    pub schema: &'a Value,
+}
+
+/// Compiles validators with the package's script and ajv, keeping results in a cache.
+#[derive(Debug, Clone)]
+pub struct Compiler {
+    package: PathBuf,
+    cache: Option<PathBuf>,
+}
+
+impl Default for Compiler {
+    /// The tool's own package, with the cache in its `target/`.
+    fn default() -> Self {
+        let root = crate::workspace::root();
+        Compiler::new(root.join(TYPESCRIPT_PACKAGE_DIR), Some(root.join("target/xtask-cache/validators")))
+    }
+}
+
+impl Compiler {
+    /// A compiler running the script of `package` (the `generated/typescript` folder), caching
+    /// in `cache` when given.
+    pub fn new(package: PathBuf, cache: Option<PathBuf>) -> Self {
+        Compiler { package, cache }
+    }
+
+    /// Every request's validator module (ES module source, exporting `validate`), in order;
+    /// or one diagnostic per event that could not be compiled, each naming it.
+    pub fn compile(&self, requests: &[Request<'_>]) -> Result<Vec<String>, Vec<Diagnostic>> {
+        let script = fs::read(self.package.join(SCRIPT)).map_err(|e| {
+            vec![Diagnostic::new(
+                self.package.join(SCRIPT).display().to_string(),
+                format!("cannot read: {e}"),
+            )]
+        })?;
+        let ajv = self.ajv_version();
+        let keys: Vec<String> = requests.iter().map(|r| key(&script, ajv.as_deref(), r.schema)).collect();
+        let mut results: Vec<Option<String>> = keys.iter().map(|k| self.load(k)).collect();
+        let misses: Vec<usize> = (0..requests.len()).filter(|&i| results[i].is_none()).collect();
+        if misses.is_empty() {
+            return Ok(results.into_iter().flatten().collect());
+        }
+        self.ensure_installed().map_err(|e| vec![e])?;
+        // Installing may have changed ajv's version: key the new entries on what compiled them.
+        let ajv = self.ajv_version();
+        let missing: Vec<&Request<'_>> = misses.iter().map(|&i| &requests[i]).collect();
+        let compiled = self.run_node(&missing)?;
+        for (index, code) in misses.into_iter().zip(compiled) {
+            self.store(&key(&script, ajv.as_deref(), requests[index].schema), &code);
+            results[index] = Some(code);
+        }
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    /// ajv's installed version, or `None` before `npm ci`.
+    fn ajv_version(&self) -> Option<String> {
+        let text = fs::read_to_string(self.package.join("node_modules/ajv/package.json")).ok()?;
+        let manifest: Value = serde_json::from_str(&text).ok()?;
+        manifest["version"].as_str().map(str::to_owned)
+    }
+
+    /// Runs `npm ci` in the package unless its `node_modules` came from this lock file (as
+    /// `cargo xtask ci` does, with the same stamp), saying so first: it takes a few seconds.
+    fn ensure_installed(&self) -> Result<(), Diagnostic> {
+        if crate::ci::npm_installed(&self.package, &crate::ci::NPM_CI) {
+            return Ok(());
+        }
+        eprintln!(
+            "note: installing the package's pinned ajv, which compiles the event validators: `npm ci` in {}",
+            self.package.display()
+        );
+        crate::ci::npm_ci_in(&self.package, &crate::ci::NPM_CI).map_err(|e| {
+            Diagnostic::new(self.package.join("node_modules").display().to_string(), format!("{e:#}"))
+                .with_fix(format!(
+                    "install Node.js 20 with npm, then run `npm ci` in {}",
+                    self.package.display()
+                ))
+        })
+    }
+
+    /// One `node` process compiling every request; its code per request, in order.
+    fn run_node(&self, requests: &[&Request<'_>]) -> Result<Vec<String>, Vec<Diagnostic>> {
+        let fail = |message: String| {
+            vec![Diagnostic::new(format!("{TYPESCRIPT_PACKAGE_DIR}/{SCRIPT}"), message).with_fix(format!(
+                "check that `node` (Node.js 20) is on the PATH and `npm ci` ran in {}",
+                self.package.display()
+            ))]
+        };
+        let events: Vec<Value> =
+            requests.iter().map(|r| json!({"name": r.label, "schema": r.schema})).collect();
+        let input = serde_json::to_vec(&json!({ "events": events })).expect("JSON values serialise");
+        let mut child = Command::new("node")
+            .arg(SCRIPT)
+            .current_dir(&self.package)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| fail(format!("could not run `node {SCRIPT}`: {e}")))?;
+        let mut stdin = child.stdin.take().expect("stdin is piped");
+        // Written from a thread: node may fill its stdout pipe before it has read all input.
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let output = child.wait_with_output().map_err(|e| fail(format!("`node {SCRIPT}` failed: {e}")))?;
+        let written = writer.join().unwrap_or_else(|_| Ok(()));
+        if !output.status.success() || written.is_err() {
+            return Err(fail(format!(
+                "`node {SCRIPT}` failed ({}):\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            )));
+        }
+        let reply: Value = serde_json::from_slice(&output.stdout)
+            .map_err(|e| fail(format!("`node {SCRIPT}` did not print JSON: {e}")))?;
+        let errors: Vec<Diagnostic> = reply["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                Diagnostic::new(
+                    e["name"].as_str().unwrap_or("?"),
+                    format!(
+                        "ajv cannot compile its schema into a validator: {}",
+                        e["message"].as_str().unwrap_or("?")
+                    ),
+                )
+            })
+            .collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let validators = reply["validators"].as_array().map_or(&[][..], Vec::as_slice);
+        let codes: Vec<String> = requests
+            .iter()
+            .map(|request| {
+                validators
+                    .iter()
+                    .find(|v| v["name"] == request.label.as_str())
+                    .and_then(|v| v["code"].as_str())
+                    .map(str::to_owned)
+                    .ok_or_else(|| {
+                        Diagnostic::new(&request.label, format!("`node {SCRIPT}` returned no validator"))
+                    })
+            })
+            .collect::<Result<_, _>>()
+            .map_err(|e| vec![e])?;
+        Ok(codes)
+    }
+
+    fn path(&self, key: &str) -> Option<PathBuf> {
+        self.cache.as_ref().map(|dir| dir.join(format!("{key}.js")))
+    }
+
+    fn load(&self, key: &str) -> Option<String> {
+        fs::read_to_string(self.path(key)?).ok()
+    }
+
+    /// Stores an entry through a uniquely named temporary file and a rename, so concurrent
+    /// runs (tests) never read half an entry. A failure only loses the entry.
+    fn store(&self, key: &str, code: &str) {
+        let Some(path) = self.path(key) else { return };
+        let Some(dir) = path.parent() else { return };
+        let temporary = dir.join(format!(".{key}.{}.tmp", std::process::id()));
+        let _ = fs::create_dir_all(dir)
+            .and_then(|()| fs::write(&temporary, code))
+            .and_then(|()| fs::rename(&temporary, &path));
+    }
+}
+
+/// The cache key of one validator: SHA-1 of the script, ajv's version and the schema.
+fn key(script: &[u8], ajv: Option<&str>, schema: &Value) -> String {
+    let mut hasher = sha1_smol::Sha1::new();
+    for part in [script, ajv.unwrap_or("not installed").as_bytes(), schema.to_string().as_bytes()] {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.digest().to_string()
+}
