@@ -45,11 +45,14 @@ pub fn files(
         toml_preamble: &preamble(Format::Hash),
         // `PlatformEvent::from_eventbridge` reports where a payload breaks its type.
         dependencies: &["serde_path_to_error"],
-        // For `examples/lambda_handler.rs`, the Rust consumer the README shows.
+        // For `examples/lambda_handler.rs`, the Rust consumer the README shows, and the
+        // benchmark of `from_eventbridge` against bare serde_json (`benches/`, hand-kept).
         dev_dependencies: &[
+            "criterion.workspace = true",
             "lambda_runtime.workspace = true",
             "tokio = { workspace = true, features = [\"macros\", \"rt-multi-thread\"] }",
         ],
+        benches: &["from_eventbridge"],
     };
     files.insert(format!("{RUST_CRATE_DIR}/Cargo.toml"), assemble::manifest(&spec, needs));
     let names: Vec<String> = modules.iter().map(|m| module_name(&m.source)).collect();

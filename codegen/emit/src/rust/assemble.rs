@@ -17,6 +17,8 @@ pub struct CrateSpec<'a> {
     pub dependencies: &'a [&'a str],
     /// `[dev-dependencies]` lines, for the crate's examples and tests.
     pub dev_dependencies: &'a [&'a str],
+    /// Benchmarks without the default harness (criterion's), by name: `benches/<name>.rs`.
+    pub benches: &'a [&'a str],
 }
 
 /// The crate's `Cargo.toml`: the package, inheriting the workspace's edition, toolchain,
@@ -34,6 +36,11 @@ pub fn manifest(spec: &CrateSpec<'_>, needs: Needs) -> String {
         [] => String::new(),
         lines => format!("\n[dev-dependencies]\n{}\n", lines.join("\n")),
     };
+    let benches: String = spec
+        .benches
+        .iter()
+        .map(|name| format!("\n[[bench]]\nname = \"{name}\"\nharness = false\n"))
+        .collect();
     format!(
         "{preamble}\
          [package]\n\
@@ -47,7 +54,7 @@ pub fn manifest(spec: &CrateSpec<'_>, needs: Needs) -> String {
          \n\
          # Only what the generated code uses.\n\
          [dependencies]\n\
-         {dependencies}{dev_dependencies}",
+         {dependencies}{dev_dependencies}{benches}",
         preamble = spec.toml_preamble,
         package = spec.package,
         description = spec.description,
