@@ -113,6 +113,24 @@ function slimError(line) {
   return `${head[1]}${head[2]},${rest.slice(1)}`;
 }
 
+/**
+ * `code` without the scope values (`const schema12 = {…};`, one line each, as ajv writes them)
+ * nothing refers to any more: the schema fragments error `params` quoted. A module's top-level
+ * object literals are built when it is imported, so each would cost every cold start.
+ */
+function withoutUnusedScopeValues(code) {
+  const lines = code.split("\n");
+  const declared = /^const ((?:schema|pattern|formats)\d+) = .*;$/;
+  return lines
+    .filter((line) => {
+      const match = declared.exec(line);
+      if (match === null) return true;
+      const use = new RegExp(`\\b${match[1]}\\b`);
+      return lines.some((other) => other !== line && use.test(other));
+    })
+    .join("\n");
+}
+
 /** The index of the brace closing the one opening at `start`, skipping string literals. */
 function closing(text, start) {
   let depth = 0;
@@ -135,7 +153,9 @@ function compile(schema) {
   const validate = ajv.compile(withoutAnnotations(schema));
   let code = standaloneCode(ajv, validate);
   const imports = [];
-  code = code.split("\n").map(slimError).join("\n");
+  code = withoutUnusedScopeValues(code.split("\n").map(slimError).join("\n"));
+  // ajv's five-line "start the list or push" after each error, as one statement.
+  code = code.replace(/^if\(vErrors === null\)\{\nvErrors = \[(err\d+)\];\n\}\nelse \{\nvErrors\.push\(\1\);\n\}$/gm, "(vErrors ??= []).push($1);");
   code = code.replace(/^"use strict";\n/, "");
   code = code.replace(/^export default \w+;\n/m, "");
   code = code.replace(/require\(("[^"]*")\)(\.default)?/g, (whole, quoted) => {

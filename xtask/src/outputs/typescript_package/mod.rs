@@ -124,7 +124,9 @@ fn index_ts(modules: &[SourceModule<'_>]) -> String {
     let mut text = preamble(Format::Slashes);
     for module in modules {
         let name = module_name(&module.source);
-        let _ = writeln!(text, "export * as {name} from \"./{name}.js\";");
+        // Types only: `export type` loads no module at run time, so an import of the package
+        // does not read a file per source.
+        let _ = writeln!(text, "export type * as {name} from \"./{name}.js\";");
     }
     text.push_str("export * from \"./events.js\";\nexport * from \"./consume.js\";\n");
     text.push_str("import type { EventDetails } from \"./events.js\";\nimport { guard, parser, router } from \"./consume.js\";\n");
@@ -175,7 +177,7 @@ fn source_ts(module: &SourceModule<'_>) -> String {
         text,
         "// `@agri-platform/events/{name}`: the events of source {source} alone, so a function handling\n\
          // them bundles no other source's validators.\n\
-         export * from \"../{name}.js\";\n\
+         export type * from \"../{name}.js\";\n\
          import type * as types from \"../{name}.js\";\n\
          import {{ guard, parser, router, type Validator }} from \"../consume.js\";\n\
          export {{ InvalidEventError, UnhandledEventError, type EventError, type ParseResult }} from \"../consume.js\";"
@@ -260,7 +262,9 @@ fn envelopes_json(modules: &[SourceModule<'_>]) -> String {
 fn imports(modules: &[SourceModule<'_>], from: &str) -> String {
     modules
         .iter()
-        .map(|m| format!("import type * as {name} from \"{from}{name}.js\";\n", name = module_name(&m.source)))
+        .map(|m| {
+            format!("import type * as {name} from \"{from}{name}.js\";\n", name = module_name(&m.source))
+        })
         .collect()
 }
 
