@@ -118,13 +118,78 @@ pub enum PlatformEvent {
 }
 impl PlatformEvent {
     /// Reads an EventBridge event from its JSON text.
+    ///
+    /// An event that fits its type is read straight into it: its `source` and
+    /// `detail-type` first, then the whole text into that event's type. Only one that
+    /// does not is read again through [`PlatformEvent::from_value`], which says where
+    /// it breaks; so errors are the same either way, and a valid event costs little
+    /// more than `serde_json::from_str` into its type.
     pub fn from_eventbridge(json: &str) -> Result<Self, ParseError> {
+        if let Some(event) = Self::read_directly(json) {
+            return Ok(event);
+        }
         let value = serde_json::from_str(json)
             .map_err(|error| ParseError::Envelope {
                 path: String::new(),
                 message: error.to_string(),
             })?;
         Self::from_value(value)
+    }
+    /// The event read straight into its type, or `None` if anything is amiss.
+    fn read_directly(json: &str) -> Option<Self> {
+        /// The two names that pick the type; everything else is skipped.
+        #[derive(serde::Deserialize)]
+        struct Names<'a> {
+            #[serde(borrow)]
+            source: std::borrow::Cow<'a, str>,
+            #[serde(rename = "detail-type", borrow)]
+            detail_type: std::borrow::Cow<'a, str>,
+        }
+        let names: Names<'_> = serde_json::from_str(json).ok()?;
+        match (names.source.as_ref(), names.detail_type.as_ref()) {
+            ("aws.ec2", "EC2 Instance State-change Notification") => {
+                serde_json::from_str(json)
+                    .map(Self::AwsEc2Ec2InstanceStateChangeNotification)
+                    .ok()
+            }
+            ("aws.events", "Scheduled Event") => {
+                serde_json::from_str(json).map(Self::AwsEventsScheduledEvent).ok()
+            }
+            ("aws.s3", "Object Created") => {
+                serde_json::from_str(json).map(Self::AwsS3ObjectCreated).ok()
+            }
+            ("customers", "BusinessUnitsCreated") => {
+                serde_json::from_str(json).map(Self::CustomersBusinessUnitsCreated).ok()
+            }
+            ("customers", "OrganisationCreated") => {
+                serde_json::from_str(json).map(Self::CustomersOrganisationCreated).ok()
+            }
+            ("customers", "OrganisationUpdated") => {
+                serde_json::from_str(json).map(Self::CustomersOrganisationUpdated).ok()
+            }
+            ("customers", "UserInvited") => {
+                serde_json::from_str(json).map(Self::CustomersUserInvited).ok()
+            }
+            ("inventory", "InventoryCreated") => {
+                serde_json::from_str(json).map(Self::InventoryInventoryCreated).ok()
+            }
+            ("inventory", "InventoryTransferred") => {
+                serde_json::from_str(json).map(Self::InventoryInventoryTransferred).ok()
+            }
+            ("inventory", "StockAdjusted") => {
+                serde_json::from_str(json).map(Self::InventoryStockAdjusted).ok()
+            }
+            ("trading", "TradeCancelled") => {
+                serde_json::from_str(json).map(Self::TradingTradeCancelled).ok()
+            }
+            ("trading", "TradeCreated") => {
+                serde_json::from_str(json).map(Self::TradingTradeCreated).ok()
+            }
+            ("trading", "TradeInventoryAllocated") => {
+                serde_json::from_str(json).map(Self::TradingTradeInventoryAllocated).ok()
+            }
+            _ => None,
+        }
     }
     /// Reads an EventBridge event from JSON already parsed (as a Lambda runtime gives it).
     pub fn from_value(value: serde_json::Value) -> Result<Self, ParseError> {

@@ -94,9 +94,11 @@ fn envelope(source: &str, detail_type: &str, detail: Value) -> Value {
 fn platform_event_reads_every_sample_of_every_event() {
     for event in all_events() {
         for sample in event.samples.as_ref().unwrap() {
-            let json = envelope(&event.source, &event.detail_type, sample.clone()).to_string();
-            let parsed = platform_events::PlatformEvent::from_eventbridge(&json)
+            let value = envelope(&event.source, &event.detail_type, sample.clone());
+            let parsed = platform_events::PlatformEvent::from_eventbridge(&value.to_string())
                 .unwrap_or_else(|e| panic!("{}: {e}", event.qualified_name()));
+            // The text's direct read and the parsed value's read agree.
+            assert_eq!(Ok(&parsed), platform_events::PlatformEvent::from_value(value).as_ref());
             assert_eq!(
                 (parsed.source(), parsed.detail_type()),
                 (event.source.as_str(), event.detail_type.as_str())
@@ -111,7 +113,13 @@ fn platform_event_errors_are_typed_and_say_where() {
     let event = &registered()[0];
     let mut detail = first_sample(event);
     detail["correlationId"] = json!(42);
-    match PlatformEvent::from_value(envelope(&event.source, &event.detail_type, detail)).unwrap_err() {
+    let broken = envelope(&event.source, &event.detail_type, detail);
+    // From text, a broken event is read again to say where: the same error as from a value.
+    assert_eq!(
+        PlatformEvent::from_eventbridge(&broken.to_string()).unwrap_err(),
+        PlatformEvent::from_value(broken.clone()).unwrap_err()
+    );
+    match PlatformEvent::from_value(broken).unwrap_err() {
         ParseError::Detail { path, source, .. } => {
             assert_eq!(path, "correlationId");
             assert_eq!(source, event.source);
