@@ -5,10 +5,10 @@
 //! ajv runs in Node, so one `node` process (the package's hand-kept
 //! `scripts/compile-validators.cjs`, with the ajv `npm ci` pinned) compiles every event
 //! whose validator is not cached. The cache, under `target/`, is keyed on everything that
-//! decides the code: the script's bytes, ajv's version and the schema's bytes; so a second
-//! `cargo xtask schemas` with nothing changed starts no `node` at all. The code is a
-//! function of those alone (the script gives each event its own Ajv instance), so output is
-//! byte-identical with or without the cache.
+//! decides the code: the script's bytes, the lock file pinning ajv, ajv's installed version
+//! and the schema's bytes; so a second `cargo xtask schemas` with nothing changed starts no
+//! `node` at all. The code is a function of those alone (the script gives each event its own
+//! Ajv instance), so output is byte-identical with or without the cache.
 //!
 //! The script and its `node_modules` are the tool's own (the workspace this binary was built
 //! from), not the `--root` being generated: they are part of the generator.
@@ -65,6 +65,9 @@ impl Compiler {
                 format!("cannot read: {e}"),
             )]
         })?;
+        // The lock file pins ajv: a change to it misses the cache and reinstalls first.
+        let lock = fs::read(self.package.join("package-lock.json")).unwrap_or_default();
+        let script = [script, lock].concat();
         let ajv = self.ajv_version();
         let keys: Vec<String> = requests.iter().map(|r| key(&script, ajv.as_deref(), r.schema)).collect();
         let mut results: Vec<Option<String>> = keys.iter().map(|k| self.load(k)).collect();
@@ -133,8 +136,8 @@ impl Compiler {
         // Written from a thread: node may fill its stdout pipe before it has read all input.
         let writer = std::thread::spawn(move || stdin.write_all(&input));
         let output = child.wait_with_output().map_err(|e| fail(format!("`node {SCRIPT}` failed: {e}")))?;
-        let written = writer.join().unwrap_or_else(|_| Ok(()));
-        if !output.status.success() || written.is_err() {
+        let written = matches!(writer.join(), Ok(Ok(())));
+        if !output.status.success() || !written {
             return Err(fail(format!(
                 "`node {SCRIPT}` failed ({}):\n{}",
                 output.status,
@@ -198,7 +201,8 @@ impl Compiler {
     }
 }
 
-/// The cache key of one validator: SHA-1 of the script, ajv's version and the schema.
+/// The cache key of one validator: SHA-1 of the script (with the lock file), ajv's installed
+/// version and the schema.
 fn key(script: &[u8], ajv: Option<&str>, schema: &Value) -> String {
     let mut hasher = sha1_smol::Sha1::new();
     for part in [script, ajv.unwrap_or("not installed").as_bytes(), schema.to_string().as_bytes()] {
@@ -206,4 +210,60 @@ fn key(script: &[u8], ajv: Option<&str>, schema: &Value) -> String {
         hasher.update(part);
     }
     hasher.digest().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uncached() -> Compiler {
+        Compiler::new(crate::workspace::root().join(TYPESCRIPT_PACKAGE_DIR), None)
+    }
+
+    #[test]
+    fn a_validator_is_code_that_needs_no_ajv_and_is_the_same_every_time() {
+        let schema = json!({"type": "object", "properties": {"id": {"type": "string", "format": "uuid"}},
+            "required": ["id"], "description": "annotations are left out"});
+        let request = || vec![Request { label: "t.Thing".into(), schema: &schema }];
+        let first = uncached().compile(&request()).unwrap_or_else(|e| panic!("{e:?}"));
+        let again = uncached().compile(&request()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(first, again, "two compilations of one schema differ");
+        let code = &first[0];
+        assert!(
+            code.starts_with("import { formats } from \"../../formats.js\";\nexport const validate = "),
+            "{code}"
+        );
+        assert!(code.contains("message:\"must have required property '\"+\"id\"+\"'\""), "{code}");
+        for absent in ["require(", "ajv", "schemaPath", "annotations are left out"] {
+            assert!(!code.contains(absent), "`{absent}` in {code}");
+        }
+    }
+
+    #[test]
+    fn a_schema_ajv_cannot_compile_is_a_diagnostic_naming_its_event() {
+        let broken = json!({"$ref": "#/definitions/Missing"});
+        let fine = json!({"type": "string"});
+        let requests = [
+            Request { label: "trading.Fine".into(), schema: &fine },
+            Request { label: "trading.Broken".into(), schema: &broken },
+        ];
+        let errors = uncached().compile(&requests).expect_err("a dangling $ref cannot compile");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].subject, "trading.Broken");
+        assert!(
+            errors[0].message.starts_with("ajv cannot compile its schema into a validator: "),
+            "{}",
+            errors[0]
+        );
+    }
+
+    #[test]
+    fn the_cache_key_changes_with_the_script_ajv_and_the_schema() {
+        let schema = json!({"type": "string"});
+        let base = key(b"script", Some("8.17.1"), &schema);
+        assert_eq!(base, key(b"script", Some("8.17.1"), &schema));
+        assert_ne!(base, key(b"script2", Some("8.17.1"), &schema));
+        assert_ne!(base, key(b"script", Some("8.18.0"), &schema));
+        assert_ne!(base, key(b"script", Some("8.17.1"), &json!({"type": "integer"})));
+    }
 }
