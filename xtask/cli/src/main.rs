@@ -36,7 +36,9 @@ enum Command {
     ///
     /// Builds each event's samples, derives its schema, checks the samples cover every field
     /// and validate against the schema, then writes every file (and deletes orphans), or
-    /// nothing at all if any event fails.
+    /// nothing at all if any event fails. Each event's TypeScript validator is compiled by
+    /// ajv in Node (one `node` process, only for events not in target/xtask-cache), so Node.js
+    /// 20 with npm must be on the PATH; it runs `npm ci` in generated/typescript when needed.
     Schemas {
         /// Write nothing; exit 1 with a diff if any generated file is stale, missing or orphaned.
         #[arg(long)]
