@@ -135,6 +135,7 @@ const broken = JSON.parse(JSON.stringify(envelopes[envelopes.length - 1])); brok
 if (parseEvent(broken).ok) throw new Error("a broken event parsed");
 const created = envelopes.find((e) => e["detail-type"] === "TradeCreated");
 if (!trading.parseTradeCreated(created).ok || trading.parseEvent(envelopes[0]).ok) throw new Error("the subpath is wrong");
+if (require("@agri-platform/events").InvalidEventError !== trading.InvalidEventError) throw new Error("two InvalidEventError classes");
 console.log("require: every sample parses, a broken one is rejected");
 "#;
 
@@ -146,6 +147,9 @@ for (const e of envelopes) { const r = parseEvent(e); if (!r.ok) throw new Error
 const broken = structuredClone(envelopes[0]); broken.source = 42;
 if (parseEvent(broken).ok) throw new Error("a broken event parsed");
 if (!parseTrading(envelopes.find((e) => e.source === "trading")).ok) throw new Error("the subpath is wrong");
+// The root and a subpath share one copy of the consumer API (the ESM build is bundled with splitting).
+const root = await import("@agri-platform/events"), trading = await import("@agri-platform/events/trading");
+if (root.InvalidEventError !== trading.InvalidEventError) throw new Error("two InvalidEventError classes");
 console.log("import: every sample parses, a broken one is rejected");
 "#;
 
