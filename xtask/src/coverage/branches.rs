@@ -77,7 +77,7 @@ impl<'s> Branches<'s> {
 fn carries_data(branch: &Value) -> bool {
     let constant = branch.get("const").is_some()
         || branch.get("enum").is_some()
-        || branch.get("type").and_then(Value::as_str) == Some("null");
+        || schema_model::is_null_only(branch, &Value::Null);
     !constant
 }
 

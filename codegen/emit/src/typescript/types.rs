@@ -140,7 +140,7 @@ pub(super) fn object_body(schema: &Value, indent: &str) -> String {
         None if !has_properties => Some("unknown".to_owned()),
         _ => None,
     };
-    let required = crate::required_names(schema.get("required"));
+    let required = schema_model::Node::new(schema).required();
     let inner = format!("{indent}  ");
     let mut text = String::from("{\n");
     for (name, property) in properties.into_iter().flatten() {
