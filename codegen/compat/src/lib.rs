@@ -63,6 +63,8 @@
 //! says what each consumer actually does.
 #![deny(missing_docs)]
 
+/// JSON Pointers, shared with every engine (`crate::pointer::push`).
+use schema_model::pointer;
 mod array;
 mod combinators;
 mod difference;
@@ -70,7 +72,6 @@ mod error;
 mod format;
 mod kind;
 mod object;
-mod pointer;
 mod properties;
 mod report;
 mod scalar;
