@@ -32,6 +32,7 @@ pub mod json;
 pub mod moto;
 pub mod outputs;
 pub mod panics;
+pub mod parallel;
 pub mod postgres;
 pub mod services;
 pub mod snapshots;

@@ -28,12 +28,12 @@
 
 #![deny(missing_docs)]
 
-pub mod diagnostic;
-pub mod namespace;
-pub mod preamble;
+mod diagnostic;
+mod namespace;
+mod preamble;
 pub mod rust;
 pub mod typescript;
 
 pub use diagnostic::Diagnostic;
 pub use namespace::{Namespace, Origin, SchemaItem, namespace};
-pub use preamble::preamble;
+pub use preamble::{Format, preamble};

@@ -152,7 +152,7 @@ fn schemas(root: &std::path::Path, check: bool, timings: bool) -> Result<ExitCod
         }
     };
     let options = xtask::outputs::Options {
-        cache: Some(schema_emit::rust::cache::Cache::new(root.join("target/xtask-cache/rust"))),
+        cache: Some(schema_emit::rust::Cache::new(root.join("target/xtask-cache/rust"))),
     };
     let set = match xtask::outputs::generate_with(&events, &options) {
         Ok(set) => set,

@@ -75,7 +75,7 @@ pub(super) fn run_rust_with(
     fs::create_dir_all(dir.join("src"))?;
     // typify is single-threaded and the modules independent: emit them on every core.
     let started = Instant::now();
-    let emitted = rust::parallel_map(modules, emit);
+    let emitted = crate::parallel::map(modules, emit);
     super::phase("rustc: emitting", started);
     let mut missed = Vec::new();
     for (index, code) in emitted.into_iter().enumerate() {
@@ -101,7 +101,7 @@ pub(super) fn run_rust_with(
     }
     let started = Instant::now();
     let units = Mutex::new(BTreeMap::new());
-    let splits = rust::parallel_map(&missed, |(_, code, _, _)| split(code, &units));
+    let splits = crate::parallel::map(&missed, |(_, code, _, _)| split(code, &units));
     let mut work = Work { pending: Vec::new(), units: units.into_inner().unwrap_or_else(|e| e.into_inner()) };
     for ((index, code, cases, key), split) in missed.into_iter().zip(splits) {
         if split.is_none() {

@@ -10,8 +10,8 @@ use std::process::Command;
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
-use schema_emit::preamble::{Format, preamble};
 use schema_emit::typescript;
+use schema_emit::{Format, preamble};
 
 use super::cache::{Cache, Verdicts, file_contents, tool_version};
 use super::{Case, Module, assign};

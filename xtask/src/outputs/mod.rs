@@ -26,7 +26,7 @@ use crate::workspace::SCHEMAS_DIR;
 pub const TOOL: &str = "cargo xtask schemas";
 
 /// The preamble of a generated file in `format`.
-pub fn preamble(format: schema_emit::preamble::Format) -> String {
+pub fn preamble(format: schema_emit::Format) -> String {
     schema_emit::preamble(TOOL, format)
 }
 
@@ -82,8 +82,8 @@ impl std::error::Error for GenerationError {}
 /// How code emission runs: where (if anywhere) emitted Rust modules are cached.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// A cache of emitted Rust modules (see [`schema_emit::rust::cache`]); `None` emits all.
-    pub cache: Option<schema_emit::rust::cache::Cache>,
+    /// A cache of emitted Rust modules (see [`schema_emit::rust::Cache`]); `None` emits all.
+    pub cache: Option<schema_emit::rust::Cache>,
 }
 
 /// Checks every event and renders the output set, or returns every failure.

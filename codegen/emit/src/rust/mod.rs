@@ -3,28 +3,31 @@
 //! typify 0.8 is the newest that builds on our toolchain; it reads schemars 0.8's schema
 //! model, which is also what the contracts derive, so no conversion is needed at the
 //! boundary. Around it:
-//! - [`prepass`] names every type (typify drops untitled roots and names inline types
+//! - `prepass.rs` names every type (typify drops untitled roots and names inline types
 //!   without checking for clashes) and marks what the post-passes need;
-//! - typify runs with its panics caught ([`typify_driver`]), and its errors and panics
+//! - typify runs with its panics caught (`typify_driver.rs`), and its errors and panics
 //!   become [`Diagnostic`]s naming the module;
-//! - [`postpass`] rejects or renames fields that collide after snake-casing and keeps `null`,
+//! - `postpass.rs` rejects or renames fields that collide after snake-casing and keeps `null`,
 //!   `[]` and absent apart;
 //! - the result is formatted with prettyplease under the caller's preamble, item by item,
-//!   each repeated `impl` shape once ([`items`]).
+//!   each repeated `impl` shape once (`items.rs`).
 //!
-//! [`emit_modules`] runs modules in parallel across the machine's cores; [`cache`] skips
+//! [`emit_modules`] runs modules in parallel across the machine's cores; [`Cache`] skips
 //! modules whose schemas did not change.
 
-pub mod assemble;
-pub mod cache;
-pub mod enum_variants;
-pub mod hoist;
+mod assemble;
+mod cache;
+mod enum_variants;
+mod hoist;
 mod items;
 mod layout;
-pub mod postpass;
-pub mod prepass;
+mod postpass;
+mod prepass;
 mod typify_driver;
-pub mod unions;
+mod unions;
+
+pub use assemble::{CrateSpec, lib_rs, manifest};
+pub use cache::Cache;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -95,7 +98,7 @@ pub fn emit_modules(namespaces: &[Namespace], preamble: &str) -> Vec<Emitted> {
 /// `f` over `items` on up to as many threads as the machine has cores, results in order.
 /// typify is single-threaded and modules are independent, so this is all the parallelism
 /// emission needs.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
     if workers <= 1 {
         return items.iter().map(f).collect();

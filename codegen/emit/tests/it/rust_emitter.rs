@@ -1,8 +1,8 @@
 //! The typify wrapper: every type named, collisions and unsupported constructs reported with
 //! their place, typify's panics caught, and optional fields kept lossless.
 
-use schema_emit::preamble::{Format, preamble};
 use schema_emit::rust::emit_module;
+use schema_emit::{Format, preamble};
 use schema_emit::{Origin, SchemaItem, namespace};
 use serde_json::{Value, json};
 

@@ -22,7 +22,7 @@
 mod yaml;
 
 use contracts_common::{EventEnvelope, EventMetadata};
-use schema_emit::preamble::Format;
+use schema_emit::Format;
 use schema_model::{pointer, subschemas_mut};
 use serde_json::{Map, Value, json};
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use schema_emit::preamble::Format;
+use schema_emit::Format;
 use schema_emit::typescript::{emit_module, literal, value_literal};
 use schema_ident::{module_name, typescript_property_key as property_key};
 use serde_json::Value;
