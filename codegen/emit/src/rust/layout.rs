@@ -105,16 +105,10 @@ impl VisitMut for UnsuffixedLengths {
 
 /// Every object schema's property names, in order, in walk order.
 fn collect_orders(schema: &Value, orders: &mut Vec<Vec<String>>) {
-    match schema {
-        Value::Object(object) => {
-            if let Some(Value::Object(properties)) = object.get("properties") {
-                orders.push(properties.keys().cloned().collect());
-            }
-            object.values().for_each(|value| collect_orders(value, orders));
-        }
-        Value::Array(items) => items.iter().for_each(|item| collect_orders(item, orders)),
-        _ => {}
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        orders.push(properties.keys().cloned().collect());
     }
+    schema_model::subschemas(schema).into_iter().for_each(|(_, sub)| collect_orders(sub, orders));
 }
 
 /// Sorts named fields by their JSON names' places in the first property list that holds them
