@@ -12,8 +12,10 @@
 use serde_json::Value;
 
 use crate::error::{Error, Side};
+use crate::findings::{Findings, Place};
+use crate::same::{same_schema, same_schema_object};
 use crate::view::View;
-use crate::walk::{Place, Walker, same_schema};
+use crate::walk::Walker;
 use crate::{Kind, pointer};
 
 /// One branch of a union, or a whole node standing in for one.
@@ -44,7 +46,7 @@ impl<'a> Raw<'a> {
 
     fn same(self, other: Raw<'_>) -> bool {
         match (self.object(), other.object(), self, other) {
-            (Some(a), Some(b), ..) => crate::walk::same_schema_object(a, b),
+            (Some(a), Some(b), ..) => same_schema_object(a, b),
             (_, _, Raw::Schema(a), Raw::Schema(b)) => same_schema(a, b),
             _ => false,
         }
@@ -115,7 +117,7 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
         (None, None) => {}
         (Some(a), Some(b)) => {
             if a.keyword != b.keyword {
-                combined_type_changed(w, a.keyword, b.keyword, at);
+                combined_type_changed(&mut w.findings, a.keyword, b.keyword, at);
             }
             let olds = branches(Side::Old, w.old_doc, &a.branches)?;
             let news = branches(Side::New, w.new_doc, &b.branches)?;
@@ -131,8 +133,8 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
             let news = branches(Side::New, w.new_doc, &b.branches)?;
             match_and_compare(w, vec![stand_in(o)], news, b.keyword, at)?;
         }
-        (Some(a), None) => union_dropped_or_added(w, a.keyword, true, at),
-        (None, Some(b)) => union_dropped_or_added(w, b.keyword, false, at),
+        (Some(a), None) => union_dropped_or_added(&mut w.findings, a.keyword, true, at),
+        (None, Some(b)) => union_dropped_or_added(&mut w.findings, b.keyword, false, at),
     }
     let empty = Vec::new();
     match (&o.all_of, &n.all_of) {
@@ -202,7 +204,7 @@ fn match_and_compare<'a>(
                 let stand_in = olds[i].site.is_none() || new.site.is_none();
                 w.compare_views(&olds[i].view, &new.view, &site, !stand_in)?;
             }
-            None => branch_added(w, keyword, new, &site, at),
+            None => branch_added(&mut w.findings, keyword, new, &site, at),
         }
     }
     // A removed branch is named where the new union would have it; when the new side has no
@@ -216,7 +218,7 @@ fn match_and_compare<'a>(
             Some(site) => site.to_owned(),
             None => at.path.clone(),
         };
-        branch_removed(w, keyword, old, &at.at(path), at);
+        branch_removed(&mut w.findings, keyword, old, &at.at(path), at);
     }
     Ok(())
 }
@@ -245,7 +247,7 @@ fn pair_by(
     }
 }
 
-fn branch_added(w: &mut Walker<'_>, keyword: &str, branch: &Branch<'_>, site: &Place, at: &Place) {
+fn branch_added(f: &mut Findings, keyword: &str, branch: &Branch<'_>, site: &Place, at: &Place) {
     let (field, label) = (at.field(), branch.label());
     let (kind, reason) = if keyword == "allOf" {
         (
@@ -263,10 +265,10 @@ fn branch_added(w: &mut Walker<'_>, keyword: &str, branch: &Branch<'_>, site: &P
             ),
         )
     };
-    w.report(kind, site, None, Some(label), reason);
+    f.report(kind, site, None, Some(label), reason);
 }
 
-fn branch_removed(w: &mut Walker<'_>, keyword: &str, branch: &Branch<'_>, site: &Place, at: &Place) {
+fn branch_removed(f: &mut Findings, keyword: &str, branch: &Branch<'_>, site: &Place, at: &Place) {
     let (field, label) = (at.field(), branch.label());
     let (kind, reason) = if keyword == "allOf" {
         (
@@ -281,27 +283,27 @@ fn branch_removed(w: &mut Walker<'_>, keyword: &str, branch: &Branch<'_>, site: 
             format!("variant {label} of {field} was removed: new consumers reject old events that use it"),
         )
     };
-    w.report(kind, site, Some(label), None, reason);
+    f.report(kind, site, Some(label), None, reason);
 }
 
 /// A union constraint removed from (or added to) a node that keeps other constraints.
-fn union_dropped_or_added(w: &mut Walker<'_>, keyword: &str, dropped: bool, at: &Place) {
+fn union_dropped_or_added(f: &mut Findings, keyword: &str, dropped: bool, at: &Place) {
     let field = at.field();
     let path = at.at(pointer::push(&at.path, keyword));
     if dropped {
         let reason = format!(
             "`{keyword}` was removed from {field}: new events may match none of its branches, which old consumers reject"
         );
-        w.report(Kind::ConstraintRemoved, &path, Some(keyword.to_owned()), None, reason);
+        f.report(Kind::ConstraintRemoved, &path, Some(keyword.to_owned()), None, reason);
     } else {
         let reason = format!(
             "`{keyword}` was added to {field}: new consumers reject old events that match none of its branches"
         );
-        w.report(Kind::ConstraintAdded, &path, None, Some(keyword.to_owned()), reason);
+        f.report(Kind::ConstraintAdded, &path, None, Some(keyword.to_owned()), reason);
     }
 }
 
-fn combined_type_changed(w: &mut Walker<'_>, old: &str, new: &str, at: &Place) {
+fn combined_type_changed(f: &mut Findings, old: &str, new: &str, at: &Place) {
     let field = at.field();
     let widened = new == "anyOf";
     let reason = if widened {
@@ -315,7 +317,7 @@ fn combined_type_changed(w: &mut Walker<'_>, old: &str, new: &str, at: &Place) {
              consumers reject old events carrying one"
         )
     };
-    w.report_judged(
+    f.report_judged(
         Kind::CombinedTypeChanged,
         at,
         Some(old.to_owned()),

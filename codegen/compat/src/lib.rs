@@ -64,15 +64,19 @@
 #![deny(missing_docs)]
 
 mod array;
+mod bounds;
 mod combinators;
+mod content;
 mod difference;
 mod error;
+mod findings;
 mod format;
 mod kind;
 mod object;
 mod pointer;
 mod properties;
 mod report;
+mod same;
 mod scalar;
 mod spelling;
 mod types;
@@ -101,7 +105,7 @@ pub fn compare(old: &Value, new: &Value, policy: Policy) -> Result<Vec<Differenc
     }
     let mut walker = walk::Walker::new(old, new, policy);
     walker.compare(old, String::new(), new, String::new(), "")?;
-    let mut found = walker.out;
+    let mut found = walker.findings.out;
     found.sort_by(|a, b| (&a.path, a.kind, &a.old, &a.new).cmp(&(&b.path, b.kind, &b.old, &b.new)));
     found.dedup_by(|a, b| a.path == b.path && a.kind == b.kind && a.old == b.old && a.new == b.new);
     Ok(found)

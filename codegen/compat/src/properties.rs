@@ -3,10 +3,11 @@
 
 use serde_json::Value;
 
+use crate::content::{CatchAll, producers_may_write_undeclared};
 use crate::error::{Error, Side};
-use crate::object::{CatchAll, first_reason, producers_may_write_undeclared};
+use crate::findings::{Place, first_reason};
 use crate::view::View;
-use crate::walk::{Place, Walker};
+use crate::walk::Walker;
 use crate::{Difference, Kind};
 
 const DENY: &str = "typify emits #[serde(deny_unknown_fields)] for a closed object";
@@ -38,7 +39,7 @@ pub(crate) fn added<'a>(
     hint: Option<&(&str, &str)>,
 ) -> Result<(), Error> {
     let schema = View::new(Side::New, w.new_doc, value, ptr.clone())?;
-    let strict = producers_may_write_undeclared(w.policy);
+    let strict = producers_may_write_undeclared(w.findings.policy);
     let shape = schema.describe();
     let (kind, forward, backward, reason) = match catch_all {
         CatchAll::Open => {
@@ -106,7 +107,15 @@ pub(crate) fn added<'a>(
         }
     };
     let reason = format!("{reason}{}", rename_note(hint));
-    w.report_judged(kind, at, None, Some(required_shape(&shape, required)), reason, forward, backward);
+    w.findings.report_judged(
+        kind,
+        at,
+        None,
+        Some(required_shape(&shape, required)),
+        reason,
+        forward,
+        backward,
+    );
     Ok(())
 }
 
@@ -122,7 +131,7 @@ pub(crate) fn removed<'a>(
     hint: Option<&(&str, &str)>,
 ) -> Result<(), Error> {
     let schema = View::new(Side::Old, w.old_doc, value, ptr.clone())?;
-    let strict = producers_may_write_undeclared(w.policy);
+    let strict = producers_may_write_undeclared(w.findings.policy);
     let shape = schema.describe();
     let missing = format!(
         "old consumers require `{name}`: old Rust consumers fail on new events without it (`missing field`; a \
@@ -193,7 +202,15 @@ pub(crate) fn removed<'a>(
         }
     };
     let reason = format!("{reason}{}", rename_note(hint));
-    w.report_judged(kind, at, Some(required_shape(&shape, required)), None, reason, forward, backward);
+    w.findings.report_judged(
+        kind,
+        at,
+        Some(required_shape(&shape, required)),
+        None,
+        reason,
+        forward,
+        backward,
+    );
     Ok(())
 }
 
