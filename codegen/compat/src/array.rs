@@ -8,8 +8,8 @@
 use serde_json::Value;
 
 use crate::bounds::{COUNT_ENFORCER, compare_bound};
-use crate::content::{CatchAll, Items};
-use crate::error::{Error, Side};
+use crate::content::{CatchAll, Change, Items, Member};
+use crate::error::Error;
 use crate::findings::{Findings, Place, first_reason, short_json};
 use crate::view::View;
 use crate::walk::Walker;
@@ -31,8 +31,16 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
             let instance = pointer::push(&at.instance, &index.to_string());
             match (old.positions.get(index), new.positions.get(index)) {
                 (Some((op, os)), Some((np, ns))) => w.compare(os, op.clone(), ns, np.clone(), &instance)?,
-                (None, Some((np, ns))) => item_added(w, index, (ns, np.clone()), &old, &instance, at)?,
-                (Some((op, os)), None) => item_removed(w, index, (os, op.clone()), &new, &instance, at)?,
+                (None, Some((np, ns))) => {
+                    let member =
+                        w.member(Change::Added, (ns, np.clone()), false, old.rest_model(), &instance)?;
+                    item_changed(&mut w.findings, index, member, at);
+                }
+                (Some((op, os)), None) => {
+                    let member =
+                        w.member(Change::Removed, (os, op.clone()), false, new.rest_model(), &instance)?;
+                    item_changed(&mut w.findings, index, member, at);
+                }
                 (None, None) => unreachable!("index is below one of the lengths"),
             }
         }
@@ -47,97 +55,59 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
     Ok(())
 }
 
-fn item_added<'a>(
-    w: &mut Walker<'a>,
-    index: usize,
-    (schema, ptr): (&'a Value, String),
-    old: &Items<'a>,
-    instance: &str,
-    at: &Place,
-) -> Result<(), Error> {
-    let view = View::new(Side::New, w.new_doc, schema, ptr.clone())?;
+/// Reports tuple position `index`, added or removed as `member` says.
+fn item_changed(f: &mut Findings, index: usize, member: Member<'_>, at: &Place) {
+    use Change::*;
     let field = at.field();
-    let (kind, forward, backward, reason) = match old.rest_model() {
-        CatchAll::Open => (
+    let shape = member.view.describe();
+    let (kind, reason) = match (member.change, &member.catch_all) {
+        (Added, CatchAll::Open) => (
             Kind::ItemAddedToOpenContentModel,
-            false,
-            !view.accepts_anything(),
             format!(
                 "{field} gained tuple position {index}: old arrays could hold anything there, and new consumers \
-                 now require {}",
-                view.describe()
+                 now require {shape}"
             ),
         ),
-        CatchAll::Closed => (
+        (Removed, CatchAll::Open) => (
+            Kind::ItemRemovedFromOpenContentModel,
+            format!(
+                "{field} lost tuple position {index}: new arrays may hold anything there, and old consumers still \
+                 require {shape}"
+            ),
+        ),
+        (Added, CatchAll::Closed) => (
             Kind::ItemAddedToClosedContentModel,
-            !view.never,
-            false,
             format!(
                 "{field} gained tuple position {index}: old consumers reject arrays longer than the old tuple"
             ),
         ),
-        CatchAll::Schemas(_) => {
-            let found = w.probe(old.rest.1, old.rest.0.clone(), schema, ptr, instance)?;
-            let why = first_reason(&found).unwrap_or("its schema matches the old additionalItems");
-            (
-                Kind::ItemAddedToPartiallyOpenContentModel,
-                found.iter().any(|d| d.breaks_forward),
-                found.iter().any(|d| d.breaks_backward),
-                format!(
-                    "{field} gained tuple position {index}, which old consumers checked against additionalItems: {why}"
-                ),
-            )
-        }
-    };
-    let place = at.at(pointer::push(&pointer::push(&at.path, "items"), &index.to_string()));
-    w.findings.report_judged(kind, &place, None, Some(view.describe()), reason, forward, backward);
-    Ok(())
-}
-
-fn item_removed<'a>(
-    w: &mut Walker<'a>,
-    index: usize,
-    (schema, ptr): (&'a Value, String),
-    new: &Items<'a>,
-    instance: &str,
-    at: &Place,
-) -> Result<(), Error> {
-    let view = View::new(Side::Old, w.old_doc, schema, ptr.clone())?;
-    let field = at.field();
-    let (kind, forward, backward, reason) = match new.rest_model() {
-        CatchAll::Open => (
-            Kind::ItemRemovedFromOpenContentModel,
-            !view.accepts_anything(),
-            false,
-            format!(
-                "{field} lost tuple position {index}: new arrays may hold anything there, and old consumers still \
-                 require {}",
-                view.describe()
-            ),
-        ),
-        CatchAll::Closed => (
+        (Removed, CatchAll::Closed) => (
             Kind::ItemRemovedFromClosedContentModel,
-            false,
-            !view.never,
             format!(
                 "{field} lost tuple position {index}: new consumers reject old arrays that are that long"
             ),
         ),
-        CatchAll::Schemas(_) => {
-            let found = w.probe(schema, ptr, new.rest.1, new.rest.0.clone(), instance)?;
-            let why =
-                first_reason(&found).unwrap_or("the new additionalItems accepts what the position allowed");
-            (
-                Kind::ItemRemovedFromPartiallyOpenContentModel,
-                found.iter().any(|d| d.breaks_forward),
-                found.iter().any(|d| d.breaks_backward),
-                format!("{field} lost tuple position {index}, now checked against additionalItems: {why}"),
-            )
-        }
+        (Added, CatchAll::Schemas(_)) => (
+            Kind::ItemAddedToPartiallyOpenContentModel,
+            format!(
+                "{field} gained tuple position {index}, which old consumers checked against additionalItems: {}",
+                first_reason(&member.found).unwrap_or("its schema matches the old additionalItems")
+            ),
+        ),
+        (Removed, CatchAll::Schemas(_)) => (
+            Kind::ItemRemovedFromPartiallyOpenContentModel,
+            format!(
+                "{field} lost tuple position {index}, now checked against additionalItems: {}",
+                first_reason(&member.found)
+                    .unwrap_or("the new additionalItems accepts what the position allowed")
+            ),
+        ),
     };
+    // Array lengths are data, not undeclared names: the policy does not apply.
+    let (forward, backward) = member.verdict(kind, f.policy, true);
     let place = at.at(pointer::push(&pointer::push(&at.path, "items"), &index.to_string()));
-    w.findings.report_judged(kind, &place, Some(view.describe()), None, reason, forward, backward);
-    Ok(())
+    let (old, new) = member.change.texts(shape);
+    f.report_judged(kind, &place, old, new, reason, forward, backward);
 }
 
 fn additional_items<'a>(

@@ -15,9 +15,9 @@
 
 use serde_json::{Map, Value};
 
-use crate::error::Error;
+use crate::error::{Error, Side};
 use crate::view::{View, is_annotation};
-use crate::{Policy, pointer};
+use crate::{Difference, Direction, Kind, Policy, Rule, pointer};
 
 /// The `true` schema, for catch-alls that allow anything.
 pub(crate) static TRUE: Value = Value::Bool(true);
@@ -160,6 +160,91 @@ impl<'a> Items<'a> {
     /// The content model of the items past the tuple.
     pub fn rest_model(&self) -> CatchAll<'a> {
         CatchAll::of(&self.rest.0, self.rest.1)
+    }
+}
+
+/// Which schema declares a member (a property, a tuple position) that the other lacks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    /// Only the new schema declares it.
+    Added,
+    /// Only the old schema declares it.
+    Removed,
+}
+
+impl Change {
+    /// The schema that declares the member.
+    pub fn side(self) -> Side {
+        match self {
+            Change::Added => Side::New,
+            Change::Removed => Side::Old,
+        }
+    }
+
+    /// The direction whose consumers know the member and receive events from producers that
+    /// do not: new consumers of old events when it was added, old consumers of new events
+    /// when it was removed.
+    pub fn knowing(self) -> Direction {
+        match self {
+            Change::Added => Direction::Backward,
+            Change::Removed => Direction::Forward,
+        }
+    }
+
+    /// A report's old and new text: `text` on the declaring side, nothing on the other.
+    pub fn texts(self, text: String) -> (Option<String>, Option<String>) {
+        match self {
+            Change::Added => (None, Some(text)),
+            Change::Removed => (Some(text), None),
+        }
+    }
+}
+
+/// A member only one schema declares, with what its verdict depends on.
+pub(crate) struct Member<'a> {
+    /// Which schema declares it.
+    pub change: Change,
+    /// Its schema, on the declaring side.
+    pub view: View<'a>,
+    /// Whether the declaring schema requires it (never, for a tuple position).
+    pub required: bool,
+    /// What governs it in the other schema.
+    pub catch_all: CatchAll<'a>,
+    /// The differences from the old side's schema to the new side's (the catch-all and the
+    /// member's own, in that order when it was added), for a partially open catch-all.
+    pub found: Vec<Difference>,
+}
+
+impl Member<'_> {
+    /// The verdict (forward, backward) on the member as `kind`, whose rule per direction is
+    /// the one source of truth: a direction whose rule is compatible never breaks, and one
+    /// whose rule breaks does so unless this member cannot, namely
+    /// - for consumers that know it: an optional member whose schema accepts anything (the
+    ///   other side's producers cannot have written a value it rejects);
+    /// - for consumers that do not: a member whose schema is `false` (no event carries it).
+    ///
+    /// A rule that depends on the schemas is decided by the catch-all comparison in
+    /// [`Member::found`]; for consumers that know the member only when producers may have
+    /// written it undeclared (`undeclared_written`: under [`Policy::Strict`] for a property,
+    /// always for a tuple position).
+    pub fn verdict(&self, kind: Kind, policy: Policy, undeclared_written: bool) -> (bool, bool) {
+        let breaks = |direction: Direction| {
+            let knowing = direction == self.change.knowing();
+            match kind.rule(direction) {
+                Rule::Depends(_) => {
+                    (!knowing || undeclared_written) && self.found.iter().any(|d| d.breaks_in(direction))
+                }
+                rule => {
+                    let cannot = if knowing {
+                        !self.required && self.view.accepts_anything()
+                    } else {
+                        self.view.never
+                    };
+                    rule.breaks(policy) == Some(true) && !cannot
+                }
+            }
+        };
+        (breaks(Direction::Forward), breaks(Direction::Backward))
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use crate::bounds::{COUNT_ENFORCER, compare_bound};
-use crate::content::{self, CatchAll, Model};
+use crate::content::{self, CatchAll, Change, Model};
 use crate::error::Error;
 use crate::findings::{Findings, Place, first_reason, short_json};
 use crate::same::same_schema;
@@ -45,27 +45,15 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
             }
             (None, Some(new)) => {
                 let catch_all = old_model.catch_all(name);
-                properties::added(
-                    w,
-                    name,
-                    (new, new_ptr),
-                    new_required.contains(name),
-                    catch_all,
-                    &place,
-                    hint,
-                )?;
+                let required = new_required.contains(name);
+                let member = w.member(Change::Added, (new, new_ptr), required, catch_all, &instance)?;
+                properties::changed(&mut w.findings, name, member, &place, hint);
             }
             (Some(old), None) => {
                 let catch_all = new_model.catch_all(name);
-                properties::removed(
-                    w,
-                    name,
-                    (old, old_ptr),
-                    old_required.contains(name),
-                    catch_all,
-                    &place,
-                    hint,
-                )?;
+                let required = old_required.contains(name);
+                let member = w.member(Change::Removed, (old, old_ptr), required, catch_all, &instance)?;
+                properties::changed(&mut w.findings, name, member, &place, hint);
             }
             (None, None) => unreachable!("names come from the two property maps"),
         }

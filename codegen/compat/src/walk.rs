@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::content::{CatchAll, Change, Member};
 use crate::error::{Error, Side};
 use crate::findings::{Findings, Place};
 use crate::types::Types;
@@ -188,6 +189,36 @@ impl<'a> Walker<'a> {
             if view.never { "nothing (false)".to_owned() } else { types.describe() }
         };
         self.findings.report(kind, at, Some(describe(o, old)), Some(describe(n, new)), reason);
+    }
+
+    /// A member (property, tuple position) declared only on the `change` side as `schema`
+    /// at `ptr`, governed on the other side by `catch_all`; `instance` is where its value
+    /// sits in an event.
+    pub fn member(
+        &self,
+        change: Change,
+        (schema, ptr): (&'a Value, String),
+        required: bool,
+        catch_all: CatchAll<'a>,
+        instance: &str,
+    ) -> Result<Member<'a>, Error> {
+        let doc = match change {
+            Change::Added => self.new_doc,
+            Change::Removed => self.old_doc,
+        };
+        let view = View::new(change.side(), doc, schema, ptr.clone())?;
+        let mut found = Vec::new();
+        if let CatchAll::Schemas(schemas) = &catch_all {
+            for (catch_ptr, catch_schema) in schemas {
+                let (catch_all, member) = ((*catch_schema, catch_ptr.clone()), (schema, ptr.clone()));
+                let ((old, old_ptr), (new, new_ptr)) = match change {
+                    Change::Added => (catch_all, member),
+                    Change::Removed => (member, catch_all),
+                };
+                found.extend(self.probe(old, old_ptr, new, new_ptr, instance)?);
+            }
+        }
+        Ok(Member { change, view, required, catch_all, found })
     }
 
     /// The differences between `old` and `new` without recording them: used to decide
