@@ -11,6 +11,7 @@
 
 use serde_json::Value;
 
+use crate::content::Change;
 use crate::error::{Error, Side};
 use crate::findings::{Findings, Place};
 use crate::same::{same_schema, same_schema_object};
@@ -204,7 +205,7 @@ fn match_and_compare<'a>(
                 let stand_in = olds[i].site.is_none() || new.site.is_none();
                 w.compare_views(&olds[i].view, &new.view, &site, !stand_in)?;
             }
-            None => branch_added(&mut w.findings, keyword, new, &site, at),
+            None => branch_changed(&mut w.findings, Change::Added, keyword, new, &site, at),
         }
     }
     // A removed branch is named where the new union would have it; when the new side has no
@@ -218,7 +219,7 @@ fn match_and_compare<'a>(
             Some(site) => site.to_owned(),
             None => at.path.clone(),
         };
-        branch_removed(&mut w.findings, keyword, old, &at.at(path), at);
+        branch_changed(&mut w.findings, Change::Removed, keyword, old, &at.at(path), at);
     }
     Ok(())
 }
@@ -247,43 +248,43 @@ fn pair_by(
     }
 }
 
-fn branch_added(f: &mut Findings, keyword: &str, branch: &Branch<'_>, site: &Place, at: &Place) {
+/// Reports a branch only one side's union (or intersection) has.
+fn branch_changed(
+    f: &mut Findings,
+    change: Change,
+    keyword: &str,
+    branch: &Branch<'_>,
+    site: &Place,
+    at: &Place,
+) {
     let (field, label) = (at.field(), branch.label());
-    let (kind, reason) = if keyword == "allOf" {
-        (
+    let (kind, reason) = match (change, keyword == "allOf") {
+        (Change::Added, true) => (
             Kind::ProductTypeExtended,
             format!(
                 "{field} must now also match {label} (allOf): new consumers reject old events that do not"
             ),
-        )
-    } else {
-        (
+        ),
+        (Change::Removed, true) => (
+            Kind::ProductTypeNarrowed,
+            format!(
+                "{field} no longer has to match {label} (allOf): old consumers reject new events that do not"
+            ),
+        ),
+        (Change::Added, false) => (
             Kind::SumTypeExtended,
             format!(
                 "new variant {label} of {field}: old consumers do not know it (generated Rust enums and TypeScript \
                  unions are closed over the old variants) and reject or mishandle events that use it"
             ),
-        )
-    };
-    f.report(kind, site, None, Some(label), reason);
-}
-
-fn branch_removed(f: &mut Findings, keyword: &str, branch: &Branch<'_>, site: &Place, at: &Place) {
-    let (field, label) = (at.field(), branch.label());
-    let (kind, reason) = if keyword == "allOf" {
-        (
-            Kind::ProductTypeNarrowed,
-            format!(
-                "{field} no longer has to match {label} (allOf): old consumers reject new events that do not"
-            ),
-        )
-    } else {
-        (
+        ),
+        (Change::Removed, false) => (
             Kind::SumTypeNarrowed,
             format!("variant {label} of {field} was removed: new consumers reject old events that use it"),
-        )
+        ),
     };
-    f.report(kind, site, Some(label), None, reason);
+    let (old, new) = change.texts(label);
+    f.report(kind, site, old, new, reason);
 }
 
 /// A union constraint removed from (or added to) a node that keeps other constraints.

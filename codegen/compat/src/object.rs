@@ -195,54 +195,54 @@ fn pattern_properties<'a>(
     let old_entries: Vec<_> = old.patterns().collect();
     let new_entries: Vec<_> = new.patterns().collect();
     for (pattern, new_ptr, new_schema) in &new_entries {
-        let place = at.at(new_ptr.to_string());
         match old_entries.iter().find(|(p, ..)| p == pattern) {
             Some((_, old_ptr, old_schema)) => {
                 w.compare(old_schema, old_ptr.to_string(), new_schema, new_ptr.to_string(), &instance)?
             }
-            None => {
-                let (fallback_ptr, fallback) = old.fallback_schema(&at.path);
-                let found = w.probe(fallback, fallback_ptr, new_schema, new_ptr.to_string(), &instance)?;
-                let forward = found.iter().any(|d| d.breaks_forward);
-                let backward = found.iter().any(|d| d.breaks_backward);
-                let why = first_reason(&found).unwrap_or("its schema allows what the old catch-all allowed");
-                let reason = format!(
-                    "names matching `{pattern}` in {} are now checked against their own schema: {why}",
-                    at.field()
-                );
-                w.findings.report_judged(
-                    Kind::PatternPropertyAdded,
-                    &place,
-                    None,
-                    Some(pattern.to_string()),
-                    reason,
-                    forward,
-                    backward,
-                );
-            }
+            None => pattern_changed(w, Change::Added, (pattern, new_ptr, new_schema), old, at, &instance)?,
         }
     }
-    for (pattern, old_ptr, old_schema) in &old_entries {
-        if new_entries.iter().any(|(p, ..)| p == pattern) {
-            continue;
+    for entry @ (pattern, ..) in &old_entries {
+        if !new_entries.iter().any(|(p, ..)| p == pattern) {
+            pattern_changed(w, Change::Removed, *entry, new, at, &instance)?;
         }
-        let (fallback_ptr, fallback) = new.fallback_schema(&at.path);
-        let found = w.probe(old_schema, old_ptr.to_string(), fallback, fallback_ptr, &instance)?;
-        let forward = found.iter().any(|d| d.breaks_forward);
-        let backward = found.iter().any(|d| d.breaks_backward);
-        let why = first_reason(&found).unwrap_or("the new catch-all allows what the pattern allowed");
-        let reason =
-            format!("names matching `{pattern}` in {} fall back to the catch-all: {why}", at.field());
-        let place = at.at(pointer::push(&pointer::push(&at.path, "patternProperties"), pattern));
-        w.findings.report_judged(
+    }
+    Ok(())
+}
+
+/// A `patternProperties` entry only one side has: names matching it are judged by the
+/// other side's fallback (`additionalProperties`, or `true`).
+fn pattern_changed<'a>(
+    w: &mut Walker<'a>,
+    change: Change,
+    (pattern, ptr, schema): (&str, &str, &'a Value),
+    other: &Model<'a>,
+    at: &Place,
+    instance: &str,
+) -> Result<(), Error> {
+    let (fallback_ptr, fallback) = other.fallback_schema(&at.path);
+    let found = w.probe_member(change, (schema, ptr.to_owned()), (fallback, fallback_ptr), instance)?;
+    let forward = found.iter().any(|d| d.breaks_forward);
+    let backward = found.iter().any(|d| d.breaks_backward);
+    let field = at.field();
+    let (kind, reason) = match change {
+        Change::Added => (
+            Kind::PatternPropertyAdded,
+            format!(
+                "names matching `{pattern}` in {field} are now checked against their own schema: {}",
+                first_reason(&found).unwrap_or("its schema allows what the old catch-all allowed")
+            ),
+        ),
+        Change::Removed => (
             Kind::PatternPropertyRemoved,
-            &place,
-            Some(pattern.to_string()),
-            None,
-            reason,
-            forward,
-            backward,
-        );
-    }
+            format!(
+                "names matching `{pattern}` in {field} fall back to the catch-all: {}",
+                first_reason(&found).unwrap_or("the new catch-all allows what the pattern allowed")
+            ),
+        ),
+    };
+    let place = at.at(pointer::push(&pointer::push(&at.path, "patternProperties"), pattern));
+    let (old, new) = change.texts(pattern.to_owned());
+    w.findings.report_judged(kind, &place, old, new, reason, forward, backward);
     Ok(())
 }

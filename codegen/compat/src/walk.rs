@@ -210,15 +210,27 @@ impl<'a> Walker<'a> {
         let mut found = Vec::new();
         if let CatchAll::Schemas(schemas) = &catch_all {
             for (catch_ptr, catch_schema) in schemas {
-                let (catch_all, member) = ((*catch_schema, catch_ptr.clone()), (schema, ptr.clone()));
-                let ((old, old_ptr), (new, new_ptr)) = match change {
-                    Change::Added => (catch_all, member),
-                    Change::Removed => (member, catch_all),
-                };
-                found.extend(self.probe(old, old_ptr, new, new_ptr, instance)?);
+                let catch_all = (*catch_schema, catch_ptr.clone());
+                found.extend(self.probe_member(change, (schema, ptr.clone()), catch_all, instance)?);
             }
         }
         Ok(Member { change, view, required, catch_all, found })
+    }
+
+    /// [`Walker::probe`] of a member's schema against a catch-all's (each with its pointer),
+    /// from the old side to the new: catch-all to member when the member was added.
+    pub fn probe_member(
+        &self,
+        change: Change,
+        member: (&'a Value, String),
+        catch_all: (&'a Value, String),
+        instance: &str,
+    ) -> Result<Vec<Difference>, Error> {
+        let ((old, old_ptr), (new, new_ptr)) = match change {
+            Change::Added => (catch_all, member),
+            Change::Removed => (member, catch_all),
+        };
+        self.probe(old, old_ptr, new, new_ptr, instance)
     }
 
     /// The differences between `old` and `new` without recording them: used to decide
