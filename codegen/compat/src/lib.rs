@@ -72,6 +72,7 @@ mod error;
 mod findings;
 mod format;
 mod kind;
+mod mode;
 mod object;
 mod pointer;
 mod properties;
@@ -84,9 +85,10 @@ mod values;
 mod view;
 mod walk;
 
-pub use difference::{Difference, Direction, Mode, Policy, UnknownChoice};
+pub use difference::Difference;
 pub use error::{Error, Side};
 pub use kind::{Kind, Rule, UnknownKind, rules_markdown};
+pub use mode::{Direction, Mode, Policy, UnknownChoice};
 pub use report::{Report, Subject};
 
 use serde_json::Value;
