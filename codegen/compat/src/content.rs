@@ -118,7 +118,7 @@ impl<'a> Model<'a> {
 }
 
 /// The names an object schema declares.
-pub(crate) fn properties<'m>(map: &'m Map<String, Value>) -> &'m Map<String, Value> {
+pub(crate) fn properties(map: &Map<String, Value>) -> &Map<String, Value> {
     static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
     match map.get("properties") {
         Some(Value::Object(properties)) => properties,
