@@ -55,15 +55,11 @@ fn kind(change: Change, catch_all: &CatchAll<'_>, required: bool) -> Kind {
 /// side's producers may have written under its name).
 fn reason(name: &str, member: &Member<'_>, shape: &str, knowing_breaks: bool) -> String {
     let required = member.required;
-    let missing = format!(
-        "old consumers require `{name}`: old Rust consumers fail on new events without it (`missing field`; a \
-         nullable one silently reads as None) and old TypeScript types promise a value that is not there"
-    );
-    let also_required = match member.change {
-        Change::Added => {
-            "; it is also required, so new consumers fail on old events, which lack it".to_owned()
-        }
-        Change::Removed => format!("; and {missing}"),
+    let missing = || {
+        format!(
+            "old consumers require `{name}`: old Rust consumers fail on new events without it (`missing field`; \
+             a nullable one silently reads as None) and old TypeScript types promise a value that is not there"
+        )
     };
     let text = match (member.change, &member.catch_all) {
         (Change::Added, CatchAll::Open) if required => format!(
@@ -80,7 +76,10 @@ fn reason(name: &str, member: &Member<'_>, shape: &str, knowing_breaks: bool) ->
              its absence in old events as None / undefined"
         ),
         (Change::Removed, CatchAll::Open) if required => {
-            format!("required property `{name}` removed: {missing}; new consumers ignore it in old events")
+            format!(
+                "required property `{name}` removed: {}; new consumers ignore it in old events",
+                missing()
+            )
         }
         (Change::Removed, CatchAll::Open) if knowing_breaks => format!(
             "optional property `{name}` removed from an open object: new producers are free to write `{name}` \
@@ -109,9 +108,13 @@ fn reason(name: &str, member: &Member<'_>, shape: &str, knowing_breaks: bool) ->
             first_reason(&member.found).unwrap_or("the catch-all accepts what the property allowed")
         ),
     };
-    match member.catch_all {
-        CatchAll::Closed | CatchAll::Schemas(_) if required => text + &also_required,
-        _ => text,
+    match (member.change, &member.catch_all) {
+        (_, CatchAll::Open) => text,
+        _ if !required => text,
+        (Change::Added, _) => {
+            text + "; it is also required, so new consumers fail on old events, which lack it"
+        }
+        (Change::Removed, _) => format!("{text}; and {}", missing()),
     }
 }
 
