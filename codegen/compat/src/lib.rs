@@ -63,6 +63,14 @@
 //! says what each consumer actually does.
 #![deny(missing_docs)]
 
+// Inside: `walk` holds the comparison's state and dispatches a pair of schema nodes to the
+// keywords that recurse into subschemas (`object`, `array`, `combinators`), which call back
+// into `walk`; that recursion is the only module circle. Everything else is a leaf:
+// `view`/`spelling`/`pointer`/`types` read a node, `content` holds content models and the
+// verdict on a member one side lacks (from the rule table in `kind`), `properties`,
+// `values`, `scalar`, `format` and `bounds` report keyword changes into `findings`, `same`
+// says when two schemas or values are equal, `mode`/`difference`/`report` are the public
+// results.
 mod array;
 mod bounds;
 mod combinators;
