@@ -11,8 +11,6 @@ use crate::Diagnostic;
 
 /// How a schema was made, which decides how the generated code treats it.
 ///
-/// - Field-name collisions (typify snake-cases names: `fooBar` and `foo_bar` both become
-///   `foo_bar`): a contract can rename a field, JSON someone else designed cannot.
 /// - Formats: our producers write canonical text (`Z` times, lowercase UUIDs), so typed
 ///   fields (`chrono`, `uuid`) round-trip it; third-party JSON may write `+00:00` or
 ///   uppercase UUIDs, which typed fields would rewrite.
@@ -20,11 +18,9 @@ use crate::Diagnostic;
 ///   report; inferred ones come from property paths, and clashes are renamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
-    /// Derived from a type someone wrote: a field-name collision or two shapes under one
-    /// name is an error; `date-time`, `date` and `uuid` become `chrono` and `uuid` types.
+    /// Derived from a type someone wrote: two shapes under one name is an error; `date-time`, `date` and `uuid` become `chrono` and `uuid` types.
     Contract,
-    /// Inferred from samples: colliding fields are numbered (keeping their JSON names),
-    /// clashing definitions are prefixed with their root's name, and formatted strings stay
+    /// Inferred from samples: clashing definitions are prefixed with their root's name, and formatted strings stay
     /// `String`, so the exact text round-trips.
     Inferred,
 }

@@ -1,7 +1,12 @@
 //! Passes over typify's output (as a `syn` tree): each rewrites what typify cannot be told.
 //!
-//! - [`resolve_field_collisions`]: fields typify gave one name are an error (contracts) or
-//!   numbered with their JSON names kept (inferred schemas);
+//! - [`resolve_field_collisions`]: fields typify gave one name (`URL` and `url`, `self` and
+//!   `Self`) get distinct identifiers, their JSON names kept;
+//! - `field_types.rs`: `uniqueItems` arrays of scalars become `BTreeSet`s, and `date-time`s
+//!   whose producer writes an offset `DateTime<FixedOffset>`;
+//! - `tuple_structs.rs`: typify's newtypes over tuples become tuple structs;
+//! - `deep_nesting.rs`: a field that would start a by-value chain of types too deep for rustc
+//!   holds its value in a `Box`;
 //! - [`keep_absent_distinct`]: optional lists, maps and nullable fields keep `[]`, `null` and
 //!   absent apart, so a round-trip loses nothing.
 
@@ -34,7 +39,7 @@ pub fn format_module(
     layout: &Layout<'_>,
     preamble: &str,
 ) -> Result<String, Vec<Diagnostic>> {
-    let items = items::split(tokens);
+    let items = super::tuple_structs::unwrap(items::split(tokens));
     let plan = items::Plan::new(&items);
     let mut rewritten = 0;
     let texts = plan.format(items, |items| {
@@ -78,7 +83,9 @@ fn format_items(
         })?;
     let mut file = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items };
     super::layout::apply(&mut file, layout.types, layout.flattens);
-    resolve_field_collisions(&mut file, module, origin)?;
+    super::field_types::apply(&mut file, layout.types);
+    resolve_field_collisions(&mut file);
+    super::deep_nesting::box_deep_fields(&mut file);
     let rewritten = keep_absent_distinct(&mut file, origin).map_err(|e| vec![Diagnostic::new(module, e)])?;
     let texts = file
         .items
@@ -234,68 +241,47 @@ fn serde_attribute(options: &[(String, Option<String>)]) -> syn::Attribute {
     syn::parse_quote!(#[serde(#(#items),*)])
 }
 
-/// Finds fields of one struct (or struct variant) that typify gave the same name; rejects
-/// them or numbers the later ones, per `policy` (see [`Origin`]). Checked on typify's output, so the check is
-/// exact whatever typify's name sanitising does (`!`, `_` and `` all become `x`).
-fn resolve_field_collisions(
-    file: &mut syn::File,
-    source: &str,
-    policy: Origin,
-) -> Result<(), Vec<Diagnostic>> {
-    let mut errors = Vec::new();
+/// Gives distinct identifiers to fields of one struct (or struct variant) that typify gave
+/// the same name, keeping each field's JSON name with a `serde(rename)`. JSON names are often
+/// fixed by someone else (a partner's `URL` beside `url`), in contracts as in samples, so
+/// this is never an error. Checked on typify's output, so it is exact whatever typify's name
+/// sanitising does (`!`, `_` and `` all become `x`).
+fn resolve_field_collisions(file: &mut syn::File) {
     for item in &mut file.items {
         match item {
-            Item::Struct(item) => {
-                let owner = format!("{source}: type `{}`", item.ident);
-                resolve_in(&mut item.fields, &owner, policy, &mut errors);
-            }
-            Item::Enum(item) => {
-                for variant in &mut item.variants {
-                    let owner = format!("{source}: type `{}::{}`", item.ident, variant.ident);
-                    resolve_in(&mut variant.fields, &owner, policy, &mut errors);
-                }
-            }
+            Item::Struct(item) => resolve_in(&mut item.fields),
+            Item::Enum(item) => item.variants.iter_mut().for_each(|variant| resolve_in(&mut variant.fields)),
             _ => {}
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-fn resolve_in(fields: &mut Fields, owner: &str, policy: Origin, errors: &mut Vec<Diagnostic>) {
+/// Of two fields with one identifier, the first declared keeps it and the other is numbered
+/// with the first free suffix (`URL`, then `url` as `url_2`), as inference has always done:
+/// names depend only on the struct's own fields, never on other types.
+fn resolve_in(fields: &mut Fields) {
     let Fields::Named(fields) = fields else { return };
     // Every identifier in the struct, so a new name never takes a later field's.
     let idents: BTreeSet<String> =
         fields.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
-    // Identifier -> the field that has it; JSON names are read only for a collision.
+    // Identifier -> the field that has it.
     let mut taken: BTreeMap<String, usize> = BTreeMap::new();
     for index in 0..fields.named.len() {
         let ident = fields.named[index].ident.as_ref().map(ToString::to_string).unwrap_or_default();
-        let Some(&first) = taken.get(&ident) else {
+        if !taken.contains_key(&ident) {
             taken.insert(ident, index);
             continue;
-        };
-        let first = json_name(&fields.named[first]);
-        let field = &mut fields.named[index];
-        let json_name = json_name(field);
-        match policy {
-            Origin::Contract => errors.push(
-                Diagnostic::new(
-                    owner,
-                    format!("properties `{first}` and `{json_name}` both become the Rust field `{ident}`"),
-                )
-                .with_fix("rename one"),
-            ),
-            Origin::Inferred => {
-                let base = ident.trim_start_matches("r#").to_owned();
-                let fresh = (2..)
-                    .map(|n| format!("{base}_{n}"))
-                    .find(|name| !taken.contains_key(name) && !idents.contains(name))
-                    .expect("some suffix is free");
-                set_json_name(field, &json_name);
-                field.ident = Some(syn::Ident::new(&fresh, proc_macro2::Span::call_site()));
-                taken.insert(fresh, index);
-            }
         }
+        let base = ident.trim_start_matches("r#").to_owned();
+        let fresh = (2..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|name| !taken.contains_key(name) && !idents.contains(name))
+            .expect("some suffix is free");
+        let field = &mut fields.named[index];
+        let name = json_name(field);
+        set_json_name(field, &name);
+        field.ident = Some(syn::Ident::new(&fresh, proc_macro2::Span::call_site()));
+        taken.insert(fresh, index);
     }
 }
 
