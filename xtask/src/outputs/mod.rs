@@ -162,7 +162,12 @@ fn source_modules<'e>(
             .iter()
             .map(|(event, document)| SchemaItem {
                 name: document.get("title").and_then(|t| t.as_str()).unwrap_or(&event.detail_type).to_owned(),
-                schema: document.clone(),
+                // Inferred formats stay strings; a contract's date-times keep what chrono wrote.
+                schema: if event.is_inferred() {
+                    document.clone()
+                } else {
+                    crate::events::offsets::mark_fixed_offsets(document)
+                },
                 origin: if event.is_inferred() { Origin::Inferred } else { Origin::Contract },
                 label: event.qualified_name(),
             })
