@@ -37,6 +37,8 @@ struct Pending {
     key: String,
     split: Option<Split>,
     lines: usize,
+    /// The `recursion_limit` its code says its crate root needs (deep types), if any.
+    recursion_limit: Option<usize>,
 }
 
 /// The modules to build and the distinct units their split code is made of.
@@ -108,7 +110,15 @@ pub(super) fn run_rust_with(
             fs::create_dir_all(dir.join("src/m"))?;
             fs::write(dir.join(format!("src/m/{}.rs", modules[index].id)), &code)?;
         }
-        work.pending.push(Pending { module: index, cases, key, split, lines: code.lines().count() });
+        let recursion_limit = rust::recursion_limit_needed(&code);
+        work.pending.push(Pending {
+            module: index,
+            cases,
+            key,
+            split,
+            lines: code.lines().count(),
+            recursion_limit,
+        });
     }
     super::phase("rustc: splitting into units", started);
     if work.pending.is_empty() {
@@ -346,6 +356,10 @@ fn binary_source(
     stems: &BTreeMap<String, Vec<usize>>,
 ) -> String {
     let mut text = String::new();
+    // The limit the deepest module asks for, as the emitter says its crate root needs.
+    if let Some(limit) = group.iter().filter_map(|&index| work.pending[index].recursion_limit).max() {
+        let _ = writeln!(text, "#![recursion_limit = \"{limit}\"]");
+    }
     for stem in stems.keys() {
         let (folder, name) =
             if work.units.contains_key(stem) { ("u", format!("u{stem}")) } else { ("m", stem.clone()) };

@@ -151,11 +151,14 @@ pub(super) fn run_tsc(
         for &c in &own {
             let case = &cases[c];
             let root_type = &namespace.roots[case.ty];
-            let sample = serde_json::to_string_pretty(case.sample.as_ref().expect("filtered on samples"))?;
+            let sample = case.sample.as_ref().expect("filtered on samples");
+            let typed = typescript::typed_value(namespace, "m.", root_type, sample, "part");
             let text = format!(
-                "{}import type {{ {root_type} }} from \"./{}\";\n\nexport const sample: {root_type} = {sample};\n",
+                "{}import type * as m from \"./{}\";\n\n{}export const sample: m.{root_type} = {};\n",
                 header(),
                 module.id,
+                typed.declarations,
+                typed.literal,
             );
             files.push((case.id.clone(), text));
         }

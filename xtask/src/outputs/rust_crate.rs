@@ -61,7 +61,7 @@ pub fn files(
         "code is checked by its round-trip tests.",
     ];
     let reexports = quote! { pub use events::{EVENTS, Envelope, ParseError, PlatformEvent, round_trip}; };
-    let lib = rust::lib_rs(&header, &docs, &names, &["events"], reexports);
+    let lib = rust::lib_rs(&header, &docs, &names, &["events"], reexports, needs);
     files.insert(format!("{RUST_CRATE_DIR}/src/lib.rs"), lib);
     files.insert(format!("{RUST_CRATE_DIR}/src/events.rs"), super::platform_event::events_rs(modules));
     Ok(files)

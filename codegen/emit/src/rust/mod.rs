@@ -17,17 +17,22 @@
 
 mod assemble;
 mod cache;
+mod deep_nesting;
 mod enum_variants;
+mod field_types;
 mod hoist;
 mod items;
 mod layout;
 mod postpass;
 mod prepass;
+mod tuple_structs;
 mod typify_driver;
 mod unions;
 
 pub use assemble::{CrateSpec, lib_rs, manifest};
 pub use cache::Cache;
+pub use deep_nesting::recursion_limit_needed;
+pub use field_types::FIXED_OFFSET;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -42,6 +47,8 @@ pub struct Needs {
     pub uuid: bool,
     /// `regress`, for `pattern`.
     pub regress: bool,
+    /// The crate root's `#![recursion_limit]`, when types nest deeper than the default allows.
+    pub recursion_limit: Option<usize>,
 }
 
 impl Needs {
@@ -51,6 +58,7 @@ impl Needs {
             chrono: self.chrono || other.chrono,
             uuid: self.uuid || other.uuid,
             regress: self.regress || other.regress,
+            recursion_limit: self.recursion_limit.max(other.recursion_limit),
         }
     }
 }
@@ -82,10 +90,17 @@ pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
         marked += count;
         definitions.push((name.clone(), schema));
     }
-    let (tokens, needs) = typify_driver::run(&namespace.name, definitions)?;
+    let (tokens, mut needs) = typify_driver::run(&namespace.name, definitions)?;
+    let chain = deep_nesting::longest_ref_chain(&types);
+    needs.recursion_limit = deep_nesting::recursion_limit_for(chain);
     let tokens = variant_names.restore(tokens, &namespace.name)?;
     let layout = postpass::Layout { types: &types, flattens: &flattens };
-    let code = postpass::format_module(&namespace.name, tokens, marked, namespace.origin, &layout, preamble)?;
+    let preamble = match needs.recursion_limit {
+        Some(limit) => format!("{preamble}{}", deep_nesting::recursion_limit_line(chain, limit)),
+        None => preamble.to_owned(),
+    };
+    let code =
+        postpass::format_module(&namespace.name, tokens, marked, namespace.origin, &layout, &preamble)?;
     Ok(RustModule { code, needs })
 }
 

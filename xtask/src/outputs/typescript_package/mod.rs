@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use schema_emit::Format;
-use schema_emit::typescript::{emit_module, literal, value_literal};
+use schema_emit::typescript::{emit_module, literal, typed_value, value_literal};
 use schema_ident::{module_name, typescript_property_key as property_key};
 use serde_json::Value;
 
@@ -216,8 +216,12 @@ fn samples_ts(modules: &[SourceModule<'_>]) -> String {
             let samples = document["examples"].as_array().map_or(&[][..], Vec::as_slice);
             for (index, sample) in samples.iter().enumerate() {
                 let constant = sample_constant(&name, type_name, index);
-                let literal = value_literal(sample, "");
-                let _ = write!(text, "\nexport const {constant}: {name}.{type_name} = {literal};\n");
+                let typed = typed_value(&module.namespace, &format!("{name}."), type_name, sample, &constant);
+                let _ = write!(
+                    text,
+                    "\n{}export const {constant}: {name}.{type_name} = {};\n",
+                    typed.declarations, typed.literal
+                );
                 let _ = writeln!(
                     envelopes,
                     "  {{ version: \"0\", id: \"{constant}\", \"detail-type\": {}, source: {}, time: \"2026-01-01T00:00:00Z\", \
