@@ -1,10 +1,15 @@
-//! The runtime's errors.
+//! The runtime's errors and failure reports: a leaf module, so every other module can name
+//! them without depending on the sink, the handlers or the runtime.
 
 use std::fmt;
 
 use uuid::Uuid;
 
-use crate::{FailedEntry, HandlerError};
+/// Whatever went wrong in a handler; any error type converts into it with `?`.
+pub type HandlerError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What a handler returns.
+pub type HandlerResult = Result<(), HandlerError>;
 
 /// An error of the database, the unit of work or publishing.
 #[derive(Debug, thiserror::Error)]
@@ -87,4 +92,13 @@ impl fmt::Display for HandlerFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "handler {} failed on event {}: {}", self.key, self.event_id, self.error)
     }
+}
+
+/// An entry a sink could not deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedEntry {
+    /// The envelope id of the event.
+    pub event_id: Uuid,
+    /// Why (for EventBridge: the entry's error code and message).
+    pub error: String,
 }

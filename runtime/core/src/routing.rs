@@ -8,9 +8,12 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::context::Delivery;
+use crate::error::HandlerError;
 use crate::handler::{self, Started};
+use crate::manifest::Manifest;
+use crate::outbound::{DetailError, OutboundEvent};
+use crate::runtime::Runtime;
 use crate::text::{capped, capped_display};
-use crate::{HandlerError, Manifest, OutboundEvent, Runtime};
 
 /// Routes raw EventBridge events to a manifest's handlers under one prefix: the handler is
 /// the one whose prefix is exactly the router's and whose event has exactly the envelope's
@@ -196,7 +199,7 @@ impl Router {
             envelope.detail.get(),
         )
         .with_envelope_fields(envelope.account, envelope.region, envelope.resources);
-        let malformed = |detail: crate::DetailError| RouteError::MalformedDetail {
+        let malformed = |detail: DetailError| RouteError::MalformedDetail {
             key: key.clone(),
             path: detail.path,
             error: detail.source,

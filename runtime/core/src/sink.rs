@@ -1,8 +1,8 @@
 //! [`EventSink`]: where published events go.
 
-use uuid::Uuid;
-
-use crate::{BoxFuture, HandlerFailure, OutboundEvent, Runtime};
+use crate::BoxFuture;
+use crate::error::{FailedEntry, HandlerFailure};
+use crate::outbound::OutboundEvent;
 
 /// A destination for events: the in-process [`LocalBus`](crate::LocalBus), or (in an adapter
 /// crate) EventBridge. Both immediate publishing and the outbox relay deliver through it.
@@ -18,12 +18,13 @@ use crate::{BoxFuture, HandlerFailure, OutboundEvent, Runtime};
 /// at its first failed event (nothing queued after it is sent before it), so a sink that must
 /// keep each unit's order delivers in order and, after a failure, reports the rest of the call
 /// as failed too.
+///
+/// A sink gets what it needs when it is built, not per call: an in-process sink that runs
+/// handlers holds a [`RuntimeHandle`](crate::RuntimeHandle) on the runtime its handlers
+/// publish through (see [`Runtime::start_with_sink`](crate::Runtime::start_with_sink)).
 pub trait EventSink: Send + Sync + 'static {
-    /// Delivers `events`. `runtime` is the runtime delivering them: an in-process sink builds
-    /// its handlers' [`RequestContext`](crate::RequestContext)s from it; a remote sink can
-    /// ignore it.
-    fn send<'a>(&'a self, events: &'a [OutboundEvent], runtime: &'a Runtime)
-    -> BoxFuture<'a, DeliveryReport>;
+    /// Delivers `events`.
+    fn send<'a>(&'a self, events: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport>;
 }
 
 /// What became of a [`EventSink::send`] call.
@@ -47,13 +48,4 @@ impl DeliveryReport {
             handler_failures: Vec::new(),
         }
     }
-}
-
-/// An entry a sink could not deliver.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailedEntry {
-    /// The envelope id of the event.
-    pub event_id: Uuid,
-    /// Why (for EventBridge: the entry's error code and message).
-    pub error: String,
 }

@@ -34,10 +34,12 @@
 mod relay;
 pub(crate) mod retention;
 mod settle;
+mod store;
 mod write;
 
 pub(crate) use relay::{deliver_committed, relay_pass};
 pub use retention::{OutboxStats, PurgeReport};
+pub(crate) use store::OutboxStore;
 pub(crate) use write::{Queued, write};
 
 use uuid::Uuid;

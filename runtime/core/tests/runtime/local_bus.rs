@@ -36,7 +36,7 @@ async fn commit_runs_every_matching_handler_in_process(backend: Backend) {
     let trading = Manifest::builder("trading", "trading").add("Trading", recorder(&seen, "trading"));
     let bus = LocalBus::new([inventory.build().unwrap(), trading.build().unwrap()]).unwrap();
     assert_eq!(bus.keys(), ["InventoryOrganisationCreated", "TradingOrganisationCreated"]);
-    let runtime = runtime(backend, Arc::new(bus)).await;
+    let runtime = local_runtime(backend, bus).await;
     let ctx = request(&runtime);
 
     let uow = ctx.begin().await.unwrap();
@@ -61,7 +61,7 @@ async fn a_failing_handler_is_reported_and_never_undoes_the_commit(backend: Back
         .add("Inventory", recorder(&seen, "inventory"))
         .build()
         .unwrap();
-    let runtime = runtime(backend, Arc::new(LocalBus::new([manifest]).unwrap())).await;
+    let runtime = local_runtime(backend, LocalBus::new([manifest]).unwrap()).await;
     let ctx = request(&runtime);
 
     let mut uow = ctx.begin().await.unwrap();
@@ -112,7 +112,7 @@ async fn handlers_continue_the_publishers_request_and_can_publish_after_their_ow
         })
         .build()
         .unwrap();
-    let runtime = runtime(backend, Arc::new(LocalBus::new([manifest]).unwrap())).await;
+    let runtime = local_runtime(backend, LocalBus::new([manifest]).unwrap()).await;
     let ctx = request(&runtime);
 
     let uow = ctx.begin().await.unwrap();
