@@ -28,6 +28,28 @@ pub enum Error {
         #[source]
         source: sqlx::Error,
     },
+    /// A runtime migration the database applied has been edited since: this build's SQL for
+    /// that version differs from what the database ran.
+    #[error(
+        "runtime migration {version} ({description}) was edited after it was applied: the database \
+         recorded checksum {recorded}, this build's SQL has {current}. A released migration must never \
+         change: restore its original SQL in {list}, and put the change in a new migration \
+         (version {next}) appended to that list"
+    )]
+    MigrationChanged {
+        /// The migration's version.
+        version: i64,
+        /// What the migration does.
+        description: &'static str,
+        /// The source file holding the backend's list of migrations.
+        list: &'static str,
+        /// The SHA-256 of the SQL the database ran (hex).
+        recorded: String,
+        /// The SHA-256 of this build's SQL for that version (hex).
+        current: String,
+        /// The version a new migration would take.
+        next: i64,
+    },
     /// `publish_after_commit` was called with no unit of work open on the request context.
     #[error(
         "cannot publish {detail_type} after commit: no unit of work is open on this request context \

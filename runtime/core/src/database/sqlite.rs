@@ -23,6 +23,8 @@ pub(crate) static DIALECT: Dialect = Dialect {
     now_ms: now_ms!(),
     migration_lock: None,
     migrations: MIGRATIONS,
+    migrations_file: "runtime/core/src/database/sqlite.rs",
+    migrations_have_checksum: "SELECT COUNT(*) FROM pragma_table_info('event_runtime_migrations') WHERE name = 'checksum'",
     claim_units: concat!(
         "UPDATE event_outbox_units SET claimed_by = $1, claimed_until = ",
         now_ms!(),

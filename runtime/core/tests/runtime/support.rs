@@ -88,13 +88,18 @@ impl TestDatabase {
 
     /// Opens the database at `location` (from this process or another).
     pub async fn open_location(location: &str) -> Database {
+        Self::try_open_location(location).await.unwrap()
+    }
+
+    /// Opens the database at `location`, or says why it cannot.
+    pub async fn try_open_location(location: &str) -> Result<Database, event_runtime::Error> {
         match location.split_once('#') {
             Some((url, schema)) => {
                 let options =
                     DatabaseOptions { schema: Some(schema.to_owned()), ..DatabaseOptions::default() };
-                Database::connect_with(url, options).await.unwrap()
+                Database::connect_with(url, options).await
             }
-            None => Database::connect(location).await.unwrap(),
+            None => Database::connect(location).await,
         }
     }
 
