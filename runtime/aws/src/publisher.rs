@@ -289,6 +289,12 @@ fn describe(event: &OutboundEvent, code: &str, message: &str, attempts: Option<u
 }
 
 impl EventSink for EventBridgePublisher {
+    /// Each entry of a `PutEvents` call succeeds or fails by itself, and the publisher sends
+    /// the entries after a failed one: the relay may mix units in one call.
+    fn entries_fail_independently(&self) -> bool {
+        true
+    }
+
     fn send<'a>(&'a self, events: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
         Box::pin(
             async move { DeliveryReport { failed: self.put(events).await, handler_failures: Vec::new() } },

@@ -35,9 +35,9 @@ pub(crate) async fn deliver_committed(
     events: Vec<(i64, OutboundEvent)>,
 ) -> RelayReport {
     let mut report = RelayReport::default();
-    let outbound: Vec<OutboundEvent> = events.iter().map(|(_, event)| event.clone()).collect();
-    let outcome = send_holding_claims(store, sink, store.claimant(), &[unit], &outbound).await;
     let batch = UnitBatch { unit, attempts: 0, events };
+    let outcome =
+        send_holding_claims(store, sink, store.claimant(), &[unit], std::slice::from_ref(&batch)).await;
     if let Err(error) =
         settle(store, store.claimant(), &[batch], Vec::new(), &[unit], outcome, &mut report).await
     {
@@ -118,15 +118,16 @@ async fn relay_claimed(
         let rows = read(store, &units, batch_size).await?;
         // Units are read in order; only the last one read may have more rows than the batch.
         let partial = (rows.len() >= batch_size).then(|| rows.last().map(|row| row.0)).flatten();
-        let (batches, quarantine) = group(&claimed, rows);
-        let finished: Vec<i64> =
-            units.iter().copied().filter(|unit| partial.is_none_or(|last| *unit < last)).collect();
-        let outbound: Vec<OutboundEvent> =
-            batches.iter().flat_map(|batch| batch.events.iter().map(|(_, event)| event.clone())).collect();
-        let outcome = if outbound.is_empty() {
+        let Grouped { batches, quarantine, truncated } = group(&claimed, rows);
+        let finished: Vec<i64> = units
+            .iter()
+            .copied()
+            .filter(|unit| partial.is_none_or(|last| *unit < last) && !truncated.contains(unit))
+            .collect();
+        let outcome = if batches.is_empty() {
             DeliveryReport::default()
         } else {
-            send_holding_claims(store, sink, pass, &units, &outbound).await
+            send_holding_claims(store, sink, pass, &units, &batches).await
         };
         let settled = settle(store, pass, &batches, quarantine, &finished, outcome, report).await?;
         let finished: HashSet<i64> = finished.into_iter().collect();
@@ -192,11 +193,36 @@ fn read_event(row: &AnyRow) -> Result<OutboundEvent, String> {
     Ok(OutboundEvent::from_json(id, text("source")?, text("detail_type")?, time, detail))
 }
 
-/// Groups read rows into one batch per unit (in order), setting corrupt rows aside.
-fn group(claimed: &[Claimed], rows: Vec<ReadRow>) -> (Vec<UnitBatch>, Vec<(i64, String)>) {
+/// Read rows as the batches to send, one per unit, in order.
+struct Grouped {
+    batches: Vec<UnitBatch>,
+    /// Corrupt rows, set aside with the reason.
+    quarantine: Vec<(i64, String)>,
+    /// Units of which only the first event is sent, though more were read.
+    truncated: HashSet<i64>,
+}
+
+/// The failed attempts after which a unit sends only its failed event until it is delivered.
+/// The first retry sends the rest of the unit too (most failures are passing, e.g. an outage
+/// just over, and one call per unit keeps recovery fast); from the second on, the rest waits,
+/// so an event that keeps failing does not take the rest of its unit to the sink every time.
+const SEND_ALONE_AFTER: u32 = 2;
+
+/// Groups read rows into one batch per unit (in order), setting corrupt rows aside. A unit
+/// that failed [`SEND_ALONE_AFTER`] times in a row sends only its first pending event, the
+/// one that failed; the rest waits until that is delivered.
+fn group(claimed: &[Claimed], rows: Vec<ReadRow>) -> Grouped {
     let mut batches: Vec<UnitBatch> = Vec::new();
     let mut quarantine = Vec::new();
+    let mut truncated = HashSet::new();
     for (unit, seq, event) in rows {
+        if let Some(batch) = batches.last()
+            && batch.unit == unit
+            && batch.attempts >= SEND_ALONE_AFTER
+        {
+            truncated.insert(unit);
+            continue;
+        }
         let event = match event {
             Ok(event) => event,
             Err(reason) => {
@@ -212,10 +238,29 @@ fn group(claimed: &[Claimed], rows: Vec<ReadRow>) -> (Vec<UnitBatch>, Vec<(i64, 
             }
         }
     }
-    (batches, quarantine)
+    Grouped { batches, quarantine, truncated }
 }
 
-/// Sends `events` while holding the claims on `units`: a send that outlasts a third of the
+/// Sends the batches: in one call when the sink's entries fail independently, else one call
+/// per unit, so a sink that fails the rest of its call after a failure (to keep a unit's
+/// order) never fails, and so never counts an attempt against, another unit's events.
+async fn send_units(sink: &dyn EventSink, batches: &[UnitBatch]) -> DeliveryReport {
+    let events_of = |batches: &[UnitBatch]| -> Vec<OutboundEvent> {
+        batches.iter().flat_map(|batch| batch.events.iter().map(|(_, event)| event.clone())).collect()
+    };
+    if sink.entries_fail_independently() {
+        return sink.send(&events_of(batches)).await;
+    }
+    let mut report = DeliveryReport::default();
+    for batch in batches {
+        let sent = sink.send(&events_of(std::slice::from_ref(batch))).await;
+        report.failed.extend(sent.failed);
+        report.handler_failures.extend(sent.handler_failures);
+    }
+    report
+}
+
+/// Sends `batches` while holding the claims on `units`: a send that outlasts a third of the
 /// lease gets its claims renewed by a background task until it returns, so no other process
 /// takes them while this one is alive.
 async fn send_holding_claims(
@@ -223,10 +268,10 @@ async fn send_holding_claims(
     sink: &dyn EventSink,
     claimant: &str,
     units: &[i64],
-    events: &[OutboundEvent],
+    batches: &[UnitBatch],
 ) -> DeliveryReport {
     let renew_every = renew_interval(store);
-    let send = sink.send(events);
+    let send = send_units(sink, batches);
     tokio::pin!(send);
     tokio::select! {
         report = &mut send => return report,

@@ -35,7 +35,6 @@ fn options() -> RelayOptions {
     RelayOptions {
         lease: Duration::from_secs(5),
         backoff: Backoff::new(Duration::from_millis(5), Duration::from_millis(50)),
-        max_attempts: 10_000,
         sweep_interval: Duration::from_millis(10),
         // Fewer events per send than a unit may have, so a unit spans several sends.
         batch_size: 3,

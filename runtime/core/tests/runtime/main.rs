@@ -10,6 +10,7 @@ mod correlation;
 mod crash_loop;
 mod database;
 mod inbox;
+mod isolation;
 mod local_bus;
 mod manifests;
 mod outbox;
