@@ -31,6 +31,7 @@
 //! [`RelayOptions::retention`](crate::RelayOptions::retention) has passed, then the purge
 //! deletes them in bounded batches (`outbox/retention.rs`).
 
+mod quarantine;
 mod relay;
 pub(crate) mod retention;
 mod settle;

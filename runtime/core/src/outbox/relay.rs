@@ -11,6 +11,7 @@ use tokio::sync::watch;
 use tracing::Instrument;
 use uuid::Uuid;
 
+use super::quarantine;
 use super::settle::{UnitBatch, settle};
 use super::{OutboxStore, RelayReport};
 use crate::database::statement::Statement;
@@ -55,7 +56,8 @@ pub(crate) async fn relay_pass(
     sink: &dyn EventSink,
     stop: Option<&watch::Receiver<bool>>,
 ) -> Result<RelayReport, Error> {
-    let mut report = RelayReport::default();
+    let mut report =
+        RelayReport { quarantined: quarantine::corrupt_units(store).await?, ..RelayReport::default() };
     let newest: Option<i64> =
         sqlx::query_scalar("SELECT MAX(unit) FROM event_outbox_units").fetch_one(store.pool()).await?;
     let Some(newest) = newest else { return Ok(report) };
@@ -190,7 +192,11 @@ fn read_event(row: &AnyRow) -> Result<OutboundEvent, String> {
     if !raw.get().starts_with('{') {
         return Err("detail is not a JSON object".to_owned());
     }
-    Ok(OutboundEvent::from_json(id, text("source")?, text("detail_type")?, time, detail))
+    let (source, detail_type) = (text("source")?, text("detail_type")?);
+    if let Some(reason) = quarantine::unsendable(&source, &detail_type) {
+        return Err(reason);
+    }
+    Ok(OutboundEvent::from_json(id, source, detail_type, time, detail))
 }
 
 /// Read rows as the batches to send, one per unit, in order.

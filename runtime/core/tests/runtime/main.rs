@@ -14,6 +14,7 @@ mod isolation;
 mod local_bus;
 mod manifests;
 mod outbox;
+mod quarantine;
 mod relay;
 mod retention;
 mod routing;
