@@ -68,7 +68,11 @@ impl From<LambdaHandlerError> for Diagnostic {
             LambdaHandlerError::Route(RouteError::MalformedDetail { .. }) => "MalformedDetail",
             LambdaHandlerError::Route(RouteError::Handler { .. }) => "HandlerFailed",
         };
-        Diagnostic { error_type: kind.to_owned(), error_message: error.to_string() }
+        // The message quotes the event; escaped and bounded, whatever put it on the bus.
+        Diagnostic {
+            error_type: kind.to_owned(),
+            error_message: event_runtime::bounded(&error.to_string()).into_owned(),
+        }
     }
 }
 

@@ -56,7 +56,7 @@ pub use routing::{RouteError, RouteOutcome, Router};
 pub use rules::RulePattern;
 pub use runtime::{Runtime, RuntimeHandle};
 pub use sink::{DeliveryReport, EventSink};
-pub use text::QUOTE_LIMIT;
+pub use text::{MESSAGE_LIMIT, QUOTE_LIMIT, bounded};
 pub use unit_of_work::{CommitReport, UnitOfWork};
 pub use worker::{RelayWorker, RelayWorkerReport};
 

@@ -144,6 +144,25 @@ fn prefixes_are_unique_ignoring_case() {
 }
 
 #[test]
+fn a_manifest_error_with_a_thousand_bad_keys_names_the_first_within_1_kib() {
+    let mut builder = Manifest::builder("trading", "trading");
+    for n in 0..1_000 {
+        builder = builder.add_key::<OrganisationCreated>(
+            &format!("{n}\nBad OrganisationCreated"),
+            on_organisation_created,
+        );
+    }
+    let error = builder.build().unwrap_err();
+
+    assert_eq!(error.problems.len(), 1_000, "every problem is kept");
+    let message = error.to_string();
+    assert!(message.len() <= event_runtime::MESSAGE_LIMIT, "{} bytes", message.len());
+    assert!(message.starts_with("trading: 1000 bad handler key(s): handler key `0\\nBad"), "{message}");
+    assert!(!message.contains('\n'), "{message:?}");
+    assert!(message.contains("more"), "{message}");
+}
+
+#[test]
 fn keys_and_prefixes_have_a_maximum_length() {
     let long_key = format!("{}OrganisationCreated", "K".repeat(100_000));
     let error = Manifest::builder("trading", "trading")
