@@ -8,7 +8,7 @@ use crate::context::Delivery;
 use crate::database::Database;
 use crate::error::{Error, HandlerFailure};
 use crate::handler;
-use crate::manifest::{HandlerEntry, Manifest, ManifestError, duplicate_keys};
+use crate::manifest::{HandlerEntry, Manifest, ManifestError, bus_problems};
 use crate::options::RelayOptions;
 use crate::outbound::OutboundEvent;
 use crate::runtime::{Runtime, RuntimeHandle};
@@ -36,13 +36,14 @@ pub struct LocalBus {
 }
 
 impl LocalBus {
-    /// A bus running the handlers of `manifests`; fails if two share a key.
+    /// A bus running the handlers of `manifests`; fails if two share a key (also ignoring
+    /// case), or use prefixes that differ only in case: the rules of one manifest, across them.
     pub fn new(manifests: impl IntoIterator<Item = Manifest>) -> Result<Self, ManifestError> {
         let manifests: Vec<Manifest> = manifests.into_iter().collect();
-        let duplicates = duplicate_keys(&manifests);
-        if !duplicates.is_empty() {
+        let problems = bus_problems(&manifests);
+        if !problems.is_empty() {
             let modules: Vec<&str> = manifests.iter().map(Manifest::module).collect();
-            return Err(ManifestError { module: modules.join(" + "), problems: duplicates });
+            return Err(ManifestError { module: modules.join(" + "), problems });
         }
         let mut routes: HashMap<String, Vec<HandlerEntry>> = HashMap::new();
         let mut keys = Vec::new();

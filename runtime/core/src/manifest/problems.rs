@@ -137,11 +137,22 @@ fn summary(module: &str, problems: &[KeyProblem]) -> String {
     bounded(&message).into_owned()
 }
 
+/// What is wrong with `manifests` together (on one bus), though each is fine alone: a key that
+/// more than one handler uses, exactly or ignoring case, and prefixes that differ only in case
+/// across manifests.
+pub(crate) fn bus_problems(manifests: &[Manifest]) -> Vec<KeyProblem> {
+    let mut problems = duplicate_keys(manifests);
+    problems.extend(prefix_case_problems(
+        manifests.iter().flat_map(Manifest::handlers).map(|entry| entry.prefix()),
+    ));
+    problems
+}
+
 /// Every key of `manifests` that more than one handler uses, exactly or ignoring case.
-pub(crate) fn duplicate_keys<'a>(manifests: impl IntoIterator<Item = &'a Manifest>) -> Vec<KeyProblem> {
+fn duplicate_keys(manifests: &[Manifest]) -> Vec<KeyProblem> {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     let mut problems = Vec::new();
-    for entry in manifests.into_iter().flat_map(Manifest::handlers) {
+    for entry in manifests.iter().flat_map(Manifest::handlers) {
         match seen.get(&entry.key().to_ascii_lowercase()) {
             Some(other) if *other == entry.key() => {
                 problems.push(KeyProblem::Duplicate { key: entry.key().to_owned() })

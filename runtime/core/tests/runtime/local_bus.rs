@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 use contracts_common::{Event, EventEnvelope, Sample};
 use contracts_customers::OrganisationCreated;
 use contracts_inventory::InventoryCreated;
-use event_runtime::{HandlerResult, LocalBus, Manifest, Publisher, RequestContext};
+use contracts_trading::TradeCreated;
+use event_runtime::{HandlerResult, KeyProblem, LocalBus, Manifest, Publisher, RequestContext};
 
 use crate::support::*;
 
@@ -123,6 +124,29 @@ async fn handlers_continue_the_publishers_request_and_can_publish_after_their_ow
     assert_eq!(*follow_ups.lock().unwrap(), [ctx.correlation_id.to_string()]);
     assert_eq!(count(runtime.database(), "event_outbox").await, 2);
     assert_eq!(pending(runtime.database()).await, 0);
+}
+
+#[test]
+fn prefixes_that_differ_only_in_case_across_manifests_on_one_bus_are_rejected() {
+    let first = Manifest::builder("inventory", "inventory")
+        .add("X", |_: Arc<EventEnvelope<OrganisationCreated>>, _: RequestContext| async {
+            HandlerResult::Ok(())
+        })
+        .build()
+        .unwrap();
+    let second = Manifest::builder("trading", "trading")
+        .add("x", |_: Arc<EventEnvelope<TradeCreated>>, _: RequestContext| async { HandlerResult::Ok(()) })
+        .build()
+        .unwrap();
+
+    let error = LocalBus::new([first, second]).unwrap_err();
+
+    assert_eq!(
+        error.problems,
+        [KeyProblem::PrefixCase { prefixes: vec!["X".into(), "x".into()] }],
+        "{error}"
+    );
+    assert!(error.to_string().contains("prefixes `X`, `x` differ only in case"), "{error}");
 }
 
 #[test]

@@ -264,6 +264,22 @@ fn aws_detail_types_with_spaces_take_their_key_form_and_map_back_exactly() {
 }
 
 #[test]
+fn a_detail_type_of_only_separators_has_no_key_form_and_no_key() {
+    for detail_type in [" ", "-_ ./", "  --  "] {
+        let error = event_runtime::key_form(detail_type).unwrap_err();
+        assert!(error.contains("has only separators"), "{detail_type:?}: {error}");
+    }
+    let error = Manifest::builder("scheduler", "scheduler")
+        .add_detail::<serde_json::Value>("Handle", "partner", " ", on_json)
+        .build()
+        .unwrap_err();
+
+    assert_eq!(error.problems.len(), 1, "{error}");
+    assert!(matches!(&error.problems[0], KeyProblem::Malformed { .. }), "{error}");
+    assert!(error.to_string().contains("detail-type ` ` has only separators"), "{error}");
+}
+
+#[test]
 fn two_detail_types_with_one_key_form_collide_instead_of_merging() {
     let error = Manifest::builder("scheduler", "scheduler")
         .add_detail::<serde_json::Value>("Handle", "aws.s3", "Object Created", on_json)
