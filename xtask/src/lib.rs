@@ -17,11 +17,12 @@
 //! The other commands: [`infer`] (the quicktype replacement), [`corpus`] (inference and both
 //! emitters proven on real JSON), [`compat`] (the compatibility gate over git history),
 //! [`catalog_site`] (the HTML event catalog, tested in [`browser`]), [`ci`] (every check CI
-//! runs, with [`moto`] for the AWS tests).
+//! runs, with [`moto`] for the AWS tests). Every child process is run through [`cmd`].
 
 pub mod browser;
 pub mod catalog_site;
 pub mod ci;
+pub mod cmd;
 pub mod compat;
 pub mod corpus;
 pub mod coverage;
