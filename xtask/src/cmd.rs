@@ -5,7 +5,7 @@
 //! |---|---|---|---|
 //! | [`Cmd::run`] | shown as it comes | yes | cargo builds, apt-get, the checks of `cargo xtask ci` |
 //! | [`Cmd::run_quiet`] | kept, shown only in the error | yes | set-up steps (npm ci, initdb, pip) |
-//! | [`Cmd::read`] | standard output returned | yes | git, rustc, cargo's JSON messages |
+//! | [`Cmd::read`], [`Cmd::read_bytes`] | standard output returned | yes | git, rustc, cargo's JSON messages |
 //! | [`Cmd::output`] | kept and returned | no: the caller reads the verdict | tsc, test binaries, harnesses |
 //! | [`Cmd::status`] | shown as it comes | no: the caller passes it on | `cargo xtask tail` |
 //! | [`Cmd::spawn_silent`], [`Cmd::spawn_logged`] | discarded, or into a file | the caller waits | servers, the corpus check beside the tests |
@@ -141,11 +141,16 @@ impl Cmd {
     /// Runs it with its output kept and returns its standard output (lossily UTF-8); fails
     /// unless it succeeds, repeating the tail of its output.
     pub fn read(&self) -> Result<String> {
+        self.read_bytes().map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// [`Cmd::read`], for output that is not text (or whose byte counts matter).
+    pub fn read_bytes(&self) -> Result<Vec<u8>> {
         let output = self.output()?;
         if !output.status.success() {
             return Err(self.failed(output.status, Some(&output)));
         }
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        Ok(output.stdout)
     }
 
     /// Runs it with its output shown as it comes, and returns its exit status, whatever it is.
