@@ -3,7 +3,8 @@
 //!
 //! The binary (`xtask/cli`, package `xtask-cli`) only parses arguments and links the contract
 //! crates; everything here is a library so it can be tested, and so a contract edit does not
-//! recompile it. The event pipeline of `cargo xtask schemas`, one module per step:
+//! recompile it. The event pipeline of `cargo xtask schemas` ([`schemas`] runs it), one module
+//! per step:
 //!
 //! 1. [`events`] gathers every event: registered ones from the contract crates, sample-only
 //!    ones from `contracts/consumed`;
@@ -34,6 +35,7 @@ pub mod moto;
 pub mod outputs;
 pub mod panics;
 pub mod postgres;
+pub mod schemas;
 pub mod services;
 pub mod snapshots;
 pub mod validation;
