@@ -380,6 +380,15 @@ mod tests {
     }
 
     #[test]
+    fn a_background_command_writes_both_streams_into_its_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("log");
+        let mut child = Cmd::new("sh").args(["-c", "echo out; echo err >&2"]).spawn_logged(&log).unwrap();
+        assert!(child.wait().unwrap().success());
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), "out\nerr\n");
+    }
+
+    #[test]
     fn a_command_past_its_time_limit_is_killed() {
         let started = Instant::now();
         let error = Cmd::new("sleep").arg("30").timeout(Duration::from_millis(300)).output().unwrap_err();
