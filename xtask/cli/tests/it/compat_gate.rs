@@ -5,7 +5,6 @@
 use contracts_all as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::{Value, json};
 use xtask::cmd::Cmd;
@@ -56,7 +55,7 @@ impl Repo {
 
     /// Runs `cargo xtask --root <repo> compat <args>`: exit code and stdout + stderr.
     fn compat(&self, args: &[&str]) -> (i32, String) {
-        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        let output = Cmd::new(env!("CARGO_BIN_EXE_xtask"))
             .arg("--root")
             .arg(self.path())
             .arg("compat")
@@ -267,7 +266,7 @@ fn file_pair_mode_exits_0_when_compatible_and_1_when_not() {
     fs::write(&old, order(json!({"id": {"type": "integer"}}), &["id"]).to_string()).unwrap();
     fs::write(&new, order(json!({"id": {"type": "number"}}), &["id"]).to_string()).unwrap();
     let run = |mode: &str| {
-        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        let output = Cmd::new(env!("CARGO_BIN_EXE_xtask"))
             .args(["compat", "--old"])
             .arg(&old)
             .arg("--new")
@@ -297,7 +296,7 @@ fn a_shallow_clone_is_refused_for_the_transitive_check() {
         .arg(clone.path().join("c"))
         .run()
         .unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let output = Cmd::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("--root")
         .arg(clone.path().join("c"))
         .args(["compat", "--transitive"])
