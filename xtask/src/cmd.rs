@@ -109,8 +109,9 @@ impl Cmd {
         self
     }
 
-    /// Kills it, and fails, if it has not finished within `limit` (for the runs that keep the
-    /// output: finished means both its output streams closed).
+    /// Kills it, and fails, if it has not finished within `limit`: finished meaning both its
+    /// output streams closed, so the limit holds for the runs that keep the output
+    /// ([`Cmd::read`], [`Cmd::output`]) and not for those that show it.
     pub fn timeout(mut self, limit: Duration) -> Cmd {
         self.timeout = Some(limit);
         self
@@ -156,7 +157,7 @@ impl Cmd {
     /// Runs it with its output shown as it comes, and returns its exit status, whatever it is.
     pub fn status(&self) -> Result<ExitStatus> {
         let mut command = self.command();
-        if self.stdin.is_some() || self.timeout.is_some() {
+        if self.stdin.is_some() {
             return self.collect(command).map(|output| output.status);
         }
         command.status().with_context(|| self.could_not_run())
