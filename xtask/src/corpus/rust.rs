@@ -11,14 +11,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::Value;
 
 use schema_emit::rust;
+
+use crate::cmd::Cmd;
 
 use super::cache::{Cache, Verdicts, file_contents, tool_version};
 use super::scratch::{scratch_build, scratch_crate_manifest};
@@ -293,8 +294,7 @@ fn build(
     }
     let output = scratch_build(root, &dir.join("Cargo.toml"), &["build", "--keep-going", "--bins"])
         .args(["--quiet", "--message-format=json"])
-        .output()
-        .context("could not run cargo")?;
+        .output()?;
     let mut built = Built { executables: BTreeMap::new(), errors: BTreeMap::new(), unnamed: BTreeMap::new() };
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<Value>(line) else { continue };
@@ -402,9 +402,7 @@ fn run_binary(
     ids: &[&str],
     verdicts: &mut BTreeMap<String, Option<String>>,
 ) -> Result<()> {
-    let output = Command::new(executable)
-        .output()
-        .with_context(|| format!("could not run {}", executable.display()))?;
+    let output = Cmd::new(executable).output()?;
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         if let Some((id, verdict)) = line.split_once(' ') {
             verdicts.insert(id.to_owned(), if verdict == "ok" { None } else { Some(verdict.to_owned()) });

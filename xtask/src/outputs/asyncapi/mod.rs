@@ -100,10 +100,8 @@ pub fn document(published: &[(&EventInput, Value)]) -> Vec<(&'static str, Value)
 pub const VALIDATOR_DIR: &str = "xtask/asyncapi-check";
 
 /// `node <validator> <file>`: the AsyncAPI parser and an example check; exits 1 on any error.
-pub fn validator_command(root: &std::path::Path, file: &std::path::Path) -> std::process::Command {
-    let mut command = std::process::Command::new("node");
-    command.arg(root.join(VALIDATOR_DIR).join("validate.mjs")).arg(file);
-    command
+pub fn validator_command(root: &std::path::Path, file: &std::path::Path) -> crate::cmd::Cmd {
+    crate::cmd::Cmd::new("node").arg(root.join(VALIDATOR_DIR).join("validate.mjs")).arg(file)
 }
 
 /// The id of an event's channel, message and operations: `source.DetailType` with the

@@ -29,7 +29,7 @@ pub fn type_check<'f>(
     dir: &std::path::Path,
     files: impl IntoIterator<Item = (&'f String, &'f String)>,
     edit: impl Fn(&str) -> String,
-) -> std::io::Result<(bool, String)> {
+) -> anyhow::Result<(bool, String)> {
     let package = root.join(TYPESCRIPT_PACKAGE_DIR);
     for (path, text) in files {
         let Some(relative) = path.strip_prefix(&format!("{TYPESCRIPT_PACKAGE_DIR}/")) else { continue };
@@ -43,7 +43,7 @@ pub fn type_check<'f>(
     if !modules.exists() {
         std::os::unix::fs::symlink(package.join("node_modules"), &modules)?;
     }
-    let output = std::process::Command::new(tsc(root)).arg("-p").arg(dir).output()?;
+    let output = crate::cmd::Cmd::new(tsc(root)).arg("-p").arg(dir).output()?;
     Ok((output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned()))
 }
 
