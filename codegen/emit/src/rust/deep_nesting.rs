@@ -8,8 +8,6 @@
 
 use std::collections::BTreeMap;
 
-use schema_model::{Resolve, subschemas};
-use serde_json::Value;
 use syn::visit_mut::VisitMut;
 use syn::{Fields, GenericArgument, Item, PathArguments, Type};
 
@@ -22,61 +20,6 @@ const DEFAULT_LIMIT_COVERS: usize = 32;
 /// not enough: four levels of room per type, as a power of two.
 pub fn recursion_limit_for(chain: usize) -> Option<usize> {
     (chain > DEFAULT_LIMIT_COVERS).then(|| (chain * 4).next_power_of_two().max(256))
-}
-
-/// The longest chain of named types in `types`, each referring (`$ref`) to the next; a type
-/// that refers back to one on the chain ends it (rustc boxes that recursion).
-pub fn longest_ref_chain(types: &BTreeMap<String, Value>) -> usize {
-    let names: Vec<&String> = types.keys().collect();
-    let position: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
-    let refers: Vec<Vec<usize>> = types
-        .values()
-        .map(|schema| {
-            let mut found = Vec::new();
-            collect_refs(schema, types, &position, &mut found);
-            found.sort_unstable();
-            found.dedup();
-            found
-        })
-        .collect();
-    let mut memo = vec![None; names.len()];
-    (0..names.len()).map(|start| chain_from(start, &refers, &mut memo, &mut Vec::new())).max().unwrap_or(0)
-}
-
-fn collect_refs(
-    schema: &Value,
-    types: &BTreeMap<String, Value>,
-    position: &BTreeMap<&str, usize>,
-    found: &mut Vec<usize>,
-) {
-    if let Some(reference) = schema.get("$ref")
-        && let Ok((_, target)) = types.resolve_value(reference)
-        && let Some(&index) = position.get(schema_model::pointer::last_segment(&target).as_str())
-    {
-        found.push(index);
-    }
-    for (_, sub) in subschemas(schema) {
-        collect_refs(sub, types, position, found);
-    }
-}
-
-fn chain_from(
-    item: usize,
-    refers: &[Vec<usize>],
-    memo: &mut [Option<usize>],
-    path: &mut Vec<usize>,
-) -> usize {
-    if let Some(known) = memo[item] {
-        return known;
-    }
-    if path.contains(&item) {
-        return 0;
-    }
-    path.push(item);
-    let below = refers[item].iter().map(|&next| chain_from(next, refers, memo, path)).max().unwrap_or(0);
-    path.pop();
-    memo[item] = Some(below + 1);
-    below + 1
 }
 
 /// The line a module starts with (after its preamble) when its crate root needs a higher
@@ -101,24 +44,38 @@ pub const MAX_CHAIN: usize = 64;
 /// Wrappers that already hold their contents on the heap: a chain ends at them.
 const HEAP: [&str; 6] = ["Box", "Vec", "BTreeMap", "HashMap", "BTreeSet", "HashSet"];
 
-/// Boxes, in every struct and enum of `file`, the fields whose types start a chain longer
-/// than [`MAX_CHAIN`]; returns how many.
-pub fn box_deep_fields(file: &mut syn::File) -> usize {
+/// What [`apply`] did to a module: how many fields it boxed, and how long the longest chain
+/// of types (by value or not) is, for the crate's `recursion_limit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Nesting {
+    /// Fields given a `Box`.
+    pub boxed: usize,
+    /// The longest chain of types, each holding the next (behind a `Box` or `Vec` too).
+    pub chain: usize,
+}
+
+/// Boxes, in every struct and enum of `file`, the fields whose types start a by-value chain
+/// longer than [`MAX_CHAIN`], and measures the longest chain of all.
+pub fn apply(file: &mut syn::File) -> Nesting {
     let names: Vec<String> = file.items.iter().filter_map(item_name).collect();
     let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
-    // Per item, per field: the items it holds by value.
-    let held: Vec<Vec<Vec<usize>>> = file
-        .items
-        .iter()
-        .filter(|item| item_name(item).is_some())
-        .map(|item| fields_of(item).iter().map(|ty| by_value(ty, &index)).collect())
-        .collect();
-    let mut depths: Vec<Option<usize>> = vec![None; names.len()];
-    let mut boxed: Vec<Vec<bool>> = held.iter().map(|fields| vec![false; fields.len()]).collect();
-    // Deepest first is not needed: `depth` memoises, and a chain is a DAG (typify boxes cycles).
+    let typed: Vec<&Item> = file.items.iter().filter(|item| item_name(item).is_some()).collect();
+    // Per item, per field: the items it holds by value, and the items it holds at all.
+    let held = |through_heap: bool| -> Vec<Vec<Vec<usize>>> {
+        typed
+            .iter()
+            .map(|item| fields_of(item).iter().map(|ty| children(ty, &index, through_heap)).collect())
+            .collect()
+    };
+    let (by_value, all) = (held(false), held(true));
+    let mut boxed: Vec<Vec<bool>> = by_value.iter().map(|fields| vec![false; fields.len()]).collect();
+    let mut memo = vec![None; names.len()];
     for item in 0..names.len() {
-        depth(item, &held, &mut depths, &mut boxed, &mut Vec::new());
+        longest(item, &by_value, &mut memo, &mut Vec::new(), Some(&mut boxed));
     }
+    let mut memo = vec![None; names.len()];
+    let chain =
+        (0..names.len()).map(|item| longest(item, &all, &mut memo, &mut Vec::new(), None)).max().unwrap_or(0);
     let mut count = 0;
     let mut position = 0;
     for item in &mut file.items {
@@ -129,7 +86,7 @@ pub fn box_deep_fields(file: &mut syn::File) -> usize {
             .iter()
             .enumerate()
             .filter(|(_, boxed)| **boxed)
-            .map(|(field, _)| (field, held[position][field].iter().map(|&i| names[i].clone()).collect()))
+            .map(|(field, _)| (field, by_value[position][field].iter().map(|&i| names[i].clone()).collect()))
             .collect();
         for (field, children) in targets {
             if let Some(ty) = fields_of_mut(item).into_iter().nth(field) {
@@ -139,38 +96,40 @@ pub fn box_deep_fields(file: &mut syn::File) -> usize {
         }
         position += 1;
     }
-    count
+    Nesting { boxed: count, chain }
 }
 
-/// The length of the longest unboxed chain starting at `item`, boxing fields on the way so
-/// none exceeds [`MAX_CHAIN`]. `path` guards against a by-value cycle (which would not compile
-/// anyway): it counts as a chain of one.
-fn depth(
+/// The length of the longest chain starting at `item` along `held`'s edges. With `boxing`,
+/// a field whose chain would pass [`MAX_CHAIN`] is marked to be boxed and ends the chain
+/// there. A type met again on the chain ends it (rustc boxes that recursion itself).
+fn longest(
     item: usize,
     held: &[Vec<Vec<usize>>],
-    depths: &mut [Option<usize>],
-    boxed: &mut [Vec<bool>],
+    memo: &mut [Option<usize>],
     path: &mut Vec<usize>,
+    mut boxing: Option<&mut Vec<Vec<bool>>>,
 ) -> usize {
-    if let Some(known) = depths[item] {
+    if let Some(known) = memo[item] {
         return known;
     }
     if path.contains(&item) {
-        return 1;
+        return 0;
     }
     path.push(item);
     let mut deepest = 0;
     for field in 0..held[item].len() {
-        let below =
-            held[item][field].iter().map(|&child| depth(child, held, depths, boxed, path)).max().unwrap_or(0);
-        if below >= MAX_CHAIN {
-            boxed[item][field] = true;
-        } else {
-            deepest = deepest.max(below);
+        let below = held[item][field]
+            .iter()
+            .map(|&child| longest(child, held, memo, path, boxing.as_deref_mut()))
+            .max()
+            .unwrap_or(0);
+        match boxing.as_deref_mut() {
+            Some(boxed) if below >= MAX_CHAIN => boxed[item][field] = true,
+            _ => deepest = deepest.max(below),
         }
     }
     path.pop();
-    depths[item] = Some(deepest + 1);
+    memo[item] = Some(deepest + 1);
     deepest + 1
 }
 
@@ -201,9 +160,9 @@ fn fields_of_mut(item: &mut Item) -> Vec<&mut Type> {
     }
 }
 
-/// The items of `index` that `ty` holds by value: itself, inside `Option`, tuples and arrays;
-/// not behind a heap wrapper.
-fn by_value(ty: &Type, index: &BTreeMap<&str, usize>) -> Vec<usize> {
+/// The items of `index` that `ty` holds: by value (itself, inside `Option`, tuples and
+/// arrays), and behind a heap wrapper too when `through_heap`.
+fn children(ty: &Type, index: &BTreeMap<&str, usize>, through_heap: bool) -> Vec<usize> {
     match ty {
         Type::Path(path) => {
             let Some(last) = path.path.segments.last() else { return Vec::new() };
@@ -211,7 +170,7 @@ fn by_value(ty: &Type, index: &BTreeMap<&str, usize>) -> Vec<usize> {
             if let Some(&item) = index.get(name.as_str()) {
                 return vec![item];
             }
-            if HEAP.contains(&name.as_str()) {
+            if HEAP.contains(&name.as_str()) && !through_heap {
                 return Vec::new();
             }
             match &last.arguments {
@@ -219,14 +178,14 @@ fn by_value(ty: &Type, index: &BTreeMap<&str, usize>) -> Vec<usize> {
                     .args
                     .iter()
                     .filter_map(|arg| if let GenericArgument::Type(ty) = arg { Some(ty) } else { None })
-                    .flat_map(|ty| by_value(ty, index))
+                    .flat_map(|ty| children(ty, index, through_heap))
                     .collect(),
                 _ => Vec::new(),
             }
         }
-        Type::Tuple(tuple) => tuple.elems.iter().flat_map(|ty| by_value(ty, index)).collect(),
-        Type::Array(array) => by_value(&array.elem, index),
-        Type::Paren(inner) => by_value(&inner.elem, index),
+        Type::Tuple(tuple) => tuple.elems.iter().flat_map(|ty| children(ty, index, through_heap)).collect(),
+        Type::Array(array) => children(&array.elem, index, through_heap),
+        Type::Paren(inner) => children(&inner.elem, index, through_heap),
         _ => Vec::new(),
     }
 }
@@ -258,7 +217,6 @@ impl VisitMut for BoxChildren<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn chain(length: usize) -> syn::File {
         let mut text = String::from("pub struct S0 { pub leaf: i64 }\n");
@@ -272,17 +230,7 @@ mod tests {
     }
 
     #[test]
-    fn a_ref_chain_is_measured_and_its_limit_written_and_read_back() {
-        let mut types = BTreeMap::new();
-        for n in 0..100 {
-            let next = if n + 1 < 100 {
-                json!({"$ref": format!("#/definitions/T{}", n + 1)})
-            } else {
-                json!({"$ref": "#/definitions/T0"})
-            };
-            types.insert(format!("T{n}"), json!({"type": "object", "properties": {"next": next}}));
-        }
-        assert_eq!(longest_ref_chain(&types), 100);
+    fn a_limit_is_written_and_read_back() {
         let limit = recursion_limit_for(100).unwrap();
         assert_eq!(limit, 512);
         assert_eq!(
@@ -298,11 +246,11 @@ mod tests {
     #[test]
     fn a_long_chain_is_boxed_every_max_chain_levels_and_a_short_one_not_at_all() {
         let mut long = chain(3 * MAX_CHAIN);
-        assert_eq!(box_deep_fields(&mut long), 2);
+        assert_eq!(apply(&mut long), Nesting { boxed: 2, chain: 3 * MAX_CHAIN });
         let text = quote::quote!(#long).to_string();
         assert_eq!(text.matches(":: std :: boxed :: Box < S").count(), 2, "{text}");
         assert!(text.contains("Option < :: std :: boxed :: Box < S"), "the Option stays outside: {text}");
         let mut short = chain(MAX_CHAIN);
-        assert_eq!(box_deep_fields(&mut short), 0);
+        assert_eq!(apply(&mut short), Nesting { boxed: 0, chain: MAX_CHAIN });
     }
 }

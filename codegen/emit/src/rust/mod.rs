@@ -91,16 +91,11 @@ pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
         definitions.push((name.clone(), schema));
     }
     let (tokens, mut needs) = typify_driver::run(&namespace.name, definitions)?;
-    let chain = deep_nesting::longest_ref_chain(&types);
-    needs.recursion_limit = deep_nesting::recursion_limit_for(chain);
     let tokens = variant_names.restore(tokens, &namespace.name)?;
     let layout = postpass::Layout { types: &types, flattens: &flattens };
-    let preamble = match needs.recursion_limit {
-        Some(limit) => format!("{preamble}{}", deep_nesting::recursion_limit_line(chain, limit)),
-        None => preamble.to_owned(),
-    };
-    let code =
-        postpass::format_module(&namespace.name, tokens, marked, namespace.origin, &layout, &preamble)?;
+    let code = postpass::format_module(&namespace.name, tokens, marked, namespace.origin, &layout, preamble)?;
+    // The post-pass measured how deep the module's types nest, and said so in the code.
+    needs.recursion_limit = recursion_limit_needed(&code);
     Ok(RustModule { code, needs })
 }
 

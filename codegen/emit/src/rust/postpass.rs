@@ -42,9 +42,11 @@ pub fn format_module(
     let items = super::tuple_structs::unwrap(items::split(tokens));
     let plan = items::Plan::new(&items);
     let mut rewritten = 0;
+    let mut chain = 0;
     let texts = plan.format(items, |items| {
-        let (texts, count) = format_items(module, items, origin, layout)?;
+        let (texts, count, longest) = format_items(module, items, origin, layout)?;
         rewritten += count;
+        chain = chain.max(longest);
         Ok::<_, Vec<Diagnostic>>(texts)
     })?;
     if rewritten != marked {
@@ -58,6 +60,9 @@ pub fn format_module(
     }
     let mut code = String::with_capacity(preamble.len() + texts.iter().map(String::len).sum::<usize>());
     code.push_str(preamble);
+    if let Some(limit) = super::deep_nesting::recursion_limit_for(chain) {
+        code.push_str(&super::deep_nesting::recursion_limit_line(chain, limit));
+    }
     texts.iter().for_each(|text| code.push_str(text));
     if rewritten > 0 {
         code.push_str(DOUBLE_OPTION);
@@ -73,7 +78,7 @@ fn format_items(
     items: Vec<items::Item>,
     origin: Origin,
     layout: &Layout<'_>,
-) -> Result<(Vec<String>, usize), Vec<Diagnostic>> {
+) -> Result<(Vec<String>, usize, usize), Vec<Diagnostic>> {
     let items = items
         .into_iter()
         .map(|item| syn::parse2::<Item>(item.tokens.into_iter().collect()))
@@ -85,7 +90,7 @@ fn format_items(
     super::layout::apply(&mut file, layout.types, layout.flattens);
     super::field_types::apply(&mut file, layout.types);
     resolve_field_collisions(&mut file);
-    super::deep_nesting::box_deep_fields(&mut file);
+    let nesting = super::deep_nesting::apply(&mut file);
     let rewritten = keep_absent_distinct(&mut file, origin).map_err(|e| vec![Diagnostic::new(module, e)])?;
     let texts = file
         .items
@@ -99,7 +104,7 @@ fn format_items(
             })
         })
         .collect();
-    Ok((texts, rewritten))
+    Ok((texts, rewritten, nesting.chain))
 }
 
 /// Serde glue for `Option<Option<T>>`: absent is `None`, `null` is `Some(None)`.
