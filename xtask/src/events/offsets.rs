@@ -52,10 +52,11 @@ fn visit(root: &Value, schema: &Value, at: String, value: &Value, places: &mut V
         }
     }
     match value {
-        Value::String(text) if schema.get("format").and_then(Value::as_str) == Some("date-time") => {
-            if !text.ends_with(['Z', 'z']) {
-                places.push(at);
-            }
+        Value::String(text)
+            if schema.get("format").and_then(Value::as_str) == Some("date-time")
+                && !text.ends_with(['Z', 'z']) =>
+        {
+            places.push(at);
         }
         Value::Object(object) => {
             for (key, inner) in object {

@@ -273,8 +273,8 @@ fn resolve_in(fields: &mut Fields) {
     let mut taken: BTreeMap<String, usize> = BTreeMap::new();
     for index in 0..fields.named.len() {
         let ident = fields.named[index].ident.as_ref().map(ToString::to_string).unwrap_or_default();
-        if !taken.contains_key(&ident) {
-            taken.insert(ident, index);
+        if let std::collections::btree_map::Entry::Vacant(slot) = taken.entry(ident.clone()) {
+            slot.insert(index);
             continue;
         }
         let base = ident.trim_start_matches("r#").to_owned();
