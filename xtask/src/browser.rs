@@ -6,10 +6,11 @@
 //! that keep a headless browser from reaching the network on its own.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context as _, Result, bail};
+
+use crate::cmd::{Cmd, is_root};
 
 /// The Debian packages `cargo xtask ci` installs when Chromium is missing.
 pub const PACKAGES: &[&str] = &["chromium"];
@@ -34,8 +35,7 @@ pub fn ensure_installed() -> Result<()> {
     if chromium().is_some() {
         return Ok(());
     }
-    let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
-    if !root {
+    if !is_root() {
         bail!(
             "headless Chromium is needed for the catalog's browser test: run `sudo apt-get install -y {}` (or set \
              CHROMIUM to a Chromium executable)",
@@ -43,18 +43,14 @@ pub fn ensure_installed() -> Result<()> {
         );
     }
     println!("ci: chromium: apt-get install -y {}", PACKAGES.join(" "));
-    let update = Command::new("apt-get").args(["update", "-qq"]).status().context("could not run apt-get")?;
-    if !update.success() {
-        bail!("`apt-get update` failed ({update})");
-    }
-    let status = Command::new("apt-get")
+    Cmd::new("apt-get").args(["update", "-qq"]).run()?;
+    Cmd::new("apt-get")
         .args(["install", "-y", "-qq", "--no-install-recommends"])
         .args(PACKAGES)
         .env("DEBIAN_FRONTEND", "noninteractive")
-        .status()
-        .context("could not run apt-get")?;
-    if !status.success() || chromium().is_none() {
-        bail!("`apt-get install {}` failed ({status})", PACKAGES.join(" "));
+        .run()?;
+    if chromium().is_none() {
+        bail!("`apt-get install {}` installed no Chromium executable on the PATH", PACKAGES.join(" "));
     }
     Ok(())
 }
@@ -67,8 +63,12 @@ fn run(url: &str, extra: &[String]) -> Result<String> {
             PACKAGES.join(" ")
         )
     })?;
-    let profile = tempfile_dir()?;
-    let mut child = Command::new(&executable)
+    // A fresh, empty profile for every run, removed when it ends.
+    let profile = tempfile::Builder::new()
+        .prefix("xtask-chromium-")
+        .tempdir()
+        .context("could not create a Chromium profile directory")?;
+    let output = Cmd::new(&executable)
         .args([
             "--headless",
             "--no-sandbox",
@@ -80,36 +80,12 @@ fn run(url: &str, extra: &[String]) -> Result<String> {
             "--disable-sync",
             "--hide-scrollbars",
         ])
-        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(extra)
         .arg(url)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .with_context(|| format!("could not start {}", executable.display()))?;
-    let (stdout, stderr) = (child.stdout.take().expect("piped"), child.stderr.take().expect("piped"));
-    // Both pipes are drained while the browser runs, so neither can fill and stall it.
-    let reader = std::thread::spawn(move || std::io::read_to_string(stdout));
-    let errors = std::thread::spawn(move || std::io::read_to_string(stderr).unwrap_or_default());
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if started.elapsed() > TIMEOUT {
-            let _ = child.kill();
-            let _ = child.wait();
-            let _ = std::fs::remove_dir_all(&profile);
-            bail!("Chromium did not finish within {} s on {url}", TIMEOUT.as_secs());
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let output = reader.join().map_err(|_| anyhow::anyhow!("reading Chromium's output panicked"))??;
-    let stderr = errors.join().unwrap_or_default();
-    let _ = std::fs::remove_dir_all(&profile);
-    if !status.success() {
-        bail!("Chromium failed on {url} ({status}): {}", stderr.trim());
-    }
+        .timeout(TIMEOUT)
+        .read()
+        .with_context(|| format!("Chromium failed on {url}"))?;
     Ok(output)
 }
 
@@ -141,16 +117,4 @@ pub fn file_url(path: &Path) -> String {
         .replace('#', "%23")
         .replace('?', "%3F");
     format!("file://{text}")
-}
-
-/// A fresh, empty profile directory for one run.
-fn tempfile_dir() -> Result<PathBuf> {
-    let base = std::env::temp_dir();
-    for attempt in 0..1000u32 {
-        let dir = base.join(format!("xtask-chromium-{}-{attempt}", std::process::id()));
-        if std::fs::create_dir(&dir).is_ok() {
-            return Ok(dir);
-        }
-    }
-    bail!("could not create a Chromium profile directory under {}", base.display())
 }

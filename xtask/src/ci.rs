@@ -11,12 +11,12 @@
 use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, anyhow, bail};
 
+use crate::cmd::Cmd;
 use crate::moto::MotoServer;
 use crate::postgres::PostgresServer;
 
@@ -65,7 +65,7 @@ fn run_steps(root: &Path, corpus: Option<&Path>, steps: &Steps) -> Result<()> {
     let corpus_log = root.join("target/ci-corpus.log");
     let corpus_run = match corpus {
         Some(corpus) => {
-            Some(Background::start(&this, root, &["corpus".as_ref(), corpus.as_os_str()], &corpus_log)?)
+            Some(Background::start(&Cmd::new(&this).arg("corpus").arg(corpus).dir(root), &corpus_log)?)
         }
         None => None,
     };
@@ -76,16 +76,16 @@ fn run_steps(root: &Path, corpus: Option<&Path>, steps: &Steps) -> Result<()> {
     tested?;
     corpus_checked.transpose()?;
     // The running binary is the one `cargo xtask` would run: no second trip through cargo.
-    steps.run("freshness", || loud(&mut command(root, &this, &["schemas", "--check"])))?;
+    steps.run("freshness", || command(root, &this, &["schemas", "--check"]).run())?;
     // Every event schema against every committed version of it: a clean clone with full
     // history catches a break in the newest commit.
-    steps.run("compatibility", || loud(&mut command(root, &this, &["compat", "--transitive"])))?;
+    steps.run("compatibility", || command(root, &this, &["compat", "--transitive"]).run())?;
     let validate = format!("{}/validate.mjs", crate::outputs::asyncapi::VALIDATOR_DIR);
-    steps.run("asyncapi", || loud(&mut command(root, "node", &[&validate, "schemas/asyncapi.yaml"])))?;
-    steps.run("catalog", || loud(&mut command(root, &this, &["catalog", "--out", "target/catalog"])))?;
+    steps.run("asyncapi", || command(root, "node", &[&validate, "schemas/asyncapi.yaml"]).run())?;
+    steps.run("catalog", || command(root, &this, &["catalog", "--out", "target/catalog"]).run())?;
     let typescript = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);
     let tsc = ["--no-install", "tsc", "--noEmit", "-p", "."];
-    steps.run("typescript", || loud(&mut command(&typescript, "npx", &tsc)))?;
+    steps.run("typescript", || command(&typescript, "npx", &tsc).run())?;
     let status_after = git_status(root)?;
     if status_after != status_before {
         bail!("the checks changed the work tree; `git status --porcelain` now shows:\n{status_after}");
@@ -101,7 +101,7 @@ fn build(
     steps: &Steps,
     lint: &[(OsString, OsString)],
 ) -> Result<Vec<test_binaries::TestTarget>> {
-    steps.run("format", || loud(&mut command(root, "cargo", &["fmt", "--all", "--check"])))?;
+    steps.run("format", || command(root, "cargo", &["fmt", "--all", "--check"]).run())?;
     steps.run("lint + build", || test_binaries::build(root, lint))
 }
 
@@ -120,7 +120,7 @@ fn set_up(root: &Path, steps: &Steps) -> Result<(MotoServer, PostgresServer)> {
     let asyncapi = root.join(crate::outputs::asyncapi::VALIDATOR_DIR);
     let no_scripts = ["ci", "--no-audit", "--no-fund", "--ignore-scripts"];
     steps.run("npm (asyncapi)", || {
-        npm_ci_once(command(&asyncapi, "npm", &no_scripts).env("SCARF_ANALYTICS", "false"))
+        npm_ci_once(&command(&asyncapi, "npm", &no_scripts).env("SCARF_ANALYTICS", "false"))
     })?;
     // Headless Chromium and its driver for the catalog's browser test.
     steps.run("chromium", crate::browser::ensure_installed)?;
@@ -140,7 +140,7 @@ pub const NPM_CI: [&str; 3] = ["ci", "--no-audit", "--no-fund"];
 /// same command; shared by `cargo xtask ci` and `cargo xtask schemas` (which needs the
 /// package's ajv), so the two never reinstall each other's install.
 pub fn npm_ci_in(dir: &Path, args: &[&str]) -> Result<()> {
-    npm_ci_once(&mut command(dir, "npm", args))
+    npm_ci_once(&command(dir, "npm", args))
 }
 
 /// Whether `npm ci args` installed `dir`'s `node_modules` from its current lock file.
@@ -153,23 +153,23 @@ pub fn npm_installed(dir: &Path, args: &[&str]) -> bool {
 const NPM_STAMP: &str = "node_modules/.xtask-npm-ci";
 
 /// The stamp's text: the lock file's SHA-1 and the command.
-fn npm_stamp(dir: &Path, npm: &Command) -> String {
+fn npm_stamp(dir: &Path, npm: &Cmd) -> String {
     let lock = std::fs::read(dir.join("package-lock.json")).unwrap_or_default();
-    format!("{} {}", sha1_smol::Sha1::from(&lock).digest(), shown(npm))
+    format!("{} {npm}", sha1_smol::Sha1::from(&lock).digest())
 }
 
 /// Runs `npm ci` (the command given) unless its folder's `node_modules` was installed by it
 /// from the same `package-lock.json` (a stamp in `node_modules` holds the lock file's SHA-1
 /// and the command): `npm ci` deletes and reinstalls everything, 7-10 s a folder, for nothing.
-fn npm_ci_once(npm: &mut Command) -> Result<()> {
-    let dir = npm.get_current_dir().map(Path::to_path_buf).unwrap_or_default();
+fn npm_ci_once(npm: &Cmd) -> Result<()> {
+    let dir = npm.get_dir().map(Path::to_path_buf).unwrap_or_default();
     let stamp_path = dir.join(NPM_STAMP);
     let stamp = npm_stamp(&dir, npm);
     if std::fs::read_to_string(&stamp_path).is_ok_and(|old| old == stamp) {
         println!("ci: {}: node_modules is installed from this package-lock.json", dir.display());
         return Ok(());
     }
-    quiet(npm)?;
+    npm.run_quiet()?;
     std::fs::write(&stamp_path, stamp).with_context(|| format!("could not write {}", stamp_path.display()))
 }
 
@@ -186,9 +186,7 @@ pub fn lint_env() -> Result<Vec<(OsString, OsString)>> {
 
 /// Clippy's driver in the active toolchain's sysroot.
 fn clippy_driver() -> Result<PathBuf> {
-    let output =
-        Command::new("rustc").args(["--print", "sysroot"]).output().context("could not run rustc")?;
-    let sysroot = String::from_utf8(output.stdout).context("rustc printed a sysroot that is not UTF-8")?;
+    let sysroot = Cmd::new("rustc").args(["--print", "sysroot"]).read()?;
     let driver = Path::new(sysroot.trim()).join("bin/clippy-driver");
     if !driver.is_file() {
         bail!("clippy is not installed in {}: run `rustup component add clippy`", sysroot.trim());
@@ -197,43 +195,8 @@ fn clippy_driver() -> Result<PathBuf> {
 }
 
 /// A command in `dir`. Snapshot tests must compare, never write: a changed sample fails CI.
-fn command(dir: &Path, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Command {
-    let mut command = Command::new(program);
-    command.args(args).current_dir(dir).env("INSTA_UPDATE", "no");
-    command
-}
-
-/// Runs a command with its output shown as it comes.
-fn loud(command: &mut Command) -> Result<()> {
-    let status = command.status().with_context(|| format!("could not run {}", shown(command)))?;
-    if !status.success() {
-        bail!("{} failed ({status})", shown(command));
-    }
-    Ok(())
-}
-
-/// Runs a command with its output kept, shown only if it fails.
-fn quiet(command: &mut Command) -> Result<()> {
-    let output = command.output().with_context(|| format!("could not run {}", shown(command)))?;
-    if !output.status.success() {
-        bail!(
-            "{} failed ({}):\n{}{}",
-            shown(command),
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(())
-}
-
-/// A command as a user would type it.
-fn shown(command: &Command) -> String {
-    let mut text = format!("`{}", command.get_program().to_string_lossy());
-    for arg in command.get_args() {
-        let _ = write!(text, " {}", arg.to_string_lossy());
-    }
-    text + "`"
+fn command(dir: &Path, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Cmd {
+    Cmd::new(program).args(args).dir(dir).env("INSTA_UPDATE", "no")
 }
 
 /// A step running as a child process beside the others, its output kept in a file; a thread
@@ -245,15 +208,11 @@ struct Background {
 }
 
 impl Background {
-    fn start(program: &Path, dir: &Path, args: &[&std::ffi::OsStr], log: &Path) -> Result<Background> {
-        let file =
-            std::fs::File::create(log).with_context(|| format!("could not create {}", log.display()))?;
-        let mut command = Command::new(program);
-        command.args(args).current_dir(dir).stdout(file.try_clone()?).stderr(file);
-        let shown = shown(&command);
+    fn start(command: &Cmd, log: &Path) -> Result<Background> {
+        let shown = command.to_string();
         println!("ci: started beside the tests: {shown} (output in {})", log.display());
         let started = Instant::now();
-        let mut child = command.spawn().with_context(|| format!("could not run {shown}"))?;
+        let mut child = command.spawn_logged(log)?;
         let waiter = std::thread::spawn(move || (child.wait(), started.elapsed()));
         Ok(Background { waiter, log: log.to_owned(), shown })
     }
@@ -317,13 +276,5 @@ impl Steps {
 }
 
 fn git_status(root: &Path) -> Result<String> {
-    let output = Command::new("git")
-        .args(["status", "--porcelain", "--untracked-files=all"])
-        .current_dir(root)
-        .output()
-        .context("could not run `git status`")?;
-    if !output.status.success() {
-        bail!("`git status` failed: {}", String::from_utf8_lossy(&output.stderr));
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    Cmd::new("git").args(["status", "--porcelain", "--untracked-files=all"]).dir(root).read()
 }

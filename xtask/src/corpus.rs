@@ -99,6 +99,25 @@ pub fn check(root: &Path, corpus: &Path) -> Result<()> {
 /// [`check`], reading no verdict kept from an earlier run when `reuse` is false
 /// (`cargo xtask corpus --fresh`): every check runs again (passes are still kept).
 pub fn check_with(root: &Path, corpus: &Path, reuse: bool) -> Result<()> {
+    // The validator and the fixture writers recurse once per level of a sample, and samples
+    // may nest thousands deep: whatever thread calls this (a test's has 2 MiB), the check
+    // runs on one with room.
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("corpus-check".into())
+            .stack_size(DEEP_STACK)
+            .spawn_scoped(scope, || check_on_this_thread(root, corpus, reuse))
+            .map_err(|e| anyhow::anyhow!("could not start the corpus check's thread: {e}"))?
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// The stack the corpus check runs on: 256 MiB of address space, touched only as deep as a
+/// sample nests.
+const DEEP_STACK: usize = 256 << 20;
+
+fn check_on_this_thread(root: &Path, corpus: &Path, reuse: bool) -> Result<()> {
     if !corpus.is_dir() {
         bail!("cannot read corpus folder {}: not a directory", corpus.display());
     }

@@ -34,11 +34,6 @@ fn sorted_in(value: &Value, keep_order: bool) -> Value {
     }
 }
 
-/// Appends `segment` to a JSON Pointer (RFC 6901), escaping `~` and `/`.
-pub fn pointer_push(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", segment.replace('~', "~0").replace('/', "~1"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -60,10 +55,5 @@ mod tests {
             text,
             "{\n  \"a\": {\n    \"c\": 3,\n    \"z\": [\n      {\n        \"x\": 2,\n        \"y\": 1\n      }\n    ]\n  },\n  \"b\": 1\n}\n"
         );
-    }
-
-    #[test]
-    fn pointer_segments_are_escaped() {
-        assert_eq!(pointer_push("/a", "b/c~d"), "/a/b~1c~0d");
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! The binary (`xtask/cli`, package `xtask-cli`) only parses arguments and links the contract
 //! crates; everything here is a library so it can be tested, and so a contract edit does not
-//! recompile it. The event pipeline of `cargo xtask schemas`, one module per step:
+//! recompile it. The event pipeline of `cargo xtask schemas` ([`schemas`] runs it), one module
+//! per step:
 //!
 //! 1. [`events`] gathers every event: registered ones from the contract crates, sample-only
 //!    ones from `contracts/consumed`;
@@ -17,11 +18,12 @@
 //! The other commands: [`infer`] (the quicktype replacement), [`corpus`] (inference and both
 //! emitters proven on real JSON), [`compat`] (the compatibility gate over git history),
 //! [`catalog_site`] (the HTML event catalog, tested in [`browser`]), [`ci`] (every check CI
-//! runs, with [`moto`] for the AWS tests).
+//! runs, with [`moto`] for the AWS tests). Every child process is run through [`cmd`].
 
 pub mod browser;
 pub mod catalog_site;
 pub mod ci;
+pub mod cmd;
 pub mod compat;
 pub mod corpus;
 pub mod coverage;
@@ -32,7 +34,9 @@ pub mod json;
 pub mod moto;
 pub mod outputs;
 pub mod panics;
+pub mod parallel;
 pub mod postgres;
+pub mod schemas;
 pub mod services;
 pub mod snapshots;
 pub mod validation;

@@ -5,11 +5,12 @@
 //! and stops it when the guard drops, whether the tests passed or not.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 
-use anyhow::{Context as _, Result};
+use anyhow::Result;
 
-use crate::services::{free_port, run, wait_until_listening};
+use crate::cmd::Cmd;
+use crate::services::{free_port, wait_until_listening};
 
 /// The moto release the end-to-end tests are written against.
 pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
@@ -31,24 +32,13 @@ impl MotoServer {
         let venv = root.join("target/moto-venv");
         let server = venv.join("bin/moto_server");
         if !server.exists() {
-            run(Command::new("python3").arg("-m").arg("venv").arg(&venv), "create the moto venv")?;
-            run(
-                Command::new(venv.join("bin/pip")).args([
-                    "install",
-                    "--quiet",
-                    "--disable-pip-version-check",
-                    MOTO_REQUIREMENT,
-                ]),
-                "pip install moto",
-            )?;
+            Cmd::new("python3").arg("-m").arg("venv").arg(&venv).run_quiet()?;
+            Cmd::new(venv.join("bin/pip"))
+                .args(["install", "--quiet", "--disable-pip-version-check", MOTO_REQUIREMENT])
+                .run_quiet()?;
         }
         let port = free_port()?;
-        let child = Command::new(&server)
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .with_context(|| format!("could not start {}", server.display()))?;
+        let child = Cmd::new(&server).args(["-H", "127.0.0.1", "-p", &port.to_string()]).spawn_silent()?;
         let mut moto = MotoServer { child, endpoint: format!("http://127.0.0.1:{port}") };
         wait_until_listening("moto", port, Some(&mut moto.child))?;
         Ok(moto)

@@ -11,13 +11,12 @@
 //! from the checkout's path, so a cluster left by an interrupted run of the same checkout is
 //! stopped and replaced.
 
+use anyhow::{Context as _, Result};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use anyhow::{Context as _, Result};
-
-use crate::services::{free_port, run, wait_until_listening};
+use crate::cmd::{Cmd, is_root};
+use crate::services::{free_port, wait_until_listening};
 
 /// The environment variable the tests read the server's URL from.
 pub const URL_VARIABLE: &str = "EVENT_RUNTIME_POSTGRES_URL";
@@ -41,7 +40,7 @@ impl PostgresServer {
     /// it accepts connections.
     pub fn start(root: &Path) -> Result<Self> {
         let dir = cluster_dir(root);
-        let as_root = is_root()?;
+        let as_root = is_root();
         let mut server = PostgresServer { dir, as_root, url: String::new() };
         if server.dir.exists() {
             server.stop(); // a cluster left by an interrupted run
@@ -49,10 +48,7 @@ impl PostgresServer {
         std::fs::create_dir_all(&server.dir)
             .with_context(|| format!("could not create {}", server.dir.display()))?;
         if as_root {
-            run(
-                Command::new("chown").args(["-R", SYSTEM_USER]).arg(&server.dir),
-                "chown the cluster to postgres",
-            )?;
+            Cmd::new("chown").args(["-R", SYSTEM_USER]).arg(&server.dir).run_quiet()?;
         }
         let data = server.dir.join("data");
         server.run_pg(
@@ -74,18 +70,15 @@ impl PostgresServer {
         Ok(server)
     }
 
-    /// Runs a PostgreSQL program, as the `postgres` user when this process is root.
+    /// Runs a PostgreSQL program, as the `postgres` user when this process is root; its
+    /// output is shown only if it fails.
     fn run_pg(&self, program: &str, args: &[&str]) -> Result<()> {
         let binary = Path::new(BIN).join(program);
-        let mut command = if self.as_root {
-            let mut command = Command::new("runuser");
-            command.args(["-u", SYSTEM_USER, "--"]).arg(&binary);
-            command
-        } else {
-            Command::new(&binary)
+        let command = match self.as_root {
+            true => Cmd::new("runuser").args(["-u", SYSTEM_USER, "--"]).arg(&binary),
+            false => Cmd::new(&binary),
         };
-        command.args(args).current_dir(&self.dir).stdout(Stdio::null());
-        run(&mut command, &format!("run {}", binary.display()))
+        command.args(args).dir(&self.dir).run_quiet()
     }
 
     fn stop(&self) {
@@ -114,11 +107,6 @@ fn cluster_dir(root: &Path) -> PathBuf {
     let mut hasher = DefaultHasher::new();
     root.hash(&mut hasher);
     std::env::temp_dir().join(format!("xtask-postgres-{:016x}", hasher.finish()))
-}
-
-fn is_root() -> Result<bool> {
-    let output = Command::new("id").arg("-u").output().context("could not run `id -u`")?;
-    Ok(String::from_utf8_lossy(&output.stdout).trim() == "0")
 }
 
 fn path(path: &Path) -> Result<&str> {

@@ -1,8 +1,8 @@
 //! What the throwaway test servers ([`crate::moto`], [`crate::postgres`]) share: a free
-//! loopback port, a setup command that must succeed, and a wait until the server listens.
+//! loopback port and a wait until the server listens.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command};
+use std::process::Child;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result, bail};
@@ -14,15 +14,6 @@ const START_TIMEOUT: Duration = Duration::from_secs(60);
 pub fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").context("no free loopback port")?;
     Ok(listener.local_addr()?.port())
-}
-
-/// Runs a setup command to completion; `what` completes "could not …" in the error.
-pub fn run(command: &mut Command, what: &str) -> Result<()> {
-    let status = command.status().with_context(|| format!("could not {what}"))?;
-    if !status.success() {
-        bail!("could not {what} ({status})");
-    }
-    Ok(())
 }
 
 /// Waits until `port` on 127.0.0.1 accepts connections. When the server runs as `child`, its

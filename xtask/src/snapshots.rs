@@ -5,12 +5,12 @@
 //! still brings every file up to date.
 
 use std::path::Path;
-use std::process::Command;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 
 use contracts_common::registry::sample_name;
 
+use crate::cmd::Cmd;
 use crate::events::EventInput;
 use crate::workspace::SNAPSHOTS_DIR;
 
@@ -63,14 +63,11 @@ pub fn refresh(root: &Path, events: &[EventInput]) -> Result<Vec<String>> {
         return Ok(drifted);
     }
     println!("snapshots: insta updates {} sample snapshot(s): {}", drifted.len(), drifted.join(", "));
-    let status = Command::new("cargo")
+    Cmd::new("cargo")
         .args(["test", "--quiet", "--package", "contract-tests", "--test", "snapshots"])
         .env("INSTA_UPDATE", "always")
-        .current_dir(root)
-        .status()
-        .context("could not run `cargo test` for the snapshot test")?;
-    if !status.success() {
-        bail!("the snapshot test failed while updating ({status})");
-    }
+        .dir(root)
+        .run()
+        .context("the snapshot test failed while updating")?;
     Ok(drifted)
 }

@@ -54,6 +54,17 @@ fn generated_rust_reads_like_hand_written_code() {
         "    #[serde(flatten)]\n    pub destination: EnumsShownDestination,",
         "pub note: ::std::option::Option<::std::string::String>,",
         "pub rgb: [u8; 3],",
+        // A flattened catch-all map keeps every other key.
+        "    #[serde(flatten)]\n    pub extra: ::std::collections::BTreeMap<::std::string::String, ::serde_json::Value>,",
+        // Names that differ only by case get distinct fields, JSON names kept.
+        "    #[serde(rename = \"url\")]\n    pub url_2: ::std::string::String,",
+        // Generic instantiations are named after their type arguments.
+        "pub struct PageForLot {",
+        "pub struct PageForGrade {",
+        // Offsets survive, sets stay sets, tuple structs stay tuple structs.
+        "pub taken_at: ::chrono::DateTime<::chrono::offset::FixedOffset>,",
+        "pub paddocks: ::std::collections::BTreeSet<::std::string::String>,",
+        "pub struct Point(pub f64, pub f64);",
     ] {
         assert!(rust.contains(idiom), "missing `{idiom}` in:\n{rust}");
     }
@@ -68,9 +79,22 @@ fn generated_typescript_reads_like_hand_written_code() {
         "  nickname?: string;",
         "  rgb: [number, number, number];",
         "kind: \"card\";",
+        "  lotCode: string;\n  [key: string]: unknown;\n}",
+        "export interface PageForLot {",
+        "@uniqueItems Each item appears once.",
     ] {
         assert!(typescript.contains(idiom), "missing `{idiom}` in:\n{typescript}");
     }
+}
+
+/// An event without a doc comment has no description: not its flattened metadata's.
+#[test]
+fn an_event_without_a_doc_comment_borrows_no_description() {
+    let schema: Value = serde_json::from_str(file("schemas/zoo/ReadingsTaken.json")).unwrap();
+    assert_eq!(schema.get("description"), None, "{schema:#}");
+    let documented: Value = serde_json::from_str(file("schemas/zoo/PagesListed.json")).unwrap();
+    assert_eq!(documented["description"], "A generic struct, used with two type arguments.");
+    assert!(!file("generated/typescript/src/zoo.ts").contains("Who caused an event"));
 }
 
 /// A scratch crate holding the zoo's generated Rust module, whose `main` deserialises every

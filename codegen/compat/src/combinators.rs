@@ -11,9 +11,12 @@
 
 use serde_json::Value;
 
+use crate::content::Change;
 use crate::error::{Error, Side};
+use crate::findings::{Findings, Place};
+use crate::same::{same_schema, same_schema_object};
 use crate::view::View;
-use crate::walk::{Place, Walker, same_schema};
+use crate::walk::Walker;
 use crate::{Kind, pointer};
 
 /// One branch of a union, or a whole node standing in for one.
@@ -44,7 +47,7 @@ impl<'a> Raw<'a> {
 
     fn same(self, other: Raw<'_>) -> bool {
         match (self.object(), other.object(), self, other) {
-            (Some(a), Some(b), ..) => crate::walk::same_schema_object(a, b),
+            (Some(a), Some(b), ..) => same_schema_object(a, b),
             (_, _, Raw::Schema(a), Raw::Schema(b)) => same_schema(a, b),
             _ => false,
         }
@@ -115,7 +118,7 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
         (None, None) => {}
         (Some(a), Some(b)) => {
             if a.keyword != b.keyword {
-                combined_type_changed(w, a.keyword, b.keyword, at);
+                combined_type_changed(&mut w.findings, a.keyword, b.keyword, at);
             }
             let olds = branches(Side::Old, w.old_doc, &a.branches)?;
             let news = branches(Side::New, w.new_doc, &b.branches)?;
@@ -131,8 +134,8 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
             let news = branches(Side::New, w.new_doc, &b.branches)?;
             match_and_compare(w, vec![stand_in(o)], news, b.keyword, at)?;
         }
-        (Some(a), None) => union_dropped_or_added(w, a.keyword, true, at),
-        (None, Some(b)) => union_dropped_or_added(w, b.keyword, false, at),
+        (Some(a), None) => union_dropped_or_added(&mut w.findings, a.keyword, true, at),
+        (None, Some(b)) => union_dropped_or_added(&mut w.findings, b.keyword, false, at),
     }
     let empty = Vec::new();
     match (&o.all_of, &n.all_of) {
@@ -202,7 +205,7 @@ fn match_and_compare<'a>(
                 let stand_in = olds[i].site.is_none() || new.site.is_none();
                 w.compare_views(&olds[i].view, &new.view, &site, !stand_in)?;
             }
-            None => branch_added(w, keyword, new, &site, at),
+            None => branch_changed(&mut w.findings, Change::Added, keyword, new, &site, at),
         }
     }
     // A removed branch is named where the new union would have it; when the new side has no
@@ -216,7 +219,7 @@ fn match_and_compare<'a>(
             Some(site) => site.to_owned(),
             None => at.path.clone(),
         };
-        branch_removed(w, keyword, old, &at.at(path), at);
+        branch_changed(&mut w.findings, Change::Removed, keyword, old, &at.at(path), at);
     }
     Ok(())
 }
@@ -245,63 +248,63 @@ fn pair_by(
     }
 }
 
-fn branch_added(w: &mut Walker<'_>, keyword: &str, branch: &Branch<'_>, site: &Place, at: &Place) {
+/// Reports a branch only one side's union (or intersection) has.
+fn branch_changed(
+    f: &mut Findings,
+    change: Change,
+    keyword: &str,
+    branch: &Branch<'_>,
+    site: &Place,
+    at: &Place,
+) {
     let (field, label) = (at.field(), branch.label());
-    let (kind, reason) = if keyword == "allOf" {
-        (
+    let (kind, reason) = match (change, keyword == "allOf") {
+        (Change::Added, true) => (
             Kind::ProductTypeExtended,
             format!(
                 "{field} must now also match {label} (allOf): new consumers reject old events that do not"
             ),
-        )
-    } else {
-        (
+        ),
+        (Change::Removed, true) => (
+            Kind::ProductTypeNarrowed,
+            format!(
+                "{field} no longer has to match {label} (allOf): old consumers reject new events that do not"
+            ),
+        ),
+        (Change::Added, false) => (
             Kind::SumTypeExtended,
             format!(
                 "new variant {label} of {field}: old consumers do not know it (generated Rust enums and TypeScript \
                  unions are closed over the old variants) and reject or mishandle events that use it"
             ),
-        )
-    };
-    w.report(kind, site, None, Some(label), reason);
-}
-
-fn branch_removed(w: &mut Walker<'_>, keyword: &str, branch: &Branch<'_>, site: &Place, at: &Place) {
-    let (field, label) = (at.field(), branch.label());
-    let (kind, reason) = if keyword == "allOf" {
-        (
-            Kind::ProductTypeNarrowed,
-            format!(
-                "{field} no longer has to match {label} (allOf): old consumers reject new events that do not"
-            ),
-        )
-    } else {
-        (
+        ),
+        (Change::Removed, false) => (
             Kind::SumTypeNarrowed,
             format!("variant {label} of {field} was removed: new consumers reject old events that use it"),
-        )
+        ),
     };
-    w.report(kind, site, Some(label), None, reason);
+    let (old, new) = change.texts(label);
+    f.report(kind, site, old, new, reason);
 }
 
 /// A union constraint removed from (or added to) a node that keeps other constraints.
-fn union_dropped_or_added(w: &mut Walker<'_>, keyword: &str, dropped: bool, at: &Place) {
+fn union_dropped_or_added(f: &mut Findings, keyword: &str, dropped: bool, at: &Place) {
     let field = at.field();
     let path = at.at(pointer::push(&at.path, keyword));
     if dropped {
         let reason = format!(
             "`{keyword}` was removed from {field}: new events may match none of its branches, which old consumers reject"
         );
-        w.report(Kind::ConstraintRemoved, &path, Some(keyword.to_owned()), None, reason);
+        f.report(Kind::ConstraintRemoved, &path, Some(keyword.to_owned()), None, reason);
     } else {
         let reason = format!(
             "`{keyword}` was added to {field}: new consumers reject old events that match none of its branches"
         );
-        w.report(Kind::ConstraintAdded, &path, None, Some(keyword.to_owned()), reason);
+        f.report(Kind::ConstraintAdded, &path, None, Some(keyword.to_owned()), reason);
     }
 }
 
-fn combined_type_changed(w: &mut Walker<'_>, old: &str, new: &str, at: &Place) {
+fn combined_type_changed(f: &mut Findings, old: &str, new: &str, at: &Place) {
     let field = at.field();
     let widened = new == "anyOf";
     let reason = if widened {
@@ -315,7 +318,7 @@ fn combined_type_changed(w: &mut Walker<'_>, old: &str, new: &str, at: &Place) {
              consumers reject old events carrying one"
         )
     };
-    w.report_judged(
+    f.report_judged(
         Kind::CombinedTypeChanged,
         at,
         Some(old.to_owned()),

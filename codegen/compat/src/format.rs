@@ -7,8 +7,8 @@
 //! break nothing.
 
 use crate::Kind;
+use crate::findings::{Findings, Place};
 use crate::view::View;
-use crate::walk::{Place, Walker};
 
 /// String formats that typify turns into a parsing Rust type.
 const PARSED_STRINGS: [(&str, &str); 6] = [
@@ -59,7 +59,7 @@ fn string_format_within(narrow: Option<&str>, wide: Option<&str>) -> bool {
 }
 
 /// Compares the `format` of two string schemas.
-pub(crate) fn compare_string_format<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &Place) {
+pub(crate) fn compare_string_format(f: &mut Findings, o: &View<'_>, n: &View<'_>, at: &Place) {
     let (old, new) = (format_of(o), format_of(n));
     if old == new || o.values.is_some() || n.values.is_some() {
         return;
@@ -86,7 +86,7 @@ pub(crate) fn compare_string_format<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &Vi
              nothing they accept changes"
         ));
     }
-    w.report_judged(
+    f.report_judged(
         kind_of(old, new),
         at,
         old.map(str::to_owned),
@@ -119,7 +119,7 @@ fn integer_range(view: &View<'_>) -> (f64, f64, Option<&'static str>) {
 
 /// Compares the `format` of two number schemas: integer widths by the range they allow,
 /// other formats as annotations.
-pub(crate) fn compare_number_format<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &Place) {
+pub(crate) fn compare_number_format(f: &mut Findings, o: &View<'_>, n: &View<'_>, at: &Place) {
     let (old, new) = (format_of(o), format_of(n));
     if old == new {
         return;
@@ -150,7 +150,7 @@ pub(crate) fn compare_number_format<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &Vi
     } else if reasons.is_empty() {
         reasons.push(format!("{field} accepts the same integers under both formats and bounds"));
     }
-    w.report_judged(
+    f.report_judged(
         kind_of(old, new),
         at,
         old.map(str::to_owned),

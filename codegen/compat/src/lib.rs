@@ -63,16 +63,31 @@
 //! says what each consumer actually does.
 #![deny(missing_docs)]
 
+// Inside: `walk` holds the comparison's state and dispatches a pair of schema nodes to the
+// keywords that recurse into subschemas (`object`, `array`, `combinators`), which call back
+// into `walk`; that recursion is the only module circle. Everything else is a leaf:
+// `view`/`spelling`/`types` read a node (through `schema-model`'s pointers, `$ref`
+// resolution and null-only rule), `content` holds content models and the verdict on a member
+// one side lacks (from the rule table in `kind`), `properties`, `values`, `scalar`, `format`
+// and `bounds` report keyword changes into `findings`, `same` says when two schemas or values
+// are equal, `mode`/`difference`/`report` are the public results.
+
+/// JSON Pointers, shared with every engine (`crate::pointer::push`).
+use schema_model::pointer;
 mod array;
+mod bounds;
 mod combinators;
+mod content;
 mod difference;
 mod error;
+mod findings;
 mod format;
 mod kind;
+mod mode;
 mod object;
-mod pointer;
 mod properties;
 mod report;
+mod same;
 mod scalar;
 mod spelling;
 mod types;
@@ -80,9 +95,10 @@ mod values;
 mod view;
 mod walk;
 
-pub use difference::{Difference, Direction, Mode, Policy, UnknownChoice};
+pub use difference::Difference;
 pub use error::{Error, Side};
 pub use kind::{Kind, Rule, UnknownKind, rules_markdown};
+pub use mode::{Direction, Mode, Policy, UnknownChoice};
 pub use report::{Report, Subject};
 
 use serde_json::Value;
@@ -101,7 +117,7 @@ pub fn compare(old: &Value, new: &Value, policy: Policy) -> Result<Vec<Differenc
     }
     let mut walker = walk::Walker::new(old, new, policy);
     walker.compare(old, String::new(), new, String::new(), "")?;
-    let mut found = walker.out;
+    let mut found = walker.findings.out;
     found.sort_by(|a, b| (&a.path, a.kind, &a.old, &a.new).cmp(&(&b.path, b.kind, &b.old, &b.new)));
     found.dedup_by(|a, b| a.path == b.path && a.kind == b.kind && a.old == b.old && a.new == b.new);
     Ok(found)

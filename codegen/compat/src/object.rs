@@ -1,109 +1,19 @@
-//! Objects: properties added and removed under each content model, `required`,
-//! `additionalProperties`, `patternProperties` and property counts.
-//!
-//! The content model that governs a property name decides what an added or removed
-//! property does to consumers:
-//! - *closed* (`additionalProperties: false`): typify emits `#[serde(deny_unknown_fields)]`,
-//!   so a consumer rejects every event carrying a property its schema does not declare;
-//! - *open* (no `additionalProperties`): consumers ignore undeclared properties, but a
-//!   producer may have written anything under a name its schema did not declare (the
-//!   [`Policy::Strict`] concern);
-//! - *partially open* (`additionalProperties` is a schema, or a `patternProperties` entry
-//!   matches the name): consumers check the name against that catch-all schema, so the
-//!   verdict comes from comparing the property's schema with it.
+//! Objects: properties compared pairwise, added and removed under each content model (see
+//! [`crate::content`]), `required`, `additionalProperties`, `patternProperties` and property
+//! counts.
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
+use crate::bounds::{COUNT_ENFORCER, compare_bound};
+use crate::content::{self, CatchAll, Change, Model};
 use crate::error::Error;
-use crate::view::{View, is_annotation};
-use crate::walk::{Place, TRUE, Walker, same_schema};
-use crate::{Kind, Policy, pointer, properties};
-
-/// How one object schema treats names it does not declare.
-pub(crate) struct Model<'a> {
-    /// `additionalProperties` with its pointer; `None` when absent.
-    additional: Option<(String, &'a Value)>,
-    /// `patternProperties` entries: pattern, compiled pattern, pointer, schema.
-    patterns: Vec<(&'a str, regress::Regex, String, &'a Value)>,
-}
-
-/// What governs one undeclared property name.
-pub(crate) enum CatchAll<'a> {
-    /// Anything goes.
-    Open,
-    /// The name is forbidden.
-    Closed,
-    /// The value must match these schemas (pointer, schema).
-    Schemas(Vec<(String, &'a Value)>),
-}
-
-impl<'a> Model<'a> {
-    pub fn of(view: &View<'a>) -> Result<Model<'a>, Error> {
-        let additional = view
-            .map
-            .get("additionalProperties")
-            .map(|v| (pointer::push(&view.ptr, "additionalProperties"), v));
-        let mut patterns = Vec::new();
-        if let Some(Value::Object(entries)) = view.map.get("patternProperties") {
-            let base = pointer::push(&view.ptr, "patternProperties");
-            for (pattern, schema) in entries {
-                let regex = regress::Regex::new(pattern).map_err(|e| Error::InvalidPattern {
-                    side: view.side,
-                    at: base.clone(),
-                    pattern: pattern.clone(),
-                    message: e.to_string(),
-                })?;
-                patterns.push((pattern.as_str(), regex, pointer::push(&base, pattern), schema));
-            }
-        }
-        Ok(Model { additional, patterns })
-    }
-
-    /// What governs names that no `patternProperties` entry matches.
-    pub fn fallback(&self) -> CatchAll<'a> {
-        match self.additional {
-            None => CatchAll::Open,
-            Some((_, Value::Bool(false))) => CatchAll::Closed,
-            Some((_, schema)) if is_empty_schema(schema) => CatchAll::Open,
-            Some((ref ptr, schema)) => CatchAll::Schemas(vec![(ptr.clone(), schema)]),
-        }
-    }
-
-    /// What governs the undeclared property `name`.
-    pub fn catch_all(&self, name: &str) -> CatchAll<'a> {
-        let matching: Vec<(String, &'a Value)> = self
-            .patterns
-            .iter()
-            .filter(|(_, regex, ..)| regex.find(name).is_some())
-            .map(|(_, _, ptr, schema)| (ptr.clone(), *schema))
-            .collect();
-        if matching.is_empty() { self.fallback() } else { CatchAll::Schemas(matching) }
-    }
-
-    /// The `patternProperties` entries by pattern.
-    pub fn patterns(&self) -> impl Iterator<Item = (&'a str, &str, &'a Value)> {
-        self.patterns.iter().map(|(pattern, _, ptr, schema)| (*pattern, ptr.as_str(), *schema))
-    }
-}
-
-/// `true` or a schema with nothing but annotations.
-fn is_empty_schema(schema: &Value) -> bool {
-    match schema {
-        Value::Bool(b) => *b,
-        Value::Object(map) => map.keys().all(|k| is_annotation(k)),
-        _ => false,
-    }
-}
-
-fn names(map: &Map<String, Value>) -> &Map<String, Value> {
-    static EMPTY: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
-    match map.get("properties") {
-        Some(Value::Object(properties)) => properties,
-        _ => &EMPTY,
-    }
-}
+use crate::findings::{Findings, Place, first_reason, short_json};
+use crate::same::same_schema;
+use crate::view::View;
+use crate::walk::Walker;
+use crate::{Kind, pointer, properties};
 
 fn required(map: &Map<String, Value>) -> BTreeSet<&str> {
     map.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect()
@@ -111,7 +21,7 @@ fn required(map: &Map<String, Value>) -> BTreeSet<&str> {
 
 /// Compares two object schemas.
 pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &Place) -> Result<(), Error> {
-    let (old_props, new_props) = (names(o.map), names(n.map));
+    let (old_props, new_props) = (content::properties(o.map), content::properties(n.map));
     let (old_required, new_required) = (required(o.map), required(n.map));
     let (old_model, new_model) = (Model::of(o)?, Model::of(n)?);
     let all: BTreeSet<&str> = old_props.keys().chain(new_props.keys()).map(String::as_str).collect();
@@ -125,31 +35,25 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
         match (old_props.get(name), new_props.get(name)) {
             (Some(old), Some(new)) => {
                 w.compare(old, old_ptr, new, new_ptr, &instance)?;
-                required_changed(w, name, old_required.contains(name), new_required.contains(name), &place);
+                required_changed(
+                    &mut w.findings,
+                    name,
+                    old_required.contains(name),
+                    new_required.contains(name),
+                    &place,
+                );
             }
             (None, Some(new)) => {
                 let catch_all = old_model.catch_all(name);
-                properties::added(
-                    w,
-                    name,
-                    (new, new_ptr),
-                    new_required.contains(name),
-                    catch_all,
-                    &place,
-                    hint,
-                )?;
+                let required = new_required.contains(name);
+                let member = w.member(Change::Added, (new, new_ptr), required, catch_all, &instance)?;
+                properties::changed(&mut w.findings, name, member, &place, hint);
             }
             (Some(old), None) => {
                 let catch_all = new_model.catch_all(name);
-                properties::removed(
-                    w,
-                    name,
-                    (old, old_ptr),
-                    old_required.contains(name),
-                    catch_all,
-                    &place,
-                    hint,
-                )?;
+                let required = old_required.contains(name);
+                let member = w.member(Change::Removed, (old, old_ptr), required, catch_all, &instance)?;
+                properties::changed(&mut w.findings, name, member, &place, hint);
             }
             (None, None) => unreachable!("names come from the two property maps"),
         }
@@ -157,17 +61,22 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
     for name in old_required.symmetric_difference(&new_required) {
         if !old_props.contains_key(*name) && !new_props.contains_key(*name) {
             let place = Place { path: at.path.clone(), instance: pointer::push(&at.instance, name) };
-            required_changed(w, name, old_required.contains(name), new_required.contains(name), &place);
+            required_changed(
+                &mut w.findings,
+                name,
+                old_required.contains(name),
+                new_required.contains(name),
+                &place,
+            );
         }
     }
     additional_properties(w, &old_model, &new_model, at)?;
     pattern_properties(w, &old_model, &new_model, at)?;
     use Kind::*;
-    let enforcer = crate::scalar::COUNT_ENFORCER;
     let kinds = [MinPropertiesAdded, MinPropertiesRemoved, MinPropertiesIncreased, MinPropertiesDecreased];
-    crate::scalar::compare_bound(w, o.map, n.map, "minProperties", kinds, at, enforcer);
+    compare_bound(&mut w.findings, o.map, n.map, "minProperties", kinds, at, COUNT_ENFORCER);
     let kinds = [MaxPropertiesAdded, MaxPropertiesRemoved, MaxPropertiesIncreased, MaxPropertiesDecreased];
-    crate::scalar::compare_bound(w, o.map, n.map, "maxProperties", kinds, at, enforcer);
+    compare_bound(&mut w.findings, o.map, n.map, "maxProperties", kinds, at, COUNT_ENFORCER);
     Ok(())
 }
 
@@ -186,7 +95,7 @@ fn renames<'m>(old: &'m Map<String, Value>, new: &'m Map<String, Value>) -> Vec<
     pairs
 }
 
-fn required_changed(w: &mut Walker<'_>, name: &str, was: bool, is: bool, at: &Place) {
+fn required_changed(f: &mut Findings, name: &str, was: bool, is: bool, at: &Place) {
     if was == is {
         return;
     }
@@ -208,7 +117,7 @@ fn required_changed(w: &mut Walker<'_>, name: &str, was: bool, is: bool, at: &Pl
         )
     };
     let state = |required: bool| Some(if required { "required" } else { "optional" }.to_owned());
-    w.report(kind, at, state(was), state(is), reason);
+    f.report(kind, at, state(was), state(is), reason);
 }
 
 /// What `additionalProperties` allows, for comparing two objects' fallbacks.
@@ -217,7 +126,7 @@ fn describe_fallback(catch_all: &CatchAll<'_>) -> String {
         CatchAll::Open => "any undeclared property".to_owned(),
         CatchAll::Closed => "additionalProperties: false".to_owned(),
         CatchAll::Schemas(schemas) => {
-            format!("additionalProperties: {}", crate::scalar::short_json(schemas[0].1, 50))
+            format!("additionalProperties: {}", short_json(schemas[0].1, 50))
         }
     }
 }
@@ -266,7 +175,7 @@ fn additional_properties<'a>(
             ),
         ),
     };
-    w.report(
+    w.findings.report(
         kind,
         &at.at(pointer::push(&at.path, "additionalProperties")),
         Some(describe_fallback(&a)),
@@ -286,72 +195,54 @@ fn pattern_properties<'a>(
     let old_entries: Vec<_> = old.patterns().collect();
     let new_entries: Vec<_> = new.patterns().collect();
     for (pattern, new_ptr, new_schema) in &new_entries {
-        let place = at.at(new_ptr.to_string());
         match old_entries.iter().find(|(p, ..)| p == pattern) {
             Some((_, old_ptr, old_schema)) => {
                 w.compare(old_schema, old_ptr.to_string(), new_schema, new_ptr.to_string(), &instance)?
             }
-            None => {
-                let (fallback_ptr, fallback) = fallback_schema(old, &at.path);
-                let found = w.probe(fallback, fallback_ptr, new_schema, new_ptr.to_string(), &instance)?;
-                let forward = found.iter().any(|d| d.breaks_forward);
-                let backward = found.iter().any(|d| d.breaks_backward);
-                let why = first_reason(&found).unwrap_or("its schema allows what the old catch-all allowed");
-                let reason = format!(
-                    "names matching `{pattern}` in {} are now checked against their own schema: {why}",
-                    at.field()
-                );
-                w.report_judged(
-                    Kind::PatternPropertyAdded,
-                    &place,
-                    None,
-                    Some(pattern.to_string()),
-                    reason,
-                    forward,
-                    backward,
-                );
-            }
+            None => pattern_changed(w, Change::Added, (pattern, new_ptr, new_schema), old, at, &instance)?,
         }
     }
-    for (pattern, old_ptr, old_schema) in &old_entries {
-        if new_entries.iter().any(|(p, ..)| p == pattern) {
-            continue;
+    for entry @ (pattern, ..) in &old_entries {
+        if !new_entries.iter().any(|(p, ..)| p == pattern) {
+            pattern_changed(w, Change::Removed, *entry, new, at, &instance)?;
         }
-        let (fallback_ptr, fallback) = fallback_schema(new, &at.path);
-        let found = w.probe(old_schema, old_ptr.to_string(), fallback, fallback_ptr, &instance)?;
-        let forward = found.iter().any(|d| d.breaks_forward);
-        let backward = found.iter().any(|d| d.breaks_backward);
-        let why = first_reason(&found).unwrap_or("the new catch-all allows what the pattern allowed");
-        let reason =
-            format!("names matching `{pattern}` in {} fall back to the catch-all: {why}", at.field());
-        let place = at.at(pointer::push(&pointer::push(&at.path, "patternProperties"), pattern));
-        w.report_judged(
-            Kind::PatternPropertyRemoved,
-            &place,
-            Some(pattern.to_string()),
-            None,
-            reason,
-            forward,
-            backward,
-        );
     }
     Ok(())
 }
 
-/// The fallback of a model as a schema: `true` when open, `false` when closed.
-fn fallback_schema<'a>(model: &Model<'a>, object_ptr: &str) -> (String, &'a Value) {
-    match model.additional {
-        Some((ref ptr, schema)) => (ptr.clone(), schema),
-        None => (pointer::push(object_ptr, "additionalProperties"), &TRUE),
-    }
-}
-
-/// The reason of the first breaking difference, for explaining a verdict built from a probe.
-pub(crate) fn first_reason(found: &[crate::Difference]) -> Option<&str> {
-    found.iter().find(|d| d.breaks_forward || d.breaks_backward).map(|d| d.reason.as_str())
-}
-
-/// Whether the policy lets producers write undeclared properties.
-pub(crate) fn producers_may_write_undeclared(policy: Policy) -> bool {
-    policy == Policy::Strict
+/// A `patternProperties` entry only one side has: names matching it are judged by the
+/// other side's fallback (`additionalProperties`, or `true`).
+fn pattern_changed<'a>(
+    w: &mut Walker<'a>,
+    change: Change,
+    (pattern, ptr, schema): (&str, &str, &'a Value),
+    other: &Model<'a>,
+    at: &Place,
+    instance: &str,
+) -> Result<(), Error> {
+    let (fallback_ptr, fallback) = other.fallback_schema(&at.path);
+    let found = w.probe_member(change, (schema, ptr.to_owned()), (fallback, fallback_ptr), instance)?;
+    let forward = found.iter().any(|d| d.breaks_forward);
+    let backward = found.iter().any(|d| d.breaks_backward);
+    let field = at.field();
+    let (kind, reason) = match change {
+        Change::Added => (
+            Kind::PatternPropertyAdded,
+            format!(
+                "names matching `{pattern}` in {field} are now checked against their own schema: {}",
+                first_reason(&found).unwrap_or("its schema allows what the old catch-all allowed")
+            ),
+        ),
+        Change::Removed => (
+            Kind::PatternPropertyRemoved,
+            format!(
+                "names matching `{pattern}` in {field} fall back to the catch-all: {}",
+                first_reason(&found).unwrap_or("the new catch-all allows what the pattern allowed")
+            ),
+        ),
+    };
+    let place = at.at(pointer::push(&pointer::push(&at.path, "patternProperties"), pattern));
+    let (old, new) = change.texts(pattern.to_owned());
+    w.findings.report_judged(kind, &place, old, new, reason, forward, backward);
+    Ok(())
 }

@@ -1,103 +1,52 @@
-//! Keywords on strings and numbers (bounds, `pattern`, `format`, `multipleOf`), plus the
-//! keywords the gate compares only for equality (`not`, `if`, `contains`, ...).
+//! Keywords on strings and numbers (`pattern`, `multipleOf`, and their bounds through
+//! [`crate::bounds`] and formats through [`crate::format`]), plus the keywords the gate compares
+//! only for equality (`not`, `if`, `contains`, ...).
 
 use serde_json::{Map, Value};
 
+use crate::bounds::{LENGTH_ENFORCER, NUMBER_ENFORCER, compare_bound};
+use crate::findings::{Findings, Place, short_json};
+use crate::same::same_schema;
 use crate::view::View;
-use crate::walk::{Place, Walker, same_schema};
-use crate::{Direction, Kind};
-
-/// A numeric keyword's four kinds: added, removed, increased, decreased.
-pub(crate) type BoundKinds = [Kind; 4];
-
-/// What enforces a bound, for messages.
-pub(crate) const LENGTH_ENFORCER: &str = "generated Rust newtypes check lengths when deserialising";
-const NUMBER_ENFORCER: &str =
-    "schema validation rejects it, and generated Rust picks its integer type from the bounds";
-/// What enforces item and property counts, for messages.
-pub(crate) const COUNT_ENFORCER: &str = "schema validation rejects it";
+use crate::{Kind, format};
 
 /// Compares `minLength`, `maxLength`, `pattern` and `format`.
-pub(crate) fn compare_string<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &Place) {
+pub(crate) fn compare_string(f: &mut Findings, o: &View<'_>, n: &View<'_>, at: &Place) {
     use Kind::*;
     let kinds = [MinLengthAdded, MinLengthRemoved, MinLengthIncreased, MinLengthDecreased];
-    compare_bound(w, o.map, n.map, "minLength", kinds, at, LENGTH_ENFORCER);
+    compare_bound(f, o.map, n.map, "minLength", kinds, at, LENGTH_ENFORCER);
     let kinds = [MaxLengthAdded, MaxLengthRemoved, MaxLengthIncreased, MaxLengthDecreased];
-    compare_bound(w, o.map, n.map, "maxLength", kinds, at, LENGTH_ENFORCER);
-    compare_pattern(w, o.map, n.map, at);
-    crate::format::compare_string_format(w, o, n, at);
+    compare_bound(f, o.map, n.map, "maxLength", kinds, at, LENGTH_ENFORCER);
+    compare_pattern(f, o.map, n.map, at);
+    format::compare_string_format(f, o, n, at);
 }
 
 /// Compares `minimum`, `maximum`, their exclusive forms, `multipleOf` and integer formats.
-pub(crate) fn compare_number<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &Place) {
+pub(crate) fn compare_number(f: &mut Findings, o: &View<'_>, n: &View<'_>, at: &Place) {
     use Kind::*;
     let kinds = [MinimumAdded, MinimumRemoved, MinimumIncreased, MinimumDecreased];
-    compare_bound(w, o.map, n.map, "minimum", kinds, at, NUMBER_ENFORCER);
+    compare_bound(f, o.map, n.map, "minimum", kinds, at, NUMBER_ENFORCER);
     let kinds = [MaximumAdded, MaximumRemoved, MaximumIncreased, MaximumDecreased];
-    compare_bound(w, o.map, n.map, "maximum", kinds, at, NUMBER_ENFORCER);
+    compare_bound(f, o.map, n.map, "maximum", kinds, at, NUMBER_ENFORCER);
     let kinds = [
         ExclusiveMinimumAdded,
         ExclusiveMinimumRemoved,
         ExclusiveMinimumIncreased,
         ExclusiveMinimumDecreased,
     ];
-    compare_bound(w, o.map, n.map, "exclusiveMinimum", kinds, at, NUMBER_ENFORCER);
+    compare_bound(f, o.map, n.map, "exclusiveMinimum", kinds, at, NUMBER_ENFORCER);
     let kinds = [
         ExclusiveMaximumAdded,
         ExclusiveMaximumRemoved,
         ExclusiveMaximumIncreased,
         ExclusiveMaximumDecreased,
     ];
-    compare_bound(w, o.map, n.map, "exclusiveMaximum", kinds, at, NUMBER_ENFORCER);
-    compare_multiple_of(w, o.map, n.map, at);
-    crate::format::compare_number_format(w, o, n, at);
+    compare_bound(f, o.map, n.map, "exclusiveMaximum", kinds, at, NUMBER_ENFORCER);
+    compare_multiple_of(f, o.map, n.map, at);
+    format::compare_number_format(f, o, n, at);
 }
 
-/// Compares one numeric bound keyword. Whether a change tightens or loosens comes from the
-/// kind's rule: a kind that breaks backward tightens.
-pub(crate) fn compare_bound(
-    w: &mut Walker<'_>,
-    old: &Map<String, Value>,
-    new: &Map<String, Value>,
-    keyword: &str,
-    [added, removed, increased, decreased]: BoundKinds,
-    at: &Place,
-    enforcer: &str,
-) {
-    fn number<'m>(map: &'m Map<String, Value>, keyword: &str) -> Option<(f64, &'m Value)> {
-        map.get(keyword).and_then(|v| v.as_f64().map(|f| (f, v)))
-    }
-    let text = |v: &Value| Some(v.to_string());
-    let (kind, old_text, new_text) = match (number(old, keyword), number(new, keyword)) {
-        (None, None) => return,
-        (None, Some((_, b))) => (added, None, text(b)),
-        (Some((_, a)), None) => (removed, text(a), None),
-        (Some((a, x)), Some((b, y))) if a < b => (increased, text(x), text(y)),
-        (Some((a, x)), Some((b, y))) if a > b => (decreased, text(x), text(y)),
-        _ => return,
-    };
-    let field = at.field();
-    let change = match (&old_text, &new_text) {
-        (None, Some(b)) => format!("`{keyword}: {b}` was added to {field}"),
-        (Some(a), None) => format!("`{keyword}: {a}` was removed from {field}"),
-        (Some(a), Some(b)) => format!("`{keyword}` of {field} went from {a} to {b}"),
-        (None, None) => unreachable!("handled above"),
-    };
-    let reason = if kind.rule(Direction::Backward) == crate::Rule::Breaks {
-        format!("{change}: new consumers reject old values outside the new bound ({enforcer})")
-    } else {
-        format!("{change}: old consumers reject new values outside the old bound ({enforcer})")
-    };
-    w.report(
-        kind,
-        at,
-        old_text.map(|t| format!("{keyword} {t}")),
-        new_text.map(|t| format!("{keyword} {t}")),
-        reason,
-    );
-}
-
-fn compare_pattern(w: &mut Walker<'_>, old: &Map<String, Value>, new: &Map<String, Value>, at: &Place) {
+fn compare_pattern(f: &mut Findings, old: &Map<String, Value>, new: &Map<String, Value>, at: &Place) {
     let pattern = |map: &Map<String, Value>| map.get("pattern").and_then(Value::as_str).map(str::to_owned);
     let (a, b) = (pattern(old), pattern(new));
     let field = at.field();
@@ -123,10 +72,10 @@ fn compare_pattern(w: &mut Walker<'_>, old: &Map<String, Value>, new: &Map<Strin
             ),
         ),
     };
-    w.report(kind, at, a, b, reason);
+    f.report(kind, at, a, b, reason);
 }
 
-fn compare_multiple_of(w: &mut Walker<'_>, old: &Map<String, Value>, new: &Map<String, Value>, at: &Place) {
+fn compare_multiple_of(f: &mut Findings, old: &Map<String, Value>, new: &Map<String, Value>, at: &Place) {
     let number =
         |map: &Map<String, Value>| map.get("multipleOf").and_then(Value::as_f64).filter(|f| *f > 0.0);
     let divides = |small: f64, big: f64| {
@@ -167,7 +116,7 @@ fn compare_multiple_of(w: &mut Walker<'_>, old: &Map<String, Value>, new: &Map<S
             ),
         ),
     };
-    w.report(kind, at, a.map(|a| format!("multipleOf {a}")), b.map(|b| format!("multipleOf {b}")), reason);
+    f.report(kind, at, a.map(|a| format!("multipleOf {a}")), b.map(|b| format!("multipleOf {b}")), reason);
 }
 
 /// Keywords compared only for equality: a change is breaking in the direction it tightens,
@@ -175,7 +124,7 @@ fn compare_multiple_of(w: &mut Walker<'_>, old: &Map<String, Value>, new: &Map<S
 const EQUALITY_ONLY: [&str; 7] = ["not", "if", "then", "else", "contains", "propertyNames", "dependencies"];
 
 /// Compares the keywords the gate does not analyse in depth.
-pub(crate) fn compare_constraints<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &Place) {
+pub(crate) fn compare_constraints(f: &mut Findings, o: &View<'_>, n: &View<'_>, at: &Place) {
     for keyword in EQUALITY_ONLY {
         let (a, b) = (o.map.get(keyword), n.map.get(keyword));
         let field = at.field();
@@ -203,17 +152,6 @@ pub(crate) fn compare_constraints<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View
             ),
         };
         let text = |v: Option<&Value>| v.map(|v| short_json(v, 60));
-        w.report(kind, &at.at(crate::pointer::push(&at.path, keyword)), text(a), text(b), reason);
-    }
-}
-
-/// JSON text cut to about `limit` characters.
-pub(crate) fn short_json(value: &Value, limit: usize) -> String {
-    let text = value.to_string();
-    if text.chars().count() <= limit {
-        text
-    } else {
-        let cut: String = text.chars().take(limit).collect();
-        format!("{cut}…")
+        f.report(kind, &at.at(crate::pointer::push(&at.path, keyword)), text(a), text(b), reason);
     }
 }

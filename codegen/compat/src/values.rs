@@ -6,15 +6,16 @@
 use serde_json::Value;
 
 use crate::Kind;
+use crate::findings::{Findings, Place};
+use crate::same::same_value;
 use crate::view::View;
-use crate::walk::{Place, Walker, same_value};
 
 /// Compares the allowed values of two nodes.
-pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &Place) {
+pub(crate) fn compare(f: &mut Findings, o: &View<'_>, n: &View<'_>, at: &Place) {
     let field = at.field();
     match (&o.values, &n.values) {
         (None, None) => {}
-        (Some(old), None) => w.report(
+        (Some(old), None) => f.report(
             Kind::EnumRemoved,
             at,
             Some(list(old)),
@@ -25,7 +26,7 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
                 list(old)
             ),
         ),
-        (None, Some(new)) => w.report(
+        (None, Some(new)) => f.report(
             Kind::EnumAdded,
             at,
             Some(o.describe()),
@@ -38,7 +39,7 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
         ),
         (Some(old), Some(new)) if old.len() == 1 && new.len() == 1 => {
             if !same_value(old[0], new[0]) {
-                w.report(
+                f.report(
                     Kind::ConstChanged,
                     at,
                     Some(old[0].to_string()),
@@ -53,7 +54,7 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
         }
         (Some(old), Some(new)) => {
             for value in new.iter().filter(|v| !contains(old, v)) {
-                w.report(
+                f.report(
                     Kind::EnumValueAdded,
                     at,
                     None,
@@ -65,7 +66,7 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
                 );
             }
             for value in old.iter().filter(|v| !contains(new, v)) {
-                w.report(
+                f.report(
                     Kind::EnumValueRemoved,
                     at,
                     Some(value.to_string()),

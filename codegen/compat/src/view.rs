@@ -17,8 +17,9 @@ use serde_json::{Map, Value};
 use crate::error::{Error, Side, describe};
 use crate::pointer;
 pub(crate) use crate::spelling::is_annotation;
-use crate::spelling::{follow, is_null_only, wrapped};
+use crate::spelling::{follow, wrapped};
 use crate::types::Types;
+use schema_model::is_null_only;
 
 /// How deep nested combinators are followed to decide nullability; deeper is treated as
 /// not nullable (only self-referencing unions get there).
@@ -148,7 +149,7 @@ fn build<'a>(
             ptr = next_ptr;
             continue;
         }
-        if let Some((keyword, index, inner, had_null)) = wrapped(side, doc, map, depth) {
+        if let Some((keyword, index, inner, had_null)) = wrapped(doc, map) {
             wrapper_nullable |= had_null || map.get("nullable") == Some(&Value::Bool(true));
             ptr = pointer::push(&pointer::push(&ptr, keyword), &index.to_string());
             value = inner;
@@ -233,7 +234,7 @@ fn constrain_by_combinators(view: &mut View<'_>, depth: usize) -> Result<(), Err
         let mut kept = Vec::new();
         let mut nullable = false;
         for (index, branch) in branches.iter().enumerate() {
-            if is_null_only(view.side, view.doc, branch, depth) {
+            if is_null_only(branch, view.doc) {
                 nullable = true;
             } else {
                 kept.push((pointer::push(&base, &index.to_string()), branch));

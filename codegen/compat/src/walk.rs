@@ -8,57 +8,25 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
+use crate::content::{CatchAll, Change, Member};
 use crate::error::{Error, Side};
+use crate::findings::{Findings, Place};
 use crate::types::Types;
-use crate::view::{View, is_annotation};
-use crate::{Difference, Direction, Kind, Policy, array, combinators, object, pointer, scalar, values};
-
-/// Where a comparison is.
-#[derive(Debug, Clone)]
-pub(crate) struct Place {
-    /// JSON Pointer of the schema (new side).
-    pub path: String,
-    /// JSON Pointer of the value in an event.
-    pub instance: String,
-}
-
-impl Place {
-    /// The same place, at another schema pointer.
-    pub fn at(&self, path: String) -> Place {
-        Place { path, instance: self.instance.clone() }
-    }
-
-    /// The event field for messages: `` `/trade/id` ``, or `the event` at the root. Costs
-    /// nothing until written, so callers may take it before knowing they need it.
-    pub fn field(&self) -> Field<'_> {
-        Field(&self.instance)
-    }
-}
-
-/// An event field as messages name it (see [`Place::field`]).
-pub(crate) struct Field<'p>(&'p str);
-
-impl std::fmt::Display for Field<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.is_empty() { f.write_str("the event") } else { write!(f, "`{}`", self.0) }
-    }
-}
-
-/// The `true` schema, for catch-alls that allow anything.
-pub(crate) static TRUE: Value = Value::Bool(true);
+use crate::view::View;
+use crate::{Difference, Kind, Policy, array, combinators, object, pointer, scalar, values};
 
 /// The state of one comparison.
 pub(crate) struct Walker<'a> {
     pub old_doc: &'a Value,
     pub new_doc: &'a Value,
-    pub policy: Policy,
     seen: HashSet<(String, String)>,
-    pub out: Vec<Difference>,
+    /// What the comparison found so far.
+    pub findings: Findings,
 }
 
 impl<'a> Walker<'a> {
     pub fn new(old_doc: &'a Value, new_doc: &'a Value, policy: Policy) -> Walker<'a> {
-        Walker { old_doc, new_doc, policy, seen: HashSet::new(), out: Vec::new() }
+        Walker { old_doc, new_doc, seen: HashSet::new(), findings: Findings::new(policy) }
     }
 
     /// Compares the schema `old` (at `old_ptr` in the old document) with `new` (at `new_ptr`
@@ -95,7 +63,7 @@ impl<'a> Walker<'a> {
         if let (Some(old_ref), Some(new_ref)) = (&o.reference, &n.reference)
             && pointer::last_segment(old_ref) != pointer::last_segment(new_ref)
         {
-            self.report(
+            self.findings.report(
                 Kind::RefTargetChanged,
                 site,
                 Some(pointer::last_segment(old_ref)),
@@ -130,13 +98,13 @@ impl<'a> Walker<'a> {
         }
         let common = o.types.intersect(n.types);
         if !common.is_empty() {
-            values::compare(self, o, n, at);
+            values::compare(&mut self.findings, o, n, at);
         }
         if common.has_strings() {
-            scalar::compare_string(self, o, n, at);
+            scalar::compare_string(&mut self.findings, o, n, at);
         }
         if common.has_numbers() {
-            scalar::compare_number(self, o, n, at);
+            scalar::compare_number(&mut self.findings, o, n, at);
         }
         if common.has_objects() {
             object::compare(self, o, n, at)?;
@@ -145,7 +113,7 @@ impl<'a> Walker<'a> {
             array::compare(self, o, n, at)?;
         }
         if !common.is_empty() {
-            scalar::compare_constraints(self, o, n, at);
+            scalar::compare_constraints(&mut self.findings, o, n, at);
         }
         Ok(())
     }
@@ -171,7 +139,7 @@ impl<'a> Walker<'a> {
                 ),
             )
         };
-        self.report(kind, site, Some(o.describe()), Some(n.describe()), reason);
+        self.findings.report(kind, site, Some(o.describe()), Some(n.describe()), reason);
     }
 
     fn types(&mut self, o: &View<'a>, n: &View<'a>, at: &Place) {
@@ -220,47 +188,49 @@ impl<'a> Walker<'a> {
         let describe = |view: &View<'_>, types: Types| {
             if view.never { "nothing (false)".to_owned() } else { types.describe() }
         };
-        self.report(kind, at, Some(describe(o, old)), Some(describe(n, new)), reason);
+        self.findings.report(kind, at, Some(describe(o, old)), Some(describe(n, new)), reason);
     }
 
-    /// Records a difference judged by its kind's usual rule under the walker's policy.
-    pub fn report(
-        &mut self,
-        kind: Kind,
-        at: &Place,
-        old: Option<String>,
-        new: Option<String>,
-        reason: String,
-    ) {
-        let judge = |direction| kind.rule(direction).breaks(self.policy).unwrap_or(true);
-        let (forward, backward) = (judge(Direction::Forward), judge(Direction::Backward));
-        self.report_judged(kind, at, old, new, reason, forward, backward);
+    /// A member (property, tuple position) declared only on the `change` side as `schema`
+    /// at `ptr`, governed on the other side by `catch_all`; `instance` is where its value
+    /// sits in an event.
+    pub fn member(
+        &self,
+        change: Change,
+        (schema, ptr): (&'a Value, String),
+        required: bool,
+        catch_all: CatchAll<'a>,
+        instance: &str,
+    ) -> Result<Member<'a>, Error> {
+        let doc = match change {
+            Change::Added => self.new_doc,
+            Change::Removed => self.old_doc,
+        };
+        let view = View::new(change.side(), doc, schema, ptr.clone())?;
+        let mut found = Vec::new();
+        if let CatchAll::Schemas(schemas) = &catch_all {
+            for (catch_ptr, catch_schema) in schemas {
+                let catch_all = (*catch_schema, catch_ptr.clone());
+                found.extend(self.probe_member(change, (schema, ptr.clone()), catch_all, instance)?);
+            }
+        }
+        Ok(Member { change, view, required, catch_all, found })
     }
 
-    /// Records a difference with a verdict worked out by the caller.
-    #[allow(clippy::too_many_arguments)]
-    pub fn report_judged(
-        &mut self,
-        kind: Kind,
-        at: &Place,
-        old: Option<String>,
-        new: Option<String>,
-        reason: String,
-        breaks_forward: bool,
-        breaks_backward: bool,
-    ) {
-        self.out.push(Difference {
-            kind,
-            path: at.path.clone(),
-            instance_path: at.instance.clone(),
-            old,
-            new,
-            breaks_forward,
-            breaks_backward,
-            reason,
-            versions: Vec::new(),
-            acknowledged: None,
-        });
+    /// [`Walker::probe`] of a member's schema against a catch-all's (each with its pointer),
+    /// from the old side to the new: catch-all to member when the member was added.
+    pub fn probe_member(
+        &self,
+        change: Change,
+        member: (&'a Value, String),
+        catch_all: (&'a Value, String),
+        instance: &str,
+    ) -> Result<Vec<Difference>, Error> {
+        let ((old, old_ptr), (new, new_ptr)) = match change {
+            Change::Added => (catch_all, member),
+            Change::Removed => (member, catch_all),
+        };
+        self.probe(old, old_ptr, new, new_ptr, instance)
     }
 
     /// The differences between `old` and `new` without recording them: used to decide
@@ -273,66 +243,8 @@ impl<'a> Walker<'a> {
         new_ptr: String,
         instance: &str,
     ) -> Result<Vec<Difference>, Error> {
-        let mut inner = Walker::new(self.old_doc, self.new_doc, self.policy);
+        let mut inner = Walker::new(self.old_doc, self.new_doc, self.findings.policy);
         inner.compare(old, old_ptr, new, new_ptr, instance)?;
-        Ok(inner.out)
-    }
-}
-
-/// Whether two schemas are the same once annotations (descriptions, titles, examples) are
-/// ignored. `$ref`s compare by their text; names inside `properties` are never annotations.
-pub(crate) fn same_schema(a: &Value, b: &Value) -> bool {
-    let (Value::Object(a), Value::Object(b)) = (a, b) else { return a == b };
-    same_schema_object(a, b)
-}
-
-/// [`same_schema`] for two schema objects.
-pub(crate) fn same_schema_object(
-    a: &serde_json::Map<String, Value>,
-    b: &serde_json::Map<String, Value>,
-) -> bool {
-    let relevant = |map: &'_ serde_json::Map<String, Value>| map.keys().filter(|k| !is_annotation(k)).count();
-    relevant(a) == relevant(b)
-        && a.iter().filter(|(k, _)| !is_annotation(k)).all(|(key, x)| {
-            let Some(y) = b.get(key) else { return false };
-            match key.as_str() {
-                "properties" | "patternProperties" | "dependencies" => same_named(x, y),
-                "items" | "allOf" | "anyOf" | "oneOf" if x.is_array() => same_list(x, y),
-                "enum" | "const" | "required" | "type" | "pattern" | "format" => same_value(x, y),
-                _ if x.is_object() || x.is_boolean() => same_schema(x, y),
-                _ => same_value(x, y),
-            }
-        })
-}
-
-fn same_named(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Object(a), Value::Object(b)) => {
-            a.len() == b.len() && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| same_schema(x, y)))
-        }
-        _ => a == b,
-    }
-}
-
-fn same_list(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Array(a), Value::Array(b)) => {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_schema(x, y))
-        }
-        _ => false,
-    }
-}
-
-/// JSON equality where `1` and `1.0` are the same number.
-pub(crate) fn same_value(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_value(p, q))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, p)| y.get(k).is_some_and(|q| same_value(p, q)))
-        }
-        _ => a == b,
+        Ok(inner.findings.out)
     }
 }

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use schema_emit::rust::{self, cache::Cache};
+use schema_emit::rust::{self, Cache};
 use schema_emit::{Namespace, Origin, SchemaItem, namespace, typescript};
 use serde_json::{Value, json};
 

@@ -28,28 +28,12 @@
 
 #![deny(missing_docs)]
 
-pub mod diagnostic;
-pub mod namespace;
-pub mod preamble;
+mod diagnostic;
+mod namespace;
+mod preamble;
 pub mod rust;
 pub mod typescript;
 
 pub use diagnostic::Diagnostic;
 pub use namespace::{Namespace, Origin, SchemaItem, namespace};
-pub use preamble::preamble;
-
-/// The property names an object schema lists as required, given its `required` keyword
-/// (`schema.get("required")`): the strings of that array, in order; none when it is absent.
-pub fn required_names(required: Option<&serde_json::Value>) -> Vec<&str> {
-    required
-        .and_then(serde_json::Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(serde_json::Value::as_str)
-        .collect()
-}
-
-/// Appends `segment` to a JSON Pointer (RFC 6901), escaping `~` and `/`.
-pub fn pointer_push(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", segment.replace('~', "~0").replace('/', "~1"))
-}
+pub use preamble::{Format, preamble};

@@ -4,14 +4,13 @@ mod shapes;
 
 use std::collections::BTreeMap;
 
+use schema_model::subschemas;
 use serde_json::Value;
 
 use crate::Diagnostic;
 
 /// How a schema was made, which decides how the generated code treats it.
 ///
-/// - Field-name collisions (typify snake-cases names: `fooBar` and `foo_bar` both become
-///   `foo_bar`): a contract can rename a field, JSON someone else designed cannot.
 /// - Formats: our producers write canonical text (`Z` times, lowercase UUIDs), so typed
 ///   fields (`chrono`, `uuid`) round-trip it; third-party JSON may write `+00:00` or
 ///   uppercase UUIDs, which typed fields would rewrite.
@@ -19,11 +18,9 @@ use crate::Diagnostic;
 ///   report; inferred ones come from property paths, and clashes are renamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Origin {
-    /// Derived from a type someone wrote: a field-name collision or two shapes under one
-    /// name is an error; `date-time`, `date` and `uuid` become `chrono` and `uuid` types.
+    /// Derived from a type someone wrote: two shapes under one name is an error; `date-time`, `date` and `uuid` become `chrono` and `uuid` types.
     Contract,
-    /// Inferred from samples: colliding fields are numbered (keeping their JSON names),
-    /// clashing definitions are prefixed with their root's name, and formatted strings stay
+    /// Inferred from samples: clashing definitions are prefixed with their root's name, and formatted strings stay
     /// `String`, so the exact text round-trips.
     Inferred,
 }
@@ -189,36 +186,18 @@ fn strip_document_keywords(root: &mut Value) {
     }
 }
 
-/// `(keyword, JSON Pointer)` of every unsupported keyword in a schema.
+/// `(keyword, JSON Pointer)` of every unsupported keyword in a schema and its subschemas
+/// (not in `enum`, `const` or `examples` data, where keys are not keywords).
 fn unsupported_keywords(schema: &Value, pointer: String) -> Vec<(String, String)> {
     let mut found = Vec::new();
-    match schema {
-        Value::Object(object) => {
-            for (key, value) in object {
-                let here = crate::pointer_push(&pointer, key);
-                if UNSUPPORTED_KEYWORDS.contains(&key.as_str()) {
-                    found.push((
-                        key.clone(),
-                        if pointer.is_empty() { "the root".into() } else { pointer.clone() },
-                    ));
-                }
-                // Inside these, keys are names, not keywords.
-                match (matches!(key.as_str(), "properties" | "definitions"), value) {
-                    (true, Value::Object(named)) => {
-                        for (name, sub) in named {
-                            found.extend(unsupported_keywords(sub, crate::pointer_push(&here, name)));
-                        }
-                    }
-                    _ => found.extend(unsupported_keywords(value, here)),
-                }
-            }
+    let subs = subschemas(schema);
+    for key in schema.as_object().into_iter().flat_map(|object| object.keys()) {
+        if UNSUPPORTED_KEYWORDS.contains(&key.as_str()) {
+            found.push((key.clone(), if pointer.is_empty() { "the root".into() } else { pointer.clone() }));
         }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                found.extend(unsupported_keywords(item, crate::pointer_push(&pointer, &index.to_string())));
-            }
+        for (place, sub) in subs.iter().filter(|(place, _)| place.keyword == key) {
+            found.extend(unsupported_keywords(sub, place.pointer_from(&pointer)));
         }
-        _ => {}
     }
     found
 }

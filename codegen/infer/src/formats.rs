@@ -27,10 +27,6 @@ pub enum Format {
 }
 
 impl Format {
-    /// Every format, in a fixed order.
-    pub const ALL: [Format; 6] =
-        [Format::DateTime, Format::Date, Format::Time, Format::Uuid, Format::Uri, Format::Email];
-
     /// The `format` keyword's value.
     pub fn keyword(self) -> &'static str {
         match self {

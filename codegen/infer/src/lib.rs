@@ -22,7 +22,7 @@
 //! ```
 //!
 //! # Rules
-//! - **Merging.** Any number of samples fold into one [`shape`] per place. A key missing from
+//! - **Merging.** Any number of samples fold into one `shape.rs` per place. A key missing from
 //!   some object is optional (left out of `required`); `null` makes a value nullable; the two
 //!   stay distinct (`?: T | null` needs both). Integers with other numbers widen to `number`.
 //!   Integers keep their range: beyond 2^53 - 1 (where JavaScript stops being exact) they are
@@ -30,30 +30,30 @@
 //!   `{"type": "integer", "format": "uint64", "minimum": 0}` (Rust `u64`); above `i64::MAX`
 //!   with a negative sample, or beyond 64 bits, `number`.
 //! - **Kinds.** Several JSON kinds at one place become a `type` array (scalars) or an `anyOf`
-//!   (see [`schema`] for the exact shapes emitted).
+//!   (see `schema.rs` for the exact shapes emitted).
 //! - **Formats.** `date-time`, `date`, `time`, `uuid`, `uri`, `email` only, and only when
-//!   every string seen at the place has it, by strict recognisers ([`formats`]).
-//! - **Maps and enums** need evidence, with thresholds documented in [`evidence`], or a hint
-//!   ([`hints`] documents the file).
+//!   every string seen at the place has it, by strict recognisers (`formats.rs`).
+//! - **Maps and enums** need evidence, with thresholds documented in `evidence.rs`, or a hint
+//!   (`hints.rs` documents the file).
 //! - **Definitions.** Records and enums are definitions; identical ones share one; names come
 //!   from property paths, singular for array items, and collide into readable prefixes
-//!   ([`naming`]). Every definition and the root carry a `title` (typify needs it).
+//!   (`naming.rs`). Every definition and the root carry a `title` (typify needs it).
 //! - **Warnings.** Always-null values, always-empty arrays, maps and objects get a permissive
 //!   schema and a [`Warning`] with their path; nothing is guessed.
-//! - **Bounded.** Values are folded while parsing ([`fold`]): memory is O(shape), not
+//! - **Bounded.** Values are folded while parsing (`fold.rs`): memory is O(shape), not
 //!   O(input). Nesting depth is not limited: deep recursion continues on heap-allocated stack
-//!   segments ([`stack`]), and schemas nest at most [`schema::MAX_INLINE_DEPTH`] levels
+//!   segments (`stack.rs`), and schemas nest at most [`MAX_INLINE_DEPTH`] levels
 //!   inline before a definition starts, so no consumer of a schema recurses deeply either.
 //! - **Parallel.** A sample can be folded on any thread ([`FoldedSample`]) and added later:
 //!   read and fold files in parallel, merge in order; the result is the same.
 
-pub mod evidence;
-pub mod fold;
-pub mod formats;
-pub mod hints;
-pub mod naming;
-pub mod schema;
-pub mod shape;
+mod evidence;
+mod fold;
+mod formats;
+mod hints;
+mod naming;
+mod schema;
+mod shape;
 mod stack;
 
 use std::fmt;
@@ -61,7 +61,9 @@ use std::fmt;
 use serde::de::DeserializeSeed;
 use serde_json::Value;
 
-pub use hints::{Hint, Hints};
+pub use formats::is_uuid;
+pub use hints::{Hint, Hints, is_type_name};
+pub use schema::{DRAFT_07, MAX_INLINE_DEPTH};
 
 use fold::{Context, Fold};
 use shape::Shape;

@@ -100,12 +100,7 @@ impl<'a> Place<'a> {
             segments.push(segment);
             place = up;
         }
-        let mut pointer = String::new();
-        for segment in segments.iter().rev() {
-            pointer.push('/');
-            pointer.push_str(&segment.replace('~', "~0").replace('/', "~1"));
-        }
-        pointer
+        schema_model::pointer::from_segments(segments.into_iter().rev())
     }
 }
 
@@ -418,18 +413,12 @@ fn with_null_type(mut schema: Value) -> Value {
 
 /// Replaces placeholder `$ref`s with `#/definitions/<Name>`.
 fn resolve_refs(schema: &mut Value, names: &[String]) {
-    match schema {
-        Value::Object(map) => {
-            if let Some(Value::String(target)) = map.get_mut("$ref")
-                && let Some(id) = target.strip_prefix(PLACEHOLDER).and_then(|id| id.parse::<usize>().ok())
-            {
-                *target = format!("#/definitions/{}", names[id]);
-            }
-            for value in map.values_mut() {
-                resolve_refs(value, names);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| resolve_refs(v, names)),
-        _ => {}
+    if let Some(Value::String(target)) = schema.get_mut("$ref")
+        && let Some(id) = target.strip_prefix(PLACEHOLDER).and_then(|id| id.parse::<usize>().ok())
+    {
+        *target = format!("#/definitions/{}", names[id]);
+    }
+    for sub in schema_model::subschemas_mut(schema) {
+        resolve_refs(sub, names);
     }
 }

@@ -38,7 +38,7 @@ impl Registration {
             owning_crate,
             defined_in,
             build_samples: None,
-            schema: schema_of::<E>,
+            schema: event_schema_of::<E>,
             round_trip: round_trip::<E>,
         }
     }
@@ -120,6 +120,24 @@ pub fn all() -> Vec<&'static Registration> {
 /// and nullable, while a field serde may skip (`skip_serializing_if`) is optional.
 pub fn schema_of<T: schemars::JsonSchema>() -> Value {
     SchemaSettings::draft07().for_serialize().into_generator().into_root_schema_for::<T>().to_value()
+}
+
+/// The schema of an event type: [`schema_of`], without a description it only borrowed.
+///
+/// schemars fills a struct's missing description from the first struct flattened into it, so
+/// an event without a doc comment would be described as its [`EventMetadata`]("Who caused an
+/// event..."). A description that is the metadata's is dropped: the event has none of its own.
+///
+/// [`EventMetadata`]: crate::EventMetadata
+pub fn event_schema_of<T: schemars::JsonSchema>() -> Value {
+    let mut schema = schema_of::<T>();
+    let metadata = schema_of::<crate::EventMetadata>();
+    if let Some(object) = schema.as_object_mut()
+        && object.get("description").is_some_and(|own| Some(own) == metadata.get("description"))
+    {
+        object.remove("description");
+    }
+    schema
 }
 
 #[cfg(feature = "samples")]

@@ -60,7 +60,7 @@ mod tests {
     struct Accept;
 
     impl EventSink for Accept {
-        fn send<'a>(&'a self, _: &'a [OutboundEvent], _: &'a Runtime) -> BoxFuture<'a, DeliveryReport> {
+        fn send<'a>(&'a self, _: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
             Box::pin(async { DeliveryReport::default() })
         }
     }
@@ -107,6 +107,19 @@ mod tests {
             "{}",
             diagnostic.error_message
         );
+    }
+
+    #[tokio::test]
+    async fn a_hostile_detail_type_reaches_the_diagnostic_escaped_and_within_1_kib() {
+        let event = OutboundEvent::new(TradeInventoryAllocated::sample());
+        let mut envelope = delivered(&event);
+        envelope["detail-type"] = json!(format!("Trade\nERROR forged line\u{0}{}", "🦀".repeat(1_000)));
+        let diagnostic = Diagnostic::from(handler().await.handle(envelope).await.unwrap_err());
+        let message = &diagnostic.error_message;
+        assert_eq!(diagnostic.error_type, "UnknownDetailType");
+        assert!(!message.chars().any(char::is_control), "{message:?}");
+        assert!(message.contains("Trade\\nERROR forged line\\u{0}"), "{message}");
+        assert!(message.len() <= event_runtime::MESSAGE_LIMIT, "{} bytes", message.len());
     }
 
     #[tokio::test]

@@ -70,7 +70,7 @@ mod tests {
     struct Accept;
 
     impl EventSink for Accept {
-        fn send<'a>(&'a self, _: &'a [OutboundEvent], _: &'a Runtime) -> BoxFuture<'a, DeliveryReport> {
+        fn send<'a>(&'a self, _: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
             Box::pin(async { DeliveryReport::default() })
         }
     }

@@ -18,12 +18,17 @@ pub fn event_id_resource(id: Uuid) -> String {
     format!("{EVENT_ID_URN_PREFIX}{id}")
 }
 
-/// The runtime id carried in an envelope's `resources`, if any.
+/// The runtime id carried in an envelope's `resources`: the id of its one well-formed
+/// `urn:event-id:<uuid>` resource. `None` when there is none, or when well-formed ones name
+/// different ids (which to trust cannot be told); a malformed one does not hide a
+/// well-formed one.
 pub fn event_id_from_resources<S: AsRef<str>>(resources: &[S]) -> Option<Uuid> {
-    resources
+    let mut ids = resources
         .iter()
-        .find_map(|resource| resource.as_ref().strip_prefix(EVENT_ID_URN_PREFIX))
-        .and_then(|id| Uuid::parse_str(id).ok())
+        .filter_map(|resource| resource.as_ref().strip_prefix(EVENT_ID_URN_PREFIX))
+        .filter_map(|id| Uuid::parse_str(id).ok());
+    let first = ids.next()?;
+    ids.all(|id| id == first).then_some(first)
 }
 
 /// The size of an entry by AWS's rule ("Calculating Amazon EventBridge PutEvents event entry
@@ -84,6 +89,15 @@ mod tests {
         assert_eq!(event_id_from_resources(&resources), Some(id));
         assert_eq!(event_id_from_resources(&["urn:event-id:not-a-uuid"]), None);
         assert_eq!(event_id_from_resources::<String>(&[]), None);
+    }
+
+    #[test]
+    fn one_well_formed_id_resource_is_the_id_and_two_different_ones_are_none() {
+        let (id, other) = (Uuid::new_v4(), Uuid::new_v4());
+        let malformed_first = ["urn:event-id:not-a-uuid".to_owned(), event_id_resource(id)];
+        assert_eq!(event_id_from_resources(&malformed_first), Some(id), "a malformed one hides nothing");
+        assert_eq!(event_id_from_resources(&[event_id_resource(id), event_id_resource(id)]), Some(id));
+        assert_eq!(event_id_from_resources(&[event_id_resource(id), event_id_resource(other)]), None);
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use aws_sdk_eventbridge::error::{DisplayErrorContext, ProvideErrorMetadata};
 use aws_sdk_eventbridge::types::PutEventsRequestEntry;
-use event_runtime::{BoxFuture, DeliveryReport, EventSink, FailedEntry, OutboundEvent, Runtime};
+use event_runtime::{Backoff, BoxFuture, DeliveryReport, EventSink, FailedEntry, OutboundEvent};
 
 use crate::entry::{entry_size, to_entry};
 use crate::{AwsSettings, SettingsError};
@@ -104,7 +104,7 @@ impl PutEventsApi for SdkPutEvents {
 }
 
 /// How the publisher sizes entries and retries failures.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct PublishOptions {
     /// The largest entry, in bytes by AWS's rule ([`entry_size`](crate::entry_size)); bigger
     /// entries are never sent and are reported failed. Default 262144 (256 KB, the long-standing
@@ -112,10 +112,10 @@ pub struct PublishOptions {
     pub max_entry_size: usize,
     /// How many times an entry is sent at most (the first try included). Default 4.
     pub max_attempts: u32,
-    /// The wait before the first retry; each later retry waits twice as long. Default 50 ms.
-    pub initial_backoff: Duration,
-    /// The longest wait between retries. Default 1 s.
-    pub max_backoff: Duration,
+    /// The wait before each retry: 50 ms before the first, doubling up to 1 s, with equal
+    /// jitter (between half and all of it), so publishers throttled together do not retry
+    /// together. The runtime's one policy, the outbox relay's too.
+    pub backoff: Backoff,
 }
 
 impl Default for PublishOptions {
@@ -123,17 +123,8 @@ impl Default for PublishOptions {
         Self {
             max_entry_size: 262_144,
             max_attempts: 4,
-            initial_backoff: Duration::from_millis(50),
-            max_backoff: Duration::from_secs(1),
+            backoff: Backoff::new(Duration::from_millis(50), Duration::from_secs(1)),
         }
-    }
-}
-
-impl PublishOptions {
-    /// The wait before retry number `retry` (1 for the first retry).
-    pub fn backoff(&self, retry: u32) -> Duration {
-        let factor = 2u32.saturating_pow(retry.saturating_sub(1));
-        self.initial_backoff.saturating_mul(factor).min(self.max_backoff)
     }
 }
 
@@ -143,7 +134,8 @@ impl PublishOptions {
 /// - an entry larger than [`PublishOptions::max_entry_size`] by AWS's size rule is not sent
 ///   and is reported failed with its source, detail-type, id and size;
 /// - entries a call fails (`FailedEntryCount`), or every entry of a call that fails as a
-///   whole, are sent again, only those, with exponential backoff, up to
+///   whole, are sent again, only those, with jittered exponential backoff
+///   ([`PublishOptions::backoff`]), up to
 ///   [`PublishOptions::max_attempts`]; permanent errors (`MalformedDetail`, `InvalidArgument`,
 ///   access denied) are not retried;
 /// - the [`DeliveryReport`] lists every entry that never went through with its last error
@@ -238,7 +230,7 @@ impl EventBridgePublisher {
         while !pending.is_empty() {
             attempt += 1;
             if attempt > 1 {
-                tokio::time::sleep(self.options.backoff(attempt - 1)).await;
+                tokio::time::sleep(self.options.backoff.delay(attempt - 1)).await;
             }
             let mut retry = Vec::new();
             let mut queue = pending.into_iter().peekable();
@@ -297,11 +289,13 @@ fn describe(event: &OutboundEvent, code: &str, message: &str, attempts: Option<u
 }
 
 impl EventSink for EventBridgePublisher {
-    fn send<'a>(
-        &'a self,
-        events: &'a [OutboundEvent],
-        _runtime: &'a Runtime,
-    ) -> BoxFuture<'a, DeliveryReport> {
+    /// Each entry of a `PutEvents` call succeeds or fails by itself, and the publisher sends
+    /// the entries after a failed one: the relay may mix units in one call.
+    fn entries_fail_independently(&self) -> bool {
+        true
+    }
+
+    fn send<'a>(&'a self, events: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
         Box::pin(
             async move { DeliveryReport { failed: self.put(events).await, handler_failures: Vec::new() } },
         )

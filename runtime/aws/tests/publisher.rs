@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use contracts_common::{ContextFactory, Sample};
 use contracts_trading::TradeInventoryAllocated;
-use event_runtime::{BoxFuture, Database, OutboundEvent, Publisher, RelayOptions, Runtime};
+use event_runtime::{Backoff, BoxFuture, Database, Jitter, OutboundEvent, Publisher, RelayOptions, Runtime};
 use event_runtime_aws::aws_sdk_eventbridge::types::PutEventsRequestEntry;
 use event_runtime_aws::{
     CallError, EntryOutcome, EventBridgePublisher, PublishOptions, PutEventsApi, event_id_resource,
@@ -69,8 +69,7 @@ impl PutEventsApi for Scripted {
 
 fn fast() -> PublishOptions {
     PublishOptions {
-        initial_backoff: Duration::from_millis(1),
-        max_backoff: Duration::from_millis(4),
+        backoff: Backoff::new(Duration::from_millis(1), Duration::from_millis(4)),
         ..Default::default()
     }
 }
@@ -175,24 +174,25 @@ async fn an_oversized_entry_is_a_failure_naming_the_event_and_is_never_sent() {
 }
 
 #[test]
-fn the_default_limit_is_256_kb_and_backoff_doubles_up_to_its_bound() {
+fn the_default_limit_is_256_kb_and_retries_wait_50_ms_doubling_to_1_s_with_equal_jitter() {
     let options = PublishOptions::default();
     assert_eq!(options.max_entry_size, 262_144);
-    let options = PublishOptions {
-        initial_backoff: Duration::from_millis(10),
-        max_backoff: Duration::from_millis(50),
-        ..options
-    };
-    let waits: Vec<u128> = (1..=5).map(|retry| options.backoff(retry).as_millis()).collect();
-    assert_eq!(waits, [10, 20, 40, 50, 50]);
-    assert_eq!(options.backoff(u32::MAX), Duration::from_millis(50));
+    let backoff = &options.backoff;
+    assert_eq!((backoff.initial, backoff.max), (Duration::from_millis(50), Duration::from_secs(1)));
+    let ceilings: Vec<u128> = (1..=6).map(|retry| backoff.ceiling(retry).as_millis()).collect();
+    assert_eq!(ceilings, [50, 100, 200, 400, 800, 1_000]);
+    assert!(matches!(backoff.jitter, Jitter::Equal), "publishers throttled together must not retry together");
+    assert!(
+        (0..200)
+            .all(|_| (Duration::from_millis(100)..=Duration::from_millis(200)).contains(&backoff.delay(3)))
+    );
 }
 
 #[tokio::test]
 async fn as_the_outbox_relays_sink_failed_entries_stay_pending_until_a_later_pass_delivers_them() {
     let api = Arc::new(Scripted::default());
     // No backoff, so the next relay pass retries at once.
-    let options = RelayOptions { initial_backoff: Duration::ZERO, ..RelayOptions::default() };
+    let options = RelayOptions { backoff: Backoff::none(), ..RelayOptions::default() };
     let database = Database::in_memory().await.unwrap();
     let runtime = Runtime::start_with(database, Arc::new(publisher(&api)), options).await.unwrap();
     let ctx = runtime.context(ContextFactory.for_request(Uuid::new_v4(), Uuid::new_v4(), None));

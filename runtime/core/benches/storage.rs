@@ -80,10 +80,9 @@ async fn run(backend: Backend, purge: bool) {
     let received = Arc::new(AtomicU64::new(0));
     let retention = if purge { Duration::ZERO } else { RelayOptions::default().retention };
     let options = RelayOptions { retention, ..RelayOptions::default() };
-    let runtime =
-        Runtime::start_with(database(backend, dir.path()).await, Arc::new(counting_bus(&received)), options)
-            .await
-            .expect("runtime");
+    let runtime = Runtime::start_local(database(backend, dir.path()).await, counting_bus(&received), options)
+        .await
+        .expect("runtime");
     let ctx = request(&runtime);
     let sample = OrganisationCreated::sample();
     let started = Instant::now();

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 use contracts_common::Sample;
 use contracts_customers::OrganisationCreated;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use event_runtime::{Database, EventSink, OutboundEvent, Publisher, RelayOptions, Runtime, sqlx};
+use event_runtime::{Backoff, Database, OutboundEvent, Publisher, RelayOptions, Runtime, sqlx};
 use support::{SwitchSink, backends, counting_bus, database, drop_database, name, request, tokio};
 
 /// Events per iteration of the dispatch benchmarks.
@@ -31,10 +31,17 @@ const RELAY_BACKLOG: usize = 10_000;
 fn in_process(c: &mut Criterion) {
     let tokio = tokio();
     let received = Arc::new(AtomicU64::new(0));
-    let bus = Arc::new(counting_bus(&received));
     let runtime = tokio
-        .block_on(async { Runtime::start(Database::in_memory().await?, bus.clone()).await })
+        .block_on(async {
+            Runtime::start_local(
+                Database::in_memory().await?,
+                counting_bus(&received),
+                RelayOptions::default(),
+            )
+            .await
+        })
         .expect("runtime");
+    let bus = runtime.sink().clone();
     let ctx = request(&runtime);
     let sample = OrganisationCreated::sample();
     let events: Vec<OutboundEvent> =
@@ -44,7 +51,7 @@ fn in_process(c: &mut Criterion) {
     group.throughput(Throughput::Elements(DISPATCH_BATCH as u64));
     // Routing and running the handler for already-built envelopes: the bus's own cost.
     group.bench_function("dispatch", |b| {
-        b.iter(|| tokio.block_on(async { black_box(bus.send(&events, &runtime).await) }));
+        b.iter(|| tokio.block_on(async { black_box(bus.send(&events).await) }));
     });
     // The whole immediate path: a fresh envelope (id, time) per event, then dispatch.
     group.bench_function("publish_batch", |b| {
@@ -69,7 +76,12 @@ fn outbox(c: &mut Criterion) {
         let received = Arc::new(AtomicU64::new(0));
         let runtime = tokio
             .block_on(async {
-                Runtime::start(database(backend, dir.path()).await, Arc::new(counting_bus(&received))).await
+                Runtime::start_local(
+                    database(backend, dir.path()).await,
+                    counting_bus(&received),
+                    RelayOptions::default(),
+                )
+                .await
             })
             .expect("runtime");
         let ctx = request(&runtime);
@@ -110,12 +122,7 @@ async fn backlog(runtime: &Runtime, sink: &SwitchSink, events: usize) {
 
 /// Options for the relay benchmarks: a failed unit is due again at once, and nothing dies.
 fn relay_options() -> RelayOptions {
-    RelayOptions {
-        initial_backoff: Duration::ZERO,
-        max_backoff: Duration::ZERO,
-        max_attempts: u32::MAX,
-        ..RelayOptions::default()
-    }
+    RelayOptions { backoff: Backoff::none(), max_attempts: u32::MAX, ..RelayOptions::default() }
 }
 
 async fn bench_runtime(backend: event_runtime::Backend, dir: &std::path::Path) -> (Runtime, Arc<SwitchSink>) {

@@ -18,8 +18,8 @@ use contracts_common::fakes::rng_for;
 use contracts_common::{ContextFactory, EventEnvelope};
 use contracts_customers::OrganisationCreated;
 use event_runtime::{
-    Database, DatabaseOptions, HandlerResult, LocalBus, Manifest, Publisher, RequestContext, Runtime,
-    UnitOfWork, sqlx,
+    Database, DatabaseOptions, HandlerResult, LocalBus, Manifest, Publisher, RelayOptions, RequestContext,
+    Runtime, UnitOfWork, sqlx,
 };
 use uuid::Uuid;
 
@@ -136,7 +136,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         inventory.rule_pattern().map(|p| p.to_json()).unwrap_or_default()
     );
     let bus = LocalBus::new([inventory])?;
-    let runtime = Runtime::start(database.clone(), Arc::new(bus)).await?;
+    let runtime = Runtime::start_local(database.clone(), bus, RelayOptions::default()).await?;
     let relay = runtime.spawn_relay();
 
     let ctx = runtime.context(ContextFactory.for_request(Uuid::new_v4(), Uuid::new_v4(), None));

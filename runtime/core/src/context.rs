@@ -1,15 +1,18 @@
-//! [`RequestContext`]: a request's context with the publisher it publishes through.
+//! [`RequestContext`]: a request's context with the publisher it publishes through, and the
+//! runtime's ways of making one ([`Runtime::context`]).
 
 use std::future::Future;
 use std::ops::Deref;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use contracts_common::{Context, Event};
+use contracts_common::{Context, ContextFactory, Event, EventMetadata};
 use uuid::Uuid;
 
+use crate::error::Error;
+use crate::outbound::OutboundEvent;
 use crate::outbox::Queued;
-use crate::publisher::PublishReport;
-use crate::{Error, OutboundEvent, Publisher, Runtime, UnitOfWork};
+use crate::publisher::{PublishReport, Publisher};
+use crate::runtime::Runtime;
 
 /// A request's [`Context`] bound to the [`Runtime`] that publishes its events, and to the
 /// units of work open in it.
@@ -18,7 +21,7 @@ use crate::{Error, OutboundEvent, Publisher, Runtime, UnitOfWork};
 /// factories for samples and tests in crates that know nothing of databases, tokio or sinks,
 /// and it stays a plain comparable value. The wrapper derefs to it, so `ctx.metadata()` and
 /// `ctx.user_id` read as before; it implements [`Publisher`]; and it tracks the innermost
-/// open [`UnitOfWork`], which is where `publish_after_commit` queues (as Django's `on_commit`
+/// open [`UnitOfWork`](crate::UnitOfWork), which is where `publish_after_commit` queues (as Django's `on_commit`
 /// attaches to the current atomic block).
 ///
 /// Clones share the open units of work: hand clones to the tasks of one request, and build a
@@ -32,7 +35,7 @@ pub struct RequestContext {
 }
 
 /// The event a handler's context was built for, and the handler: what the inbox records
-/// ([`UnitOfWork::first_delivery`]).
+/// ([`UnitOfWork::first_delivery`](crate::UnitOfWork::first_delivery)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Delivery {
     /// The event's envelope id: the same on every redelivery.
@@ -98,8 +101,37 @@ impl Scopes {
     }
 }
 
+impl Runtime {
+    /// The request context of `context` on this runtime.
+    pub fn context(&self, context: Context) -> RequestContext {
+        RequestContext::new(context, self.clone(), None)
+    }
+
+    /// The context of code reacting to an event with `metadata`: same correlation, user and
+    /// organisation ([`ContextFactory::for_event`]).
+    pub fn context_for_event(&self, metadata: &EventMetadata) -> RequestContext {
+        self.context(ContextFactory.for_event(metadata))
+    }
+
+    /// The context a handler runs in: the event's own request continued (a fresh correlation
+    /// with nil user and organisation for an event without metadata, such as an AWS service
+    /// event), knowing which handler and event it is for, so its unit of work can record the
+    /// event in the inbox.
+    pub(crate) fn handler_context(
+        &self,
+        metadata: Option<&EventMetadata>,
+        delivery: Delivery,
+    ) -> RequestContext {
+        let context = match metadata {
+            Some(metadata) => ContextFactory.for_event(metadata),
+            None => ContextFactory.for_request(Uuid::nil(), Uuid::nil(), None),
+        };
+        RequestContext::new(context, self.clone(), Some(delivery))
+    }
+}
+
 impl RequestContext {
-    pub(crate) fn new(context: Context, runtime: Runtime, delivery: Option<Delivery>) -> Self {
+    fn new(context: Context, runtime: Runtime, delivery: Option<Delivery>) -> Self {
         Self { context, runtime, scopes: Arc::default(), delivery }
     }
 
@@ -121,14 +153,6 @@ impl RequestContext {
     /// Whether a unit of work is open on this context.
     pub fn in_unit_of_work(&self) -> bool {
         self.scopes.is_open()
-    }
-
-    /// Begins the request's unit of work: a database transaction (`BEGIN IMMEDIATE`) whose
-    /// commit writes and then relays the events queued with
-    /// [`Publisher::publish_after_commit`]. One per context at a time (nest with
-    /// [`UnitOfWork::nested`]); a second fails with [`Error::AlreadyInUnitOfWork`].
-    pub async fn begin(&self) -> Result<UnitOfWork<'static>, Error> {
-        UnitOfWork::begin(self.clone()).await
     }
 
     pub(crate) fn scopes(&self) -> &Arc<Scopes> {

@@ -1,10 +1,15 @@
-//! The runtime's errors.
+//! The runtime's errors and failure reports: a leaf module, so every other module can name
+//! them without depending on the sink, the handlers or the runtime.
 
 use std::fmt;
 
 use uuid::Uuid;
 
-use crate::{FailedEntry, HandlerError};
+/// Whatever went wrong in a handler; any error type converts into it with `?`.
+pub type HandlerError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What a handler returns.
+pub type HandlerResult = Result<(), HandlerError>;
 
 /// An error of the database, the unit of work or publishing.
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +27,28 @@ pub enum Error {
         /// The database error.
         #[source]
         source: sqlx::Error,
+    },
+    /// A runtime migration the database applied has been edited since: this build's SQL for
+    /// that version differs from what the database ran.
+    #[error(
+        "runtime migration {version} ({description}) was edited after it was applied: the database \
+         recorded checksum {recorded}, this build's SQL has {current}. A released migration must never \
+         change: restore its original SQL in {list}, and put the change in a new migration \
+         (version {next}) appended to that list"
+    )]
+    MigrationChanged {
+        /// The migration's version.
+        version: i64,
+        /// What the migration does.
+        description: &'static str,
+        /// The source file holding the backend's list of migrations.
+        list: &'static str,
+        /// The SHA-256 of the SQL the database ran (hex).
+        recorded: String,
+        /// The SHA-256 of this build's SQL for that version (hex).
+        current: String,
+        /// The version a new migration would take.
+        next: i64,
     },
     /// `publish_after_commit` was called with no unit of work open on the request context.
     #[error(
@@ -87,4 +114,13 @@ impl fmt::Display for HandlerFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "handler {} failed on event {}: {}", self.key, self.event_id, self.error)
     }
+}
+
+/// An entry a sink could not deliver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FailedEntry {
+    /// The envelope id of the event.
+    pub event_id: Uuid,
+    /// Why (for EventBridge: the entry's error code and message).
+    pub error: String,
 }

@@ -12,13 +12,10 @@ use contracts_common::{Event, EventEnvelope};
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::{BoxFuture, DetailError, OutboundEvent, RequestContext};
-
-/// Whatever went wrong in a handler; any error type converts into it with `?`.
-pub type HandlerError = Box<dyn std::error::Error + Send + Sync + 'static>;
-
-/// What a handler returns.
-pub type HandlerResult = Result<(), HandlerError>;
+use crate::BoxFuture;
+use crate::context::RequestContext;
+use crate::error::{HandlerError, HandlerResult};
+use crate::outbound::{DetailError, OutboundEvent};
 
 /// Handles events of type `E`: the envelope (shared, not copied, between the handlers of one
 /// event) and a [`RequestContext`] continuing the publishing request's correlation, user and

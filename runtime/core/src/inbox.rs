@@ -32,7 +32,8 @@
 
 use uuid::Uuid;
 
-use crate::{Error, UnitOfWork};
+use crate::error::Error;
+use crate::unit_of_work::UnitOfWork;
 
 impl UnitOfWork<'_> {
     /// Records, in this unit of work, that the handler of this context processed its event;

@@ -40,6 +40,7 @@ const SEPARATORS: [char; 5] = [' ', '-', '_', '.', '/'];
 ///            "EC2InstanceStateChangeNotification");
 /// assert_eq!(event_runtime::key_form("OrganisationCreated").unwrap(), "OrganisationCreated");
 /// assert!(event_runtime::key_form("Stock ïn").is_err());
+/// assert!(event_runtime::key_form(" - ").is_err());
 /// ```
 pub fn key_form(detail_type: &str) -> Result<String, String> {
     if detail_type.is_empty() {
@@ -52,7 +53,16 @@ pub fn key_form(detail_type: &str) -> Result<String, String> {
             capped(detail_type)
         ));
     }
-    Ok(detail_type.split(SEPARATORS).filter(|word| !word.is_empty()).map(upper_first).collect())
+    let form: String =
+        detail_type.split(SEPARATORS).filter(|word| !word.is_empty()).map(upper_first).collect();
+    if form.is_empty() {
+        // Else its key would be the bare prefix, taking no event's name.
+        return Err(format!(
+            "detail-type `{}` has only separators: a key form needs a word of ASCII letters or digits",
+            capped(detail_type)
+        ));
+    }
+    Ok(form)
 }
 
 /// Checks the shape of a whole key: non-empty, ASCII letters and digits, a letter first, at

@@ -19,6 +19,7 @@
 //! See `runtime/README.md` for the semantics in prose and `examples/local_platform.rs` for a
 //! runnable tour.
 
+mod backoff;
 mod context;
 pub mod database;
 mod error;
@@ -39,10 +40,11 @@ mod text;
 mod unit_of_work;
 mod worker;
 
+pub use backoff::{Backoff, Jitter, SeededRandom};
 pub use context::{Delivery, RequestContext};
 pub use database::{Backend, Database, DatabaseOptions};
-pub use error::{Error, HandlerFailure};
-pub use handler::{Handler, HandlerError, HandlerResult};
+pub use error::{Error, FailedEntry, HandlerError, HandlerFailure, HandlerResult};
+pub use handler::Handler;
 pub use keys::{MAX_KEY_LENGTH, MAX_LOGICAL_ID_LENGTH, MAX_MODULE_LENGTH, MAX_PREFIX_LENGTH, key_form};
 pub use local::LocalBus;
 pub use manifest::{HandlerEntry, KeyProblem, Manifest, ManifestBuilder, ManifestError};
@@ -52,9 +54,9 @@ pub use outbox::{DeadEvent, OutboxStats, PurgeReport, QuarantinedRow, RelayRepor
 pub use publisher::{PublishReport, Publisher};
 pub use routing::{RouteError, RouteOutcome, Router};
 pub use rules::RulePattern;
-pub use runtime::Runtime;
-pub use sink::{DeliveryReport, EventSink, FailedEntry};
-pub use text::QUOTE_LIMIT;
+pub use runtime::{Runtime, RuntimeHandle};
+pub use sink::{DeliveryReport, EventSink};
+pub use text::{MESSAGE_LIMIT, QUOTE_LIMIT, bounded};
 pub use unit_of_work::{CommitReport, UnitOfWork};
 pub use worker::{RelayWorker, RelayWorkerReport};
 

@@ -1,17 +1,21 @@
 //! [`LocalBus`]: the in-process sink, for local runs and tests.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
+use crate::BoxFuture;
 use crate::context::Delivery;
+use crate::database::Database;
+use crate::error::{Error, HandlerFailure};
 use crate::handler;
-use crate::manifest::duplicate_keys;
-use crate::{
-    BoxFuture, DeliveryReport, EventSink, HandlerEntry, HandlerFailure, Manifest, ManifestError,
-    OutboundEvent, Runtime,
-};
+use crate::manifest::{HandlerEntry, Manifest, ManifestError, bus_problems};
+use crate::options::RelayOptions;
+use crate::outbound::OutboundEvent;
+use crate::runtime::{Runtime, RuntimeHandle};
+use crate::sink::{DeliveryReport, EventSink};
 
-/// An [`EventSink`] that runs the matching handlers of its manifests in-process, with no
-/// AWS at all: the local and test stand-in for EventBridge plus Lambda.
+/// The handlers of some manifests, run in-process with no AWS at all: the local and test
+/// stand-in for EventBridge plus Lambda.
 ///
 /// An event goes to every handler whose event has exactly its `source` and `detail-type`, one
 /// after another in registration order (manifest by manifest), in a context built from the
@@ -20,6 +24,10 @@ use crate::{
 /// [`DeliveryReport::handler_failures`] with its key and error; the other handlers still
 /// run, and the publisher's commit, long done, stands. The bus never reports an entry as
 /// failed: every event is delivered.
+///
+/// Handlers run in a context of the runtime they were started in, so their follow-up events
+/// go through it: start one with [`Runtime::start_local`], or, to wrap the bus in another
+/// sink, [`Runtime::start_with_sink`] and [`LocalBus::sink`].
 pub struct LocalBus {
     /// detail-type to the handlers of events with it (of any source; the source is compared
     /// exactly at dispatch, usually among one or two handlers).
@@ -28,13 +36,14 @@ pub struct LocalBus {
 }
 
 impl LocalBus {
-    /// A bus running the handlers of `manifests`; fails if two share a key.
+    /// A bus running the handlers of `manifests`; fails if two share a key (also ignoring
+    /// case), or use prefixes that differ only in case: the rules of one manifest, across them.
     pub fn new(manifests: impl IntoIterator<Item = Manifest>) -> Result<Self, ManifestError> {
         let manifests: Vec<Manifest> = manifests.into_iter().collect();
-        let duplicates = duplicate_keys(&manifests);
-        if !duplicates.is_empty() {
+        let problems = bus_problems(&manifests);
+        if !problems.is_empty() {
             let modules: Vec<&str> = manifests.iter().map(Manifest::module).collect();
-            return Err(ManifestError { module: modules.join(" + "), problems: duplicates });
+            return Err(ManifestError { module: modules.join(" + "), problems });
         }
         let mut routes: HashMap<String, Vec<HandlerEntry>> = HashMap::new();
         let mut keys = Vec::new();
@@ -51,7 +60,13 @@ impl LocalBus {
         &self.keys
     }
 
-    /// Runs every handler of `event` and returns the failures.
+    /// The bus as the sink of the runtime `runtime` is a handle on: its handlers' contexts
+    /// publish through that runtime. One bus can serve several runtimes (one sink each).
+    pub fn sink(self: Arc<Self>, runtime: RuntimeHandle) -> Arc<dyn EventSink> {
+        Arc::new(Bound { bus: self, runtime })
+    }
+
+    /// Runs every handler of `event` in contexts of `runtime` and returns the failures.
     pub async fn dispatch(&self, event: &OutboundEvent, runtime: &Runtime) -> Vec<HandlerFailure> {
         let mut failures = Vec::new();
         let Some(routes) = self.routes.get(event.detail_type()) else { return failures };
@@ -76,16 +91,39 @@ impl LocalBus {
     }
 }
 
-impl EventSink for LocalBus {
-    fn send<'a>(
-        &'a self,
-        events: &'a [OutboundEvent],
-        runtime: &'a Runtime,
-    ) -> BoxFuture<'a, DeliveryReport> {
+impl Runtime {
+    /// Starts a runtime on `database` whose sink is `bus`, running its handlers in this
+    /// runtime's contexts (their follow-up events go through it).
+    pub async fn start_local(
+        database: Database,
+        bus: LocalBus,
+        options: RelayOptions,
+    ) -> Result<Self, Error> {
+        let bus = Arc::new(bus);
+        Self::start_with_sink(database, options, |runtime| bus.sink(runtime)).await
+    }
+}
+
+/// A bus serving one runtime: the [`EventSink`] [`LocalBus::sink`] builds.
+struct Bound {
+    bus: Arc<LocalBus>,
+    runtime: RuntimeHandle,
+}
+
+impl EventSink for Bound {
+    fn send<'a>(&'a self, events: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
         Box::pin(async move {
+            // The runtime sends through its sink, so it is alive while it does; a caller that
+            // kept only the sink sends after the runtime is gone, and its events stay pending.
+            let Some(runtime) = self.runtime.runtime() else {
+                return DeliveryReport::all_failed(
+                    events,
+                    "the runtime this LocalBus ran handlers in was dropped; send through a live runtime",
+                );
+            };
             let mut report = DeliveryReport::default();
             for event in events {
-                report.handler_failures.extend(self.dispatch(event, runtime).await);
+                report.handler_failures.extend(self.bus.dispatch(event, &runtime).await);
             }
             report
         })

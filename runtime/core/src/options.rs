@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::backoff::Backoff;
+
 /// How the outbox relay claims, retries, gives up and purges. [`Default`] is for production;
 /// tests shorten the times.
 #[derive(Debug, Clone)]
@@ -13,11 +15,10 @@ pub struct RelayOptions {
     /// Attempts at an event before it is parked as dead (kept, reported, never sent again
     /// unless requeued). Default: 12.
     pub max_attempts: u32,
-    /// The wait after a first failed attempt; it doubles with each attempt (with jitter: a
-    /// uniformly random wait between half and all of it). Default: 500 ms.
-    pub initial_backoff: Duration,
-    /// The longest wait between two attempts. Default: 5 min.
-    pub max_backoff: Duration,
+    /// The wait before a failed unit's next attempt: 500 ms after the first failure, doubling
+    /// up to 5 min, with equal jitter (a uniformly random wait between half and all of it).
+    /// The same policy as the EventBridge publisher's retries.
+    pub backoff: Backoff,
     /// How often the relay worker looks for due events: with the backoff, it bounds how long a
     /// failed event waits. Default: 1 s.
     pub sweep_interval: Duration,
@@ -42,8 +43,7 @@ impl Default for RelayOptions {
         Self {
             lease: Duration::from_secs(30),
             max_attempts: 12,
-            initial_backoff: Duration::from_millis(500),
-            max_backoff: Duration::from_secs(300),
+            backoff: Backoff::new(Duration::from_millis(500), Duration::from_secs(300)),
             sweep_interval: Duration::from_secs(1),
             claim_units: 50,
             batch_size: 100,
@@ -56,39 +56,8 @@ impl Default for RelayOptions {
 }
 
 impl RelayOptions {
-    /// The wait before attempt `attempts + 1`, after `attempts` failed ones: exponential,
-    /// capped, with "equal jitter" (half fixed, half random) so units failing together do not
-    /// retry together. `random` is uniform in `[0, 1)`.
-    pub(crate) fn backoff(&self, attempts: u32, random: f64) -> Duration {
-        let exponent = attempts.saturating_sub(1).min(30);
-        let full = self.initial_backoff.saturating_mul(1 << exponent).min(self.max_backoff);
-        full / 2 + full.mul_f64(random.clamp(0.0, 1.0) / 2.0)
-    }
-}
-
-/// A uniform random number in `[0, 1)` from the operating system's generator (the same one
-/// UUID v4 uses), so the runtime needs no RNG crate for jitter.
-pub(crate) fn random_unit() -> f64 {
-    // The low 62 bits of a v4 UUID are random (the version and variant bits are above them).
-    (uuid::Uuid::new_v4().as_u128() & ((1 << 53) - 1)) as f64 / (1u64 << 53) as f64
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn backoff_doubles_up_to_the_cap_with_jitter_between_half_and_all() {
-        let options = RelayOptions::default();
-        assert_eq!(options.backoff(1, 0.0), Duration::from_millis(250));
-        assert_eq!(options.backoff(1, 1.0), Duration::from_millis(500));
-        assert_eq!(options.backoff(3, 1.0), Duration::from_millis(2_000));
-        assert_eq!(options.backoff(40, 1.0), Duration::from_secs(300));
-        assert_eq!(options.backoff(40, 0.0), Duration::from_secs(150));
-    }
-
-    #[test]
-    fn random_units_are_in_range() {
-        assert!((0..1_000).map(|_| random_unit()).all(|x| (0.0..1.0).contains(&x)));
+    /// The lease in milliseconds, as the database compares it (at least 1).
+    pub(crate) fn lease_ms(&self) -> i64 {
+        i64::try_from(self.lease.as_millis()).unwrap_or(i64::MAX / 4).max(1)
     }
 }

@@ -8,9 +8,12 @@ use serde_json::value::RawValue;
 use uuid::Uuid;
 
 use crate::context::Delivery;
+use crate::error::HandlerError;
 use crate::handler::{self, Started};
-use crate::text::{capped, capped_display};
-use crate::{HandlerError, Manifest, OutboundEvent, Runtime};
+use crate::manifest::Manifest;
+use crate::outbound::{DetailError, OutboundEvent};
+use crate::runtime::Runtime;
+use crate::text::{capped, capped_display, first_items};
 
 /// Routes raw EventBridge events to a manifest's handlers under one prefix: the handler is
 /// the one whose prefix is exactly the router's and whose event has exactly the envelope's
@@ -38,7 +41,10 @@ pub struct RouteOutcome {
     pub event_id: Uuid,
 }
 
-/// Why an event could not be handled. Messages quote at most 200 characters of the input.
+/// Why an event could not be handled. Messages escape the input they quote (control and
+/// invisible characters) and quote at most [`QUOTE_LIMIT`](crate::QUOTE_LIMIT) bytes of each
+/// piece, so a message stays within [`MESSAGE_LIMIT`](crate::MESSAGE_LIMIT) bytes whatever
+/// the event.
 #[derive(Debug, thiserror::Error)]
 pub enum RouteError {
     /// The input is not an EventBridge event.
@@ -52,18 +58,25 @@ pub enum RouteError {
     /// No handler under the router's prefix takes the detail-type.
     #[error(
         "no handler for detail-type `{}` under prefix `{}`; this router's keys: {}",
-        capped(detail_type), capped(prefix), known_keys.join(", ")
+        capped(detail_type),
+        capped(prefix),
+        first_items(known_keys, 5)
     )]
     UnknownDetailType {
         /// The event's detail-type.
         detail_type: String,
         /// The router's prefix.
         prefix: String,
-        /// The keys of the router's handlers, sorted.
+        /// The keys of the router's handlers, sorted (the message names the first few).
         known_keys: Vec<String>,
     },
     /// A handler takes the detail-type, but of another source.
-    #[error("handler `{key}` takes `{expected}` events, but this one is from `{}`", capped(actual))]
+    #[error(
+        "handler `{}` takes `{}` events, but this one is from `{}`",
+        capped(key),
+        capped(expected),
+        capped(actual)
+    )]
     SourceMismatch {
         /// The handler's key.
         key: String,
@@ -73,7 +86,7 @@ pub enum RouteError {
         actual: String,
     },
     /// The detail does not deserialise into the handler's event type.
-    #[error("handler `{key}`: malformed detail at `{}`: {}", capped(path), capped_display(error))]
+    #[error("handler `{}`: malformed detail at `{}`: {}", capped(key), capped(path), capped_display(error))]
     MalformedDetail {
         /// The handler's key.
         key: String,
@@ -83,7 +96,7 @@ pub enum RouteError {
         error: serde_json::Error,
     },
     /// The handler returned an error or panicked.
-    #[error("handler `{key}` failed: {}", capped_display(error))]
+    #[error("handler `{}` failed: {}", capped(key), capped_display(error))]
     Handler {
         /// The handler's key.
         key: String,
@@ -196,7 +209,7 @@ impl Router {
             envelope.detail.get(),
         )
         .with_envelope_fields(envelope.account, envelope.region, envelope.resources);
-        let malformed = |detail: crate::DetailError| RouteError::MalformedDetail {
+        let malformed = |detail: DetailError| RouteError::MalformedDetail {
             key: key.clone(),
             path: detail.path,
             error: detail.source,

@@ -1,23 +1,28 @@
-//! [`Runtime`]: one per process, the database and the sink its events go to.
+//! [`Runtime`]: one per process, the outbox store and the sink its events go to.
+//!
+//! The runtime sits below the request context, the handlers and the relay worker: it knows
+//! the outbox ([`OutboxStore`]) and the [`EventSink`], and nothing above them. A
+//! [`RequestContext`](crate::RequestContext) is built from it (`context.rs`), units of work
+//! begin on a context (`unit_of_work.rs`), and the worker is spawned from it (`worker.rs`).
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, Weak};
 
-use contracts_common::{Context, ContextFactory, EventMetadata};
 use tracing::Instrument;
-use uuid::Uuid;
 
-use crate::context::Delivery;
-use crate::outbox::{self, OutboxStats, PurgeReport, RelayReport};
+use crate::database::Database;
+use crate::error::Error;
+use crate::options::RelayOptions;
+use crate::outbound::OutboundEvent;
+use crate::outbox::{self, OutboxStats, OutboxStore, PurgeReport, RelayReport};
 use crate::publisher::PublishReport;
-use crate::worker::RelayWorker;
-use crate::{Database, Error, EventSink, OutboundEvent, RelayOptions, RequestContext};
+use crate::sink::EventSink;
 
 /// The runtime of one service: its database, the sink its events go to, and how its outbox
 /// relay behaves.
 ///
-/// Cloning is cheap and shares everything. Build one per process with [`Runtime::start`],
-/// then a [`RequestContext`] per request with [`Runtime::context`]; run
+/// Cloning is cheap and shares everything. Build one per process with [`Runtime::start`]
+/// (or [`Runtime::start_local`] for the in-process bus), then a
+/// [`RequestContext`](crate::RequestContext) per request with [`Runtime::context`]; run
 /// [`Runtime::spawn_relay`] in a long-lived process so failed events are retried.
 #[derive(Clone)]
 pub struct Runtime {
@@ -25,29 +30,29 @@ pub struct Runtime {
 }
 
 struct Inner {
-    database: Database,
+    store: OutboxStore,
     sink: Arc<dyn EventSink>,
-    options: RelayOptions,
-    /// Who this runtime is in the outbox's claims: unique per process start.
-    claimant: String,
-    passes: AtomicU64,
-    counters: Counters,
     recovered: OnceLock<RelayReport>,
 }
 
-/// What this process did, counted as it happens.
-#[derive(Default)]
-pub(crate) struct Counters {
-    delivered: AtomicU64,
+/// A handle on a [`Runtime`] that does not keep it alive: what a sink that runs handlers
+/// in-process holds, since the runtime holds the sink. Given to the sink when it is built, by
+/// [`Runtime::start_with_sink`].
+#[derive(Clone)]
+pub struct RuntimeHandle {
+    inner: Weak<Inner>,
 }
 
-impl Counters {
-    pub(crate) fn delivered(&self, n: u64) {
-        self.delivered.fetch_add(n, Ordering::Relaxed);
+impl RuntimeHandle {
+    /// The runtime, while any clone of it is alive.
+    pub fn runtime(&self) -> Option<Runtime> {
+        self.inner.upgrade().map(|inner| Runtime { inner })
     }
+}
 
-    pub(crate) fn delivered_total(&self) -> u64 {
-        self.delivered.load(Ordering::Relaxed)
+impl std::fmt::Debug for RuntimeHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuntimeHandle").field("alive", &(self.inner.strong_count() > 0)).finish()
     }
 }
 
@@ -65,17 +70,24 @@ impl Runtime {
         sink: Arc<dyn EventSink>,
         options: RelayOptions,
     ) -> Result<Self, Error> {
-        let runtime = Self {
-            inner: Arc::new(Inner {
-                database,
-                sink,
-                options,
-                claimant: Uuid::new_v4().to_string(),
-                passes: AtomicU64::new(0),
-                counters: Counters::default(),
-                recovered: OnceLock::new(),
-            }),
-        };
+        Self::start_with_sink(database, options, |_| sink).await
+    }
+
+    /// Starts a runtime whose sink needs the runtime itself: `sink` is called once, while the
+    /// runtime is built, with a [`RuntimeHandle`] on it (an in-process bus builds its
+    /// handlers' contexts from it, so their follow-up events go through this runtime).
+    pub async fn start_with_sink(
+        database: Database,
+        options: RelayOptions,
+        sink: impl FnOnce(RuntimeHandle) -> Arc<dyn EventSink>,
+    ) -> Result<Self, Error> {
+        let store = OutboxStore::new(database, options);
+        let inner = Arc::new_cyclic(|inner| Inner {
+            store,
+            sink: sink(RuntimeHandle { inner: inner.clone() }),
+            recovered: OnceLock::new(),
+        });
+        let runtime = Self { inner };
         let report = runtime.relay_pending().await?;
         let _ = runtime.inner.recovered.set(report);
         Ok(runtime)
@@ -89,7 +101,7 @@ impl Runtime {
 
     /// The database.
     pub fn database(&self) -> &Database {
-        &self.inner.database
+        self.inner.store.database()
     }
 
     /// The sink events go to.
@@ -99,65 +111,36 @@ impl Runtime {
 
     /// How the relay claims, retries and purges.
     pub fn options(&self) -> &RelayOptions {
-        &self.inner.options
+        self.inner.store.options()
     }
 
-    /// The request context of `context` on this runtime.
-    pub fn context(&self, context: Context) -> RequestContext {
-        RequestContext::new(context, self.clone(), None)
-    }
-
-    /// The context of code reacting to an event with `metadata`: same correlation, user and
-    /// organisation ([`ContextFactory::for_event`]).
-    pub fn context_for_event(&self, metadata: &EventMetadata) -> RequestContext {
-        self.context(ContextFactory.for_event(metadata))
-    }
-
-    /// The context a handler runs in: the event's own request continued (a fresh correlation
-    /// with nil user and organisation for an event without metadata, such as an AWS service
-    /// event), knowing which handler and event it is for, so its unit of work can record the
-    /// event in the inbox.
-    pub(crate) fn handler_context(
-        &self,
-        metadata: Option<&EventMetadata>,
-        delivery: Delivery,
-    ) -> RequestContext {
-        let context = match metadata {
-            Some(metadata) => ContextFactory.for_event(metadata),
-            None => ContextFactory.for_request(Uuid::nil(), Uuid::nil(), None),
-        };
-        RequestContext::new(context, self.clone(), Some(delivery))
+    /// A handle on this runtime that does not keep it alive.
+    pub fn handle(&self) -> RuntimeHandle {
+        RuntimeHandle { inner: Arc::downgrade(&self.inner) }
     }
 
     /// Delivers every outbox event that is due (its backoff over) and not claimed by another
     /// process (or by a send of this one), unit by unit, in queue order within each unit.
     /// Run at start-up by [`Runtime::start`] and periodically by [`Runtime::spawn_relay`].
     pub async fn relay_pending(&self) -> Result<RelayReport, Error> {
-        outbox::relay_pass(self, None).await
-    }
-
-    /// Starts the relay worker: a background task that sweeps the outbox every
-    /// [`RelayOptions::sweep_interval`] and purges it every [`RelayOptions::purge_interval`].
-    /// Stop it with [`RelayWorker::shutdown`], which lets the send in progress finish.
-    pub fn spawn_relay(&self) -> RelayWorker {
-        RelayWorker::spawn(self.clone())
+        outbox::relay_pass(&self.inner.store, self.inner.sink.as_ref(), None).await
     }
 
     /// Deletes delivered events older than [`RelayOptions::retention`] and inbox entries older
     /// than [`RelayOptions::inbox_retention`], in batches of [`RelayOptions::purge_batch`].
     pub async fn purge(&self) -> Result<PurgeReport, Error> {
-        outbox::retention::purge(self).await
+        outbox::retention::purge(&self.inner.store).await
     }
 
     /// Counts of pending, dead and quarantined events, and of events this process delivered.
     pub async fn outbox_stats(&self) -> Result<OutboxStats, Error> {
-        outbox::retention::stats(self).await
+        outbox::retention::stats(&self.inner.store).await
     }
 
     /// Puts the dead events with outbox sequence numbers `seqs` back in the outbox (same
     /// envelope ids), due at once, as one unit in the given order; returns how many.
     pub async fn requeue_dead(&self, seqs: &[i64]) -> Result<usize, Error> {
-        outbox::retention::requeue_dead(self, seqs).await
+        outbox::retention::requeue_dead(&self.inner.store, seqs).await
     }
 
     /// Sends events to the sink now.
@@ -171,40 +154,28 @@ impl Runtime {
             correlation_id =
                 events.first().and_then(OutboundEvent::correlation_id).map(tracing::field::display),
         );
-        let report = self.inner.sink.send(&events, self).instrument(span).await;
+        let report = self.inner.sink.send(&events).instrument(span).await;
         if !report.failed.is_empty() {
             return Err(Error::Rejected { failed: report.failed });
         }
-        self.inner.counters.delivered(events.len() as u64);
+        self.inner.store.count_delivered(events.len() as u64);
         Ok(PublishReport {
             event_ids: events.iter().map(OutboundEvent::id).collect(),
             handler_failures: report.handler_failures,
         })
     }
 
-    pub(crate) fn claimant(&self) -> &str {
-        &self.inner.claimant
-    }
-
-    /// The claimant name of a new relay pass: this runtime's, numbered.
-    pub(crate) fn pass_claimant(&self) -> String {
-        format!("{}/{}", self.inner.claimant, self.inner.passes.fetch_add(1, Ordering::Relaxed))
-    }
-
-    pub(crate) fn lease_ms(&self) -> i64 {
-        i64::try_from(self.inner.options.lease.as_millis()).unwrap_or(i64::MAX / 4).max(1)
-    }
-
-    pub(crate) fn counters(&self) -> &Counters {
-        &self.inner.counters
+    /// The outbox as this runtime sees it: for units of work and the relay worker.
+    pub(crate) fn store(&self) -> &OutboxStore {
+        &self.inner.store
     }
 }
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Runtime")
-            .field("backend", &self.inner.database.backend())
-            .field("claimant", &self.inner.claimant)
+            .field("backend", &self.inner.store.backend())
+            .field("claimant", &self.inner.store.claimant())
             .finish_non_exhaustive()
     }
 }

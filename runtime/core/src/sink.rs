@@ -1,8 +1,8 @@
 //! [`EventSink`]: where published events go.
 
-use uuid::Uuid;
-
-use crate::{BoxFuture, HandlerFailure, OutboundEvent, Runtime};
+use crate::BoxFuture;
+use crate::error::{FailedEntry, HandlerFailure};
+use crate::outbound::OutboundEvent;
 
 /// A destination for events: the in-process [`LocalBus`](crate::LocalBus), or (in an adapter
 /// crate) EventBridge. Both immediate publishing and the outbox relay deliver through it.
@@ -14,16 +14,27 @@ use crate::{BoxFuture, HandlerFailure, OutboundEvent, Runtime};
 /// [`DeliveryReport::failed`] the entries it finally could not deliver. The relay marks every
 /// other entry delivered and retries the failed ones after their backoff.
 ///
-/// Events arrive in queue order, each unit of work's events together. The relay stops a unit
-/// at its first failed event (nothing queued after it is sent before it), so a sink that must
-/// keep each unit's order delivers in order and, after a failure, reports the rest of the call
-/// as failed too.
+/// Events arrive in queue order. The relay stops a unit at its first failed event (nothing
+/// queued after it is sent before it), so a sink that must keep each unit's order delivers in
+/// order and, after a failure, reports the rest of the call as failed too. That is why, unless
+/// the sink says its entries fail independently
+/// ([`EventSink::entries_fail_independently`]), each call carries the events of one unit of
+/// work only: a failure in one unit then never fails, nor counts an attempt against, another.
+///
+/// A sink gets what it needs when it is built, not per call: an in-process sink that runs
+/// handlers holds a [`RuntimeHandle`](crate::RuntimeHandle) on the runtime its handlers
+/// publish through (see [`Runtime::start_with_sink`](crate::Runtime::start_with_sink)).
 pub trait EventSink: Send + Sync + 'static {
-    /// Delivers `events`. `runtime` is the runtime delivering them: an in-process sink builds
-    /// its handlers' [`RequestContext`](crate::RequestContext)s from it; a remote sink can
-    /// ignore it.
-    fn send<'a>(&'a self, events: &'a [OutboundEvent], runtime: &'a Runtime)
-    -> BoxFuture<'a, DeliveryReport>;
+    /// Delivers `events`.
+    fn send<'a>(&'a self, events: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport>;
+
+    /// Whether each entry of a call succeeds or fails by itself (EventBridge's `PutEvents`),
+    /// so the relay may hand one call the events of several units of work. `false` (the
+    /// default): a failure may fail the rest of the call, so the relay calls the sink once per
+    /// unit.
+    fn entries_fail_independently(&self) -> bool {
+        false
+    }
 }
 
 /// What became of a [`EventSink::send`] call.
@@ -47,13 +58,4 @@ impl DeliveryReport {
             handler_failures: Vec::new(),
         }
     }
-}
-
-/// An entry a sink could not deliver.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FailedEntry {
-    /// The envelope id of the event.
-    pub event_id: Uuid,
-    /// Why (for EventBridge: the entry's error code and message).
-    pub error: String,
 }

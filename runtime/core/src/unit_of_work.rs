@@ -6,8 +6,10 @@ use sqlx::any::Any;
 use tracing::Instrument;
 use uuid::Uuid;
 
+use crate::context::RequestContext;
+use crate::error::Error;
+use crate::outbound::OutboundEvent;
 use crate::outbox::{self, RelayReport};
-use crate::{Error, OutboundEvent, RequestContext};
 
 /// A database transaction, or a savepoint inside one, with the after-commit events published
 /// in it.
@@ -55,13 +57,18 @@ pub struct CommitReport {
     pub relay: Option<RelayReport>,
 }
 
-impl UnitOfWork<'static> {
-    pub(crate) async fn begin(ctx: RequestContext) -> Result<Self, Error> {
-        ctx.scopes().open(0)?;
-        let scope = Scope { ctx, depth: 0, open: true };
+impl RequestContext {
+    /// Begins the request's unit of work: a database transaction (`BEGIN IMMEDIATE` on
+    /// SQLite) whose commit writes and then relays the events queued with
+    /// [`Publisher::publish_after_commit`](crate::Publisher::publish_after_commit). One per
+    /// context at a time (nest with [`UnitOfWork::nested`]); a second fails with
+    /// [`Error::AlreadyInUnitOfWork`].
+    pub async fn begin(&self) -> Result<UnitOfWork<'static>, Error> {
+        self.scopes().open(0)?;
+        let scope = Scope { ctx: self.clone(), depth: 0, open: true };
         let database = scope.ctx.runtime().database();
         let tx = database.pool().begin_with(database.dialect().begin).await?;
-        Ok(Self { tx, scope })
+        Ok(UnitOfWork { tx, scope })
     }
 }
 
@@ -115,8 +122,11 @@ impl<'c> UnitOfWork<'c> {
         let written = async {
             // The unit is written already claimed by this process, so no relay pass (here or
             // elsewhere) sends these events while this commit delivers them.
-            let written =
-                if queued.is_empty() { None } else { Some(outbox::write(&mut tx, &runtime, &queued).await?) };
+            let written = if queued.is_empty() {
+                None
+            } else {
+                Some(outbox::write(&mut tx, runtime.store(), &queued).await?)
+            };
             tx.commit().await?;
             Ok::<_, Error>(written)
         }
@@ -128,7 +138,9 @@ impl<'c> UnitOfWork<'c> {
         span.record("unit", unit);
         let outbound: Vec<(i64, OutboundEvent)> =
             seqs.into_iter().zip(queued).map(|(seq, queued)| (seq, queued.event)).collect();
-        let relay = outbox::deliver_committed(&runtime, unit, outbound).instrument(span).await;
+        let relay = outbox::deliver_committed(runtime.store(), runtime.sink().as_ref(), unit, outbound)
+            .instrument(span)
+            .await;
         Ok(CommitReport { events, relay: Some(relay) })
     }
 

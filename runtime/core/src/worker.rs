@@ -5,8 +5,9 @@ use std::time::Instant;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::error::Error;
 use crate::outbox::{self, DeadEvent, PurgeReport, QuarantinedRow, RelayReport};
-use crate::{Error, Runtime};
+use crate::runtime::Runtime;
 
 /// The background relay of a [`Runtime`], started by [`Runtime::spawn_relay`].
 ///
@@ -58,13 +59,19 @@ impl RelayWorkerReport {
     }
 }
 
-impl RelayWorker {
-    pub(crate) fn spawn(runtime: Runtime) -> Self {
+impl Runtime {
+    /// Starts the relay worker: a background task that sweeps the outbox every
+    /// [`RelayOptions::sweep_interval`](crate::RelayOptions::sweep_interval) and purges it
+    /// every [`RelayOptions::purge_interval`](crate::RelayOptions::purge_interval). Stop it
+    /// with [`RelayWorker::shutdown`], which lets the send in progress finish.
+    pub fn spawn_relay(&self) -> RelayWorker {
         let (stop, stopped) = watch::channel(false);
-        let task = tokio::spawn(run(runtime, stopped));
-        Self { stop, task }
+        let task = tokio::spawn(run(self.clone(), stopped));
+        RelayWorker { stop, task }
     }
+}
 
+impl RelayWorker {
     /// Stops the worker: the send in progress finishes and is settled, nothing new is sent,
     /// and unused claims are released. Returns what it did over its life.
     pub async fn shutdown(self) -> RelayWorkerReport {
@@ -81,7 +88,7 @@ async fn run(runtime: Runtime, mut stop: watch::Receiver<bool>) -> RelayWorkerRe
     let mut report = RelayWorkerReport::default();
     let mut next_purge = Instant::now();
     loop {
-        match outbox::relay_pass(&runtime, Some(&stop)).await {
+        match outbox::relay_pass(runtime.store(), runtime.sink().as_ref(), Some(&stop)).await {
             Ok(pass) => report.absorb(pass),
             Err(error) => report.error("a relay pass", &error),
         }

@@ -94,7 +94,7 @@ async fn publish_commit_relay_and_handle_spans_name_the_event_and_its_correlatio
         })
         .build()
         .unwrap();
-    let runtime = runtime(Backend::Sqlite, Arc::new(LocalBus::new([manifest]).unwrap())).await;
+    let runtime = local_runtime(Backend::Sqlite, LocalBus::new([manifest]).unwrap()).await;
     let ctx = request(&runtime);
     let correlation = ctx.correlation_id.to_string();
 

@@ -9,9 +9,11 @@
 pub mod enums;
 pub mod records;
 mod samples;
+pub mod shapes;
 
 pub use enums::*;
 pub use records::*;
+pub use shapes::*;
 
 /// The EventBridge `source` of the zoo's events.
 pub const SOURCE: &str = "zoo";

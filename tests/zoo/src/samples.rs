@@ -1,14 +1,16 @@
 //! Samples that together give every field a value and take every variant.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{FixedOffset, NaiveDate, TimeZone, Utc};
 use contracts_common::{EventMetadata, Sample};
 use rust_decimal::Decimal;
+use serde_json::json;
 use uuid::Uuid;
 
 use crate::enums::{Destination, EnumsShown, Invoice, Level, Payment, Reading, Shape, Signal};
 use crate::records::{Category, Edge, FieldsVaried, NamesAwkward, Node, TreeGrown};
+use crate::shapes::{CasesDiffering, ExtrasKept, Grade, Lot, Page, PagesListed, Point, ReadingsTaken};
 
 fn metadata(n: u128) -> EventMetadata {
     EventMetadata {
@@ -135,6 +137,57 @@ impl Sample for NamesAwkward {
             function: "main".into(),
             remove: false,
             quoted: "closes */ and says \"hi\" in `code`".into(),
+        }
+    }
+}
+
+impl Sample for ExtrasKept {
+    fn sample() -> Self {
+        ExtrasKept {
+            metadata: metadata(5),
+            lot_code: "LOT-9".into(),
+            extra: BTreeMap::from([
+                ("x-tenant-tier".into(), json!("gold")),
+                ("x-retries".into(), json!(2)),
+                ("partnerData".into(), json!({"region": "NSW", "flags": [true, null]})),
+            ]),
+        }
+    }
+}
+
+impl Sample for CasesDiffering {
+    fn sample() -> Self {
+        CasesDiffering {
+            metadata: metadata(6),
+            canonical_url: "https://example.com/lots/9".into(),
+            url: "example.com/lots/9".into(),
+            self_link: "/lots/9".into(),
+            self_type: "Lot".into(),
+        }
+    }
+}
+
+impl Sample for PagesListed {
+    fn sample() -> Self {
+        PagesListed {
+            metadata: metadata(7),
+            lots: Page { items: vec![Lot { code: "LOT-1".into() }], next_cursor: Some("c2".into()) },
+            grades: Page {
+                items: vec![Grade { name: "APW".into(), min_protein: 105 }],
+                next_cursor: Some("g2".into()),
+            },
+        }
+    }
+}
+
+impl Sample for ReadingsTaken {
+    fn sample() -> Self {
+        let offset = FixedOffset::east_opt(10 * 3600).unwrap();
+        ReadingsTaken {
+            metadata: metadata(8),
+            taken_at: offset.with_ymd_and_hms(2026, 2, 3, 4, 5, 6).unwrap(),
+            paddocks: BTreeSet::from(["north".into(), "creek".into()]),
+            at: Point(-33.9, 151.25),
         }
     }
 }

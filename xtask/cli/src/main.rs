@@ -6,7 +6,8 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use xtask::{events, freshness, workspace};
+use xtask::cmd::Cmd;
+use xtask::workspace;
 
 // Links every contract crate, so the registry sees every event.
 use contracts_all as _;
@@ -39,14 +40,7 @@ enum Command {
     /// nothing at all if any event fails. Each event's TypeScript validator is compiled by
     /// ajv in Node (one `node` process, only for events not in target/xtask-cache), so Node.js
     /// 20 with npm must be on the PATH; it runs `npm ci` in generated/typescript when needed.
-    Schemas {
-        /// Write nothing; exit 1 with a diff if any generated file is stale, missing or orphaned.
-        #[arg(long)]
-        check: bool,
-        /// Print how long each phase took.
-        #[arg(long)]
-        timings: bool,
-    },
+    Schemas(xtask::schemas::SchemasArgs),
     /// Run every check CI runs: npm ci, formatting, clippy, all tests, `schemas --check`, tsc.
     Ci {
         /// Also prove inference and both emitters on every JSON file under DIR (see `corpus`).
@@ -113,14 +107,14 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.unwrap_or_else(workspace::root);
     match cli.command {
-        Command::Schemas { check, timings } => return schemas(&root, check, timings),
+        Command::Schemas(args) => return xtask::schemas::run(&root, &args),
         Command::Ci { corpus } => xtask::ci::run(&root, corpus.as_deref())?,
         Command::Corpus { dir, fresh } => xtask::corpus::check_with(&root, &dir, !fresh)?,
         Command::Tail { args } => {
-            let status = std::process::Command::new("cargo")
+            let status = Cmd::new("cargo")
                 .args(["run", "--quiet", "--package", "event-runtime-aws", "--bin", "event-tail", "--"])
                 .args(&args)
-                .current_dir(&root)
+                .dir(&root)
                 .status()?;
             return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
         }
@@ -138,82 +132,4 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `cargo xtask schemas [--check] [--timings]`.
-fn schemas(root: &std::path::Path, check: bool, timings: bool) -> Result<ExitCode> {
-    let events = match events::all(root) {
-        Ok((events, warnings)) => {
-            warnings.iter().for_each(|warning| eprintln!("warning: {warning}"));
-            events
-        }
-        Err(errors) => {
-            errors.iter().for_each(|error| eprintln!("error: {error}"));
-            eprintln!("error: {} problem(s) in the events; nothing was written", errors.len());
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    let options = xtask::outputs::Options {
-        cache: Some(schema_emit::rust::cache::Cache::new(root.join("target/xtask-cache/rust"))),
-        ..Default::default()
-    };
-    let set = match xtask::outputs::generate_with(&events, &options) {
-        Ok(set) => set,
-        Err(error) => {
-            eprint!("error: {error}");
-            return Ok(ExitCode::FAILURE);
-        }
-    };
-    set.warnings.iter().for_each(|warning| eprintln!("warning: {warning}"));
-    if timings {
-        for (phase, took) in &set.timings {
-            eprintln!("{phase:>28}: {:7.1} ms", took.as_secs_f64() * 1e3);
-        }
-    }
-    if check {
-        let drifts = freshness::compare(root, &set)?;
-        let snapshots = snapshots_of(root, |root| Ok(xtask::snapshots::drifted(root, &events)))?;
-        if !drifts.is_empty() || !snapshots.is_empty() {
-            for name in &snapshots {
-                eprintln!(
-                    "stale:   {}/{name} (insta's: the snapshot test shows the diff)",
-                    workspace::SNAPSHOTS_DIR
-                );
-            }
-            eprint!("{}", freshness::report(&drifts, snapshots.len()));
-            return Ok(ExitCode::FAILURE);
-        }
-        println!("{} generated files are up to date", set.files.len());
-    } else {
-        let summary = freshness::write(root, &set)?;
-        for path in &summary.written {
-            println!("wrote   {path}");
-        }
-        for path in &summary.deleted {
-            println!("deleted {path}");
-        }
-        println!(
-            "{} written, {} deleted, {} unchanged",
-            summary.written.len(),
-            summary.deleted.len(),
-            summary.unchanged
-        );
-        snapshots_of(root, |root| xtask::snapshots::refresh(root, &events))?;
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// Runs `step` on the sample snapshots when `root` is this workspace; says so otherwise.
-fn snapshots_of(
-    root: &std::path::Path,
-    step: impl FnOnce(&std::path::Path) -> Result<Vec<String>>,
-) -> Result<Vec<String>> {
-    if xtask::snapshots::apply_to(root) {
-        return step(root);
-    }
-    eprintln!(
-        "note: sample snapshots were not looked at: only the snapshot test of {} writes them",
-        workspace::root().display()
-    );
-    Ok(Vec::new())
 }

@@ -5,6 +5,7 @@
 //! "null"]`, a `null` branch of `anyOf`/`oneOf`, `nullable: true`) and of references (a bare
 //! `$ref`, or one wrapped in a one-branch `allOf` to carry a description).
 
+use schema_model::{Node, admits_null, is_null_only};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -62,7 +63,7 @@ pub struct Variant {
 
 /// The root object's fields.
 pub fn fields(schema: &Value) -> Vec<Field> {
-    let required = schema_emit::required_names(schema.get("required"));
+    let required = Node::new(schema).required();
     schema
         .get("properties")
         .and_then(Value::as_object)
@@ -144,27 +145,14 @@ fn union_branches(schema: &Value) -> Vec<&Value> {
         .iter()
         .filter_map(|key| schema.get(*key).and_then(Value::as_array))
         .flatten()
-        .filter(|branch| !is_null(branch))
+        .filter(|branch| !is_null_only(branch, &Value::Null))
         .collect()
 }
 
-fn is_null(schema: &Value) -> bool {
-    schema.get("type").and_then(Value::as_str) == Some("null")
-        || schema.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().all(Value::is_null))
-        || schema.get("const").is_some_and(Value::is_null)
-}
-
-/// Whether the value may be `null`, in any spelling.
+/// Whether the value may be `null`, in any spelling (the schema's own keywords; a `$ref`'s
+/// target has its own section).
 pub fn nullable(schema: &Value) -> bool {
-    let in_type =
-        schema.get("type").and_then(Value::as_array).is_some_and(|types| types.iter().any(|t| t == "null"));
-    let in_union = ["oneOf", "anyOf"]
-        .iter()
-        .filter_map(|key| schema.get(*key).and_then(Value::as_array))
-        .flatten()
-        .any(is_null);
-    let wrapped = single_all_of(schema).is_some_and(nullable);
-    in_type || in_union || wrapped || schema.get("nullable") == Some(&Value::Bool(true))
+    admits_null(schema, &Value::Null)
 }
 
 fn single_all_of(schema: &Value) -> Option<&Value> {

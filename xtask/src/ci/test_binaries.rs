@@ -10,11 +10,12 @@
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::Value;
+
+use crate::cmd::Cmd;
 
 /// How many test binaries run at once.
 const AT_ONCE: usize = 2;
@@ -23,7 +24,7 @@ const AT_ONCE: usize = 2;
 struct TestBinary {
     /// Its root source file, as cargo names it in its `Running` line.
     name: String,
-    command: Command,
+    command: Cmd,
     /// Its size, to start the largest (slowest, here) first.
     size: u64,
 }
@@ -39,19 +40,16 @@ pub struct TestTarget {
 /// --all-targets` covers) with `env` (the lint wrapper), and returns the test binaries cargo
 /// would run for `cargo test --workspace`.
 pub fn build(root: &Path, env: &[(OsString, OsString)]) -> Result<Vec<TestTarget>> {
-    let output = Command::new("cargo")
+    // Cargo's JSON messages are read; its rendered diagnostics are shown as they come.
+    let messages = Cmd::new("cargo")
         .args(["test", "--workspace", "--all-targets", "--locked", "--no-run"])
         .args(["--message-format=json-render-diagnostics"])
         .envs(env.iter().cloned())
-        .current_dir(root)
-        .stderr(std::process::Stdio::inherit())
-        .output()
-        .context("could not run cargo")?;
-    if !output.status.success() {
-        bail!("`cargo test --workspace --all-targets --no-run` failed ({})", output.status);
-    }
+        .dir(root)
+        .show_stderr()
+        .read()?;
     let mut targets = Vec::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
+    for line in messages.lines() {
         let Ok(message) = serde_json::from_str::<Value>(line) else { continue };
         // What `cargo test` runs: every target built as a test harness whose manifest says
         // `test = true` (libraries, binaries and integration tests by default; examples and
@@ -76,8 +74,10 @@ pub fn build(root: &Path, env: &[(OsString, OsString)]) -> Result<Vec<TestTarget
 pub fn run(root: &Path, targets: &[TestTarget], env: &[(OsString, OsString)]) -> Result<()> {
     let mut queue: Vec<TestBinary> = targets.iter().map(|target| test_binary(target, env)).collect();
     queue.sort_by_key(|binary| std::cmp::Reverse(binary.size));
-    let mut doctests = Command::new("cargo");
-    doctests.args(["test", "--workspace", "--locked", "--doc"]).envs(env.iter().cloned()).current_dir(root);
+    let doctests = Cmd::new("cargo")
+        .args(["test", "--workspace", "--locked", "--doc"])
+        .envs(env.iter().cloned())
+        .dir(root);
     queue
         .insert(AT_ONCE.min(queue.len()), TestBinary { name: "doctests".into(), command: doctests, size: 0 });
     let queue = Mutex::new(queue.into_iter());
@@ -88,7 +88,7 @@ pub fn run(root: &Path, targets: &[TestTarget], env: &[(OsString, OsString)]) ->
             scope.spawn(|| {
                 loop {
                     let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-                    let Some(mut binary) = next else { break };
+                    let Some(binary) = next else { break };
                     let output = binary.command.output();
                     let _shown = print.lock().unwrap_or_else(|e| e.into_inner());
                     println!("     Running {}", binary.name);
@@ -99,7 +99,7 @@ pub fn run(root: &Path, targets: &[TestTarget], env: &[(OsString, OsString)]) ->
                             output.status.success()
                         }
                         Err(error) => {
-                            println!("could not run {}: {error}", binary.name);
+                            println!("{error:#}");
                             false
                         }
                     };
@@ -121,7 +121,9 @@ pub fn run(root: &Path, targets: &[TestTarget], env: &[(OsString, OsString)]) ->
 /// `CARGO_MANIFEST_DIR`.
 fn test_binary(target: &TestTarget, env: &[(OsString, OsString)]) -> TestBinary {
     let size = std::fs::metadata(&target.executable).map(|m| m.len()).unwrap_or(0);
-    let mut command = Command::new(&target.executable);
-    command.envs(env.iter().cloned()).env("CARGO_MANIFEST_DIR", &target.package).current_dir(&target.package);
+    let command = Cmd::new(&target.executable)
+        .envs(env.iter().cloned())
+        .env("CARGO_MANIFEST_DIR", &target.package)
+        .dir(&target.package);
     TestBinary { name: target.name.clone(), command, size }
 }

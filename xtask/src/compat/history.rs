@@ -1,17 +1,16 @@
 //! The schema files' past, read from git: what a revision holds, and every version each file
 //! has had.
 //!
-//! Plain `git` through [`std::process::Command`] (no libgit2): one `git log` lists every
+//! Plain `git` through [`crate::cmd::Cmd`] (no libgit2): one `git log` lists every
 //! version of every schema file as a blob id, and one `git cat-file --batch` reads all the
 //! distinct blobs, so a history of hundreds of commits costs two processes.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, Result, bail};
 
+use crate::cmd::Cmd;
 use crate::workspace::SCHEMAS_DIR;
 
 /// One committed version of a schema file.
@@ -53,20 +52,7 @@ pub fn event_name(path: &str) -> String {
 /// Runs `git args` in `root` and returns its standard output; a failure names the command and
 /// repeats git's message.
 pub fn git(root: &Path, args: &[&str]) -> Result<String> {
-    let output = Command::new("git")
-        .args(args)
-        .current_dir(root)
-        .output()
-        .with_context(|| format!("could not run `git {}`; is git installed?", args.join(" ")))?;
-    if !output.status.success() {
-        bail!(
-            "`git {}` failed in {}: {}",
-            args.join(" "),
-            root.display(),
-            String::from_utf8_lossy(&output.stderr).trim()
-        );
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    Cmd::new("git").args(args).dir(root).read()
 }
 
 /// The revision to compare with when none is given: the merge-base of `HEAD` with `main`
@@ -191,28 +177,13 @@ fn read_blobs<'b>(root: &Path, blobs: impl Iterator<Item = &'b str>) -> Result<B
     if wanted.is_empty() {
         return Ok(BTreeMap::new());
     }
-    let mut child = Command::new("git")
-        .args(["cat-file", "--batch"])
-        .current_dir(root)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("could not run `git cat-file --batch`")?;
-    let mut stdin = child.stdin.take().expect("stdin is piped");
     let request = wanted.iter().fold(String::new(), |mut all, blob| {
         all.push_str(blob);
         all.push('\n');
         all
     });
-    // Written from a thread: git answers while we write, and a full pipe must not stall us.
-    let writer = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
-    let output = child.wait_with_output().context("`git cat-file --batch` did not finish")?;
-    writer.join().map_err(|_| anyhow::anyhow!("writing to `git cat-file` panicked"))??;
-    if !output.status.success() {
-        bail!("`git cat-file --batch` failed: {}", String::from_utf8_lossy(&output.stderr).trim());
-    }
-    parse_batch(&output.stdout, &wanted)
+    let output = Cmd::new("git").args(["cat-file", "--batch"]).dir(root).stdin(request).read_bytes()?;
+    parse_batch(&output, &wanted)
 }
 
 /// Splits `git cat-file --batch` output (`<id> <type> <size>\n<content>\n` per object).

@@ -8,9 +8,10 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{Context as _, Result};
+
+use crate::cmd::Cmd;
 
 /// A verdict per sample, in the order the key listed them: `None` passed, `Some` says why not.
 pub type Verdicts = Vec<Option<String>>;
@@ -93,9 +94,9 @@ impl Key {
 /// What a tool says of its version (`program args`), or that it could not run: part of a
 /// fingerprint, so an upgraded tool checks everything again.
 pub fn tool_version(program: &str, args: &[&str]) -> String {
-    match Command::new(program).args(args).output() {
+    match Cmd::new(program).args(args).output() {
         Ok(output) => format!("{program}: {}", String::from_utf8_lossy(&output.stdout).trim()),
-        Err(error) => format!("{program}: not runnable ({error})"),
+        Err(error) => format!("{program}: not runnable ({})", error.root_cause()),
     }
 }
 

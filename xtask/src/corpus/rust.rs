@@ -11,14 +11,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Result, bail};
 use serde_json::Value;
 
 use schema_emit::rust;
+
+use crate::cmd::Cmd;
 
 use super::cache::{Cache, Verdicts, file_contents, tool_version};
 use super::scratch::{scratch_build, scratch_crate_manifest};
@@ -37,6 +38,8 @@ struct Pending {
     key: String,
     split: Option<Split>,
     lines: usize,
+    /// The `recursion_limit` its code says its crate root needs (deep types), if any.
+    recursion_limit: Option<usize>,
 }
 
 /// The modules to build and the distinct units their split code is made of.
@@ -75,7 +78,7 @@ pub(super) fn run_rust_with(
     fs::create_dir_all(dir.join("src"))?;
     // typify is single-threaded and the modules independent: emit them on every core.
     let started = Instant::now();
-    let emitted = rust::parallel_map(modules, emit);
+    let emitted = crate::parallel::map(modules, emit);
     super::phase("rustc: emitting", started);
     let mut missed = Vec::new();
     for (index, code) in emitted.into_iter().enumerate() {
@@ -101,14 +104,22 @@ pub(super) fn run_rust_with(
     }
     let started = Instant::now();
     let units = Mutex::new(BTreeMap::new());
-    let splits = rust::parallel_map(&missed, |(_, code, _, _)| split(code, &units));
+    let splits = crate::parallel::map(&missed, |(_, code, _, _)| split(code, &units));
     let mut work = Work { pending: Vec::new(), units: units.into_inner().unwrap_or_else(|e| e.into_inner()) };
     for ((index, code, cases, key), split) in missed.into_iter().zip(splits) {
         if split.is_none() {
             fs::create_dir_all(dir.join("src/m"))?;
             fs::write(dir.join(format!("src/m/{}.rs", modules[index].id)), &code)?;
         }
-        work.pending.push(Pending { module: index, cases, key, split, lines: code.lines().count() });
+        let recursion_limit = rust::recursion_limit_needed(&code);
+        work.pending.push(Pending {
+            module: index,
+            cases,
+            key,
+            split,
+            lines: code.lines().count(),
+            recursion_limit,
+        });
     }
     super::phase("rustc: splitting into units", started);
     if work.pending.is_empty() {
@@ -283,8 +294,7 @@ fn build(
     }
     let output = scratch_build(root, &dir.join("Cargo.toml"), &["build", "--keep-going", "--bins"])
         .args(["--quiet", "--message-format=json"])
-        .output()
-        .context("could not run cargo")?;
+        .output()?;
     let mut built = Built { executables: BTreeMap::new(), errors: BTreeMap::new(), unnamed: BTreeMap::new() };
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         let Ok(message) = serde_json::from_str::<Value>(line) else { continue };
@@ -346,6 +356,10 @@ fn binary_source(
     stems: &BTreeMap<String, Vec<usize>>,
 ) -> String {
     let mut text = String::new();
+    // The limit the deepest module asks for, as the emitter says its crate root needs.
+    if let Some(limit) = group.iter().filter_map(|&index| work.pending[index].recursion_limit).max() {
+        let _ = writeln!(text, "#![recursion_limit = \"{limit}\"]");
+    }
     for stem in stems.keys() {
         let (folder, name) =
             if work.units.contains_key(stem) { ("u", format!("u{stem}")) } else { ("m", stem.clone()) };
@@ -388,9 +402,7 @@ fn run_binary(
     ids: &[&str],
     verdicts: &mut BTreeMap<String, Option<String>>,
 ) -> Result<()> {
-    let output = Command::new(executable)
-        .output()
-        .with_context(|| format!("could not run {}", executable.display()))?;
+    let output = Cmd::new(executable).output()?;
     for line in String::from_utf8_lossy(&output.stdout).lines() {
         if let Some((id, verdict)) = line.split_once(' ') {
             verdicts.insert(id.to_owned(), if verdict == "ok" { None } else { Some(verdict.to_owned()) });

@@ -3,24 +3,29 @@
 //! folder, so the generated code's dependencies are compiled once for both.
 
 use std::path::Path;
-use std::process::Command;
+
+use crate::cmd::Cmd;
 
 /// Where every scratch crate is built, under the workspace's `target/`.
 const TARGET_DIR: &str = "target/scratch-build";
 
+/// The stack rustc's main thread gets for scratch builds: 256 MiB (address space, not memory).
+pub const RUSTC_STACK: usize = 256 << 20;
+
 /// `cargo ARGS --manifest-path MANIFEST`, offline, into the shared scratch target folder, and
 /// without the lint wrapper `cargo xtask ci` sets for the workspace (generated code is
 /// compiled as a consumer compiles it, not linted).
-pub fn scratch_build(root: &Path, manifest: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new("cargo");
-    command
+pub fn scratch_build(root: &Path, manifest: &Path, args: &[&str]) -> Cmd {
+    Cmd::new("cargo")
         .args(args)
         .args(["--offline", "--manifest-path"])
         .arg(manifest)
         .env("CARGO_TARGET_DIR", root.join(TARGET_DIR))
+        // rustc recurses once per level of nested types; modules inferred from samples
+        // nested 1,000 deep overflow its default 8 MiB stack (the emitter says so in them).
+        .env("RUST_MIN_STACK", RUSTC_STACK.to_string())
         .env_remove(crate::ci::WRAPPER_VARIABLE)
-        .env_remove(crate::ci::CLIPPY_ARGS_VARIABLE);
-    command
+        .env_remove(crate::ci::CLIPPY_ARGS_VARIABLE)
 }
 
 /// The manifest of a scratch crate named `name`: the dependencies generated modules use, at

@@ -5,16 +5,16 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::{Context as _, Result, bail};
 use serde_json::Value;
 
-use schema_emit::preamble::{Format, preamble};
 use schema_emit::typescript;
+use schema_emit::{Format, preamble};
 
 use super::cache::{Cache, Verdicts, file_contents, tool_version};
 use super::{Case, Module, assign};
+use crate::cmd::Cmd;
 use crate::outputs::typescript_package;
 
 /// The preamble of every file the corpus check generates.
@@ -87,17 +87,14 @@ pub(super) fn run_ajv(
     if written.is_empty() {
         return Ok(());
     }
-    let output = Command::new("node")
+    let output = Cmd::new("node")
         .arg(tool.join("validate.mjs"))
         .arg(&dir)
-        .current_dir(&tool)
-        .output()
-        .context("could not run node (Node.js 20 is needed)")?;
-    if !output.status.success() {
-        bail!("ajv validation crashed: {}", String::from_utf8_lossy(&output.stderr));
-    }
+        .dir(&tool)
+        .read()
+        .context("ajv validation crashed (it needs Node.js 20, and `npm ci` in xtask/corpus-check)")?;
     let mut results: BTreeMap<String, Result<(), String>> = BTreeMap::new();
-    for line in String::from_utf8_lossy(&output.stdout).lines() {
+    for line in output.lines() {
         let result: Value = serde_json::from_str(line).context("unexpected output from validate.mjs")?;
         let errors = result["errors"].as_array().map(|e| e.iter().map(|m| m.to_string()).collect::<Vec<_>>());
         let verdict = if result["ok"] == true { Ok(()) } else { Err(errors.unwrap_or_default().join("; ")) };
@@ -151,11 +148,14 @@ pub(super) fn run_tsc(
         for &c in &own {
             let case = &cases[c];
             let root_type = &namespace.roots[case.ty];
-            let sample = serde_json::to_string_pretty(case.sample.as_ref().expect("filtered on samples"))?;
+            let sample = case.sample.as_ref().expect("filtered on samples");
+            let typed = typescript::typed_value(namespace, "m.", root_type, sample, "part");
             let text = format!(
-                "{}import type {{ {root_type} }} from \"./{}\";\n\nexport const sample: {root_type} = {sample};\n",
+                "{}import type * as m from \"./{}\";\n\n{}export const sample: m.{root_type} = {};\n",
                 header(),
                 module.id,
+                typed.declarations,
+                typed.literal,
             );
             files.push((case.id.clone(), text));
         }
@@ -181,10 +181,11 @@ pub(super) fn run_tsc(
         paths.push(path);
     }
     let tsc = typescript_package::tsc(root);
-    let output =
-        Command::new(&tsc).args(typescript::TSC_STRICT_ARGS).args(&paths).output().with_context(|| {
-            format!("could not run {} (run `npm ci` in generated/typescript)", tsc.display())
-        })?;
+    let output = Cmd::new(&tsc)
+        .args(typescript::TSC_STRICT_ARGS)
+        .args(&paths)
+        .output()
+        .context("tsc is needed: run `npm ci` in generated/typescript")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     let errors_in = |name: &str| -> Vec<&str> {
         let prefix = format!("{name}.ts(");

@@ -77,7 +77,7 @@ impl<'s> Branches<'s> {
 fn carries_data(branch: &Value) -> bool {
     let constant = branch.get("const").is_some()
         || branch.get("enum").is_some()
-        || branch.get("type").and_then(Value::as_str) == Some("null");
+        || schema_model::is_null_only(branch, &Value::Null);
     !constant
 }
 
@@ -93,22 +93,20 @@ fn standalone(root: &Value, branch: &Value) -> Value {
     definitions.insert("__root".into(), root_alone);
     definitions.insert("__branch".into(), branch.clone());
     let mut schema = json!({"definitions": definitions, "$ref": "#/definitions/__branch"});
-    redirect_root_refs(&mut schema["definitions"]);
+    if let Some(Value::Object(definitions)) = schema.get_mut("definitions") {
+        definitions.values_mut().for_each(redirect_root_refs);
+    }
     schema
 }
 
 /// Points `$ref: "#"` at the `__root` definition.
 fn redirect_root_refs(schema: &mut Value) {
-    match schema {
-        Value::Object(object) => {
-            if object.get("$ref").and_then(Value::as_str) == Some("#") {
-                object.insert("$ref".into(), json!("#/definitions/__root"));
-            }
-            object.values_mut().for_each(redirect_root_refs);
-        }
-        Value::Array(items) => items.iter_mut().for_each(redirect_root_refs),
-        _ => {}
+    if let Some(reference) = schema.get_mut("$ref")
+        && reference == "#"
+    {
+        *reference = json!("#/definitions/__root");
     }
+    schema_model::subschemas_mut(schema).into_iter().for_each(redirect_root_refs);
 }
 
 /// A readable name for a branch: its tag value, its one property (an externally tagged

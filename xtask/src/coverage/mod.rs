@@ -21,8 +21,8 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::json::pointer_push;
 use branches::Branches;
+use schema_model::{follow, is_null_only, pointer};
 
 /// A place where the samples give a field no value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,9 +136,6 @@ struct Walker<'s> {
     sample: usize,
 }
 
-/// `$ref` chains longer than this are treated as a cycle and not followed.
-const MAX_REF_HOPS: usize = 64;
-
 impl<'s> Walker<'s> {
     /// Visits `value` at `path` in the samples against `schema`, found at `pointer` in the
     /// root schema.
@@ -173,8 +170,8 @@ impl<'s> Walker<'s> {
     ) {
         let properties = schema.get("properties").and_then(Value::as_object);
         for (name, property) in properties.into_iter().flatten() {
-            let field = pointer_push(path, name);
-            let child = format!("{pointer}/properties/{}", pointer_segment(name));
+            let field = pointer::push(path, name);
+            let child = pointer::push(&pointer::push(pointer, "properties"), name);
             match object.get(name) {
                 None => self.require(pointer, name, field, GapKind::Missing, false),
                 Some(Value::Null) => {
@@ -194,7 +191,12 @@ impl<'s> Walker<'s> {
                 self.require(pointer, "", path.to_owned(), GapKind::EmptyMap, !entries.is_empty());
             }
             for (key, inner) in entries {
-                self.visit(format!("{pointer}/additionalProperties"), values, inner, pointer_push(path, key));
+                self.visit(
+                    format!("{pointer}/additionalProperties"),
+                    values,
+                    inner,
+                    pointer::push(path, key),
+                );
             }
         }
     }
@@ -204,14 +206,14 @@ impl<'s> Walker<'s> {
             Some(item_schema @ Value::Object(_)) => {
                 self.require(pointer, "", path.to_owned(), GapKind::EmptyArray, !items.is_empty());
                 for (index, item) in items.iter().enumerate() {
-                    let place = pointer_push(path, &index.to_string());
+                    let place = pointer::push(path, &index.to_string());
                     self.visit(format!("{pointer}/items"), item_schema, item, place);
                 }
             }
             // A tuple: each position has its own schema.
             Some(Value::Array(positions)) => {
                 for (index, (item, item_schema)) in items.iter().zip(positions).enumerate() {
-                    let place = pointer_push(path, &index.to_string());
+                    let place = pointer::push(path, &index.to_string());
                     self.visit(format!("{pointer}/items/{index}"), item_schema, item, place);
                 }
             }
@@ -221,7 +223,7 @@ impl<'s> Walker<'s> {
 
     /// Records one showing of a requirement: met, or unmet here with `kind`.
     fn require(&mut self, pointer: &str, name: &str, path: String, kind: GapKind, met: bool) {
-        let owner = definition_of(pointer);
+        let owner = pointer::definition_of(pointer);
         let requirement = self
             .requirements
             .entry((pointer.to_owned(), name.to_owned()))
@@ -234,38 +236,18 @@ impl<'s> Walker<'s> {
         }
     }
 
-    /// Follows `$ref`s to `#/definitions/...` in the root schema, with the pointer of the
-    /// schema reached.
-    fn resolve(&self, mut pointer: String, mut schema: &'s Value) -> (String, &'s Value) {
-        for _ in 0..MAX_REF_HOPS {
-            let Some(target) = schema.get("$ref").and_then(Value::as_str) else { break };
-            let Some(target) = target.strip_prefix('#') else { break };
-            match self.root.pointer(target) {
-                Some(resolved) => {
-                    schema = resolved;
-                    pointer = target.to_owned();
-                }
-                None => break,
-            }
+    /// Follows `$ref`s in the root schema, with the pointer of the schema reached; a
+    /// reference that leads nowhere stops where it is.
+    fn resolve(&self, pointer: String, schema: &'s Value) -> (String, &'s Value) {
+        match follow(schema, self.root) {
+            Ok((reached, Some(target))) => (target, reached),
+            _ => (pointer, schema),
         }
-        (pointer, schema)
     }
 
     fn only_null(&self, schema: &'s Value) -> bool {
-        self.resolve(String::new(), schema).1.get("type").and_then(Value::as_str) == Some("null")
+        is_null_only(schema, self.root)
     }
-}
-
-/// The definition a schema pointer is inside, e.g. `Category` for
-/// `/definitions/Category/properties/parent`.
-fn definition_of(pointer: &str) -> Option<String> {
-    let rest = pointer.strip_prefix("/definitions/")?;
-    Some(rest.split('/').next().unwrap_or(rest).replace("~1", "/").replace("~0", "~"))
-}
-
-/// One JSON Pointer segment (RFC 6901 escaping).
-fn pointer_segment(name: &str) -> String {
-    name.replace('~', "~0").replace('/', "~1")
 }
 
 fn array<'s>(schema: &'s Value, keyword: &str) -> &'s [Value] {

@@ -53,8 +53,9 @@ impl EventInput {
             detail_type: detail_type.to_owned(),
             defined_in: "tests".to_owned(),
             schema: {
-                let mut schema = contracts_common::registry::schema_of::<T>();
+                let mut schema = contracts_common::registry::event_schema_of::<T>();
                 super::producer::skipped_fields_not_null(&mut schema);
+                super::generics::name_instantiations(&mut schema);
                 schema
             },
             samples: serde_json::to_value(sample).map(|s| vec![s]).map_err(|e| e.to_string()),

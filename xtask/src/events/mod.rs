@@ -5,7 +5,9 @@
 //! from JSON samples under `contracts/consumed` ([`sample_only`]); and events a test builds
 //! from any type ([`EventInput::from_type`]).
 
+pub mod generics;
 mod input;
+pub mod offsets;
 pub mod producer;
 pub mod registered;
 pub mod sample_only;

@@ -11,27 +11,21 @@
 //! (An `Option` skipped by another predicate, which could still write `null`, would now break
 //! its schema; the validation of every sample against its schema reports that.)
 
+use schema_model::{Node, is_null_only, subschemas_mut};
 use serde_json::{Map, Value, json};
 
 /// `schema` with `null` removed from every property that is not required.
 pub fn skipped_fields_not_null(schema: &mut Value) {
-    match schema {
-        Value::Object(object) => {
-            // Owned: the properties are borrowed mutably below.
-            let required: Vec<String> =
-                schema_emit::required_names(object.get("required")).into_iter().map(str::to_owned).collect();
-            if let Some(Value::Object(properties)) = object.get_mut("properties") {
-                for (name, property) in properties.iter_mut() {
-                    if !required.contains(name) {
-                        without_null(property);
-                    }
-                }
+    // Owned: the properties are borrowed mutably below.
+    let required: Vec<String> = Node::new(schema).required().into_iter().map(str::to_owned).collect();
+    if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+        for (name, property) in properties.iter_mut() {
+            if !required.contains(name) {
+                without_null(property);
             }
-            object.values_mut().for_each(skipped_fields_not_null);
         }
-        Value::Array(items) => items.iter_mut().for_each(skipped_fields_not_null),
-        _ => {}
     }
+    subschemas_mut(schema).into_iter().for_each(skipped_fields_not_null);
 }
 
 /// Removes `null` from the values `schema` admits, in the spellings schemars writes:
@@ -48,7 +42,7 @@ fn without_null(schema: &mut Value) {
     for keyword in ["anyOf", "oneOf"] {
         let Some(Value::Array(branches)) = object.get_mut(keyword) else { continue };
         let before = branches.len();
-        branches.retain(|branch| branch.get("type").and_then(Value::as_str) != Some("null"));
+        branches.retain(|branch| !is_null_only(branch, &Value::Null));
         if branches.len() == 1 && before == 2 {
             let branch = branches.remove(0);
             object.remove(keyword);

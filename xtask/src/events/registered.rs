@@ -19,6 +19,7 @@ pub fn all() -> Vec<EventInput> {
 pub fn input(event: &Registration) -> EventInput {
     let mut schema = (event.schema)();
     super::producer::skipped_fields_not_null(&mut schema);
+    super::generics::name_instantiations(&mut schema);
     EventInput {
         source: event.source.to_owned(),
         detail_type: event.detail_type.to_owned(),

@@ -4,7 +4,7 @@
 //! Their samples live in `contracts/consumed/<source>/<detail-type>/*.json`, each a whole
 //! EventBridge event as AWS documents it. The schema covers `detail` (the envelope is the
 //! common `EventEnvelope<T>`) and is inferred from every sample's `detail`; a `hints.json`
-//! in the folder steers inference (see [`schema_infer::hints`]). From there the event follows
+//! in the folder steers inference (see [`schema_infer::Hints`]). From there the event follows
 //! the same path as a Rust-defined one: schema file, catalog entry, Rust and TypeScript.
 
 use std::fs;

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 use serde_json::Value;
 
-use schema_emit::rust::parallel_map;
+use crate::parallel;
 use schema_infer::{FoldedSample, Hints, Inferrer, Warning};
 
 use super::plan::{STDIN, TypeInput};
@@ -54,7 +54,7 @@ pub fn infer_all_then<T: Send>(
         .flat_map(|(index, input)| input.files.chunks(run_length).map(move |run| (index, run)))
         .collect();
     let whole = |index: usize| types[index].files.len() <= run_length;
-    let done = parallel_map(&jobs, |&(index, run)| {
+    let done = parallel::map(&jobs, |&(index, run)| {
         let folded = fold_files(run, hints);
         if whole(index) {
             Job::Finished(folded.and_then(|s| finish_type(&types[index], hints, s, &then)))

@@ -3,7 +3,7 @@
 use anyhow::{Result, bail};
 use serde_json::Value;
 
-use schema_emit::preamble::{Format, preamble};
+use schema_emit::{Format, preamble};
 use schema_emit::{Origin, SchemaItem, rust, typescript};
 
 use super::Lang;

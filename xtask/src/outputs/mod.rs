@@ -26,7 +26,7 @@ use crate::workspace::SCHEMAS_DIR;
 pub const TOOL: &str = "cargo xtask schemas";
 
 /// The preamble of a generated file in `format`.
-pub fn preamble(format: schema_emit::preamble::Format) -> String {
+pub fn preamble(format: schema_emit::Format) -> String {
     schema_emit::preamble(TOOL, format)
 }
 
@@ -84,8 +84,8 @@ impl std::error::Error for GenerationError {}
 /// compiles the TypeScript package's validators.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// A cache of emitted Rust modules (see [`schema_emit::rust::cache`]); `None` emits all.
-    pub cache: Option<schema_emit::rust::cache::Cache>,
+    /// A cache of emitted Rust modules (see [`schema_emit::rust::Cache`]); `None` emits all.
+    pub cache: Option<schema_emit::rust::Cache>,
     /// Compiles each event's validator ahead of time (ajv in Node, with its own cache).
     pub validators: typescript_package::validators::Compiler,
 }
@@ -166,7 +166,12 @@ fn source_modules<'e>(
             .iter()
             .map(|(event, document)| SchemaItem {
                 name: document.get("title").and_then(|t| t.as_str()).unwrap_or(&event.detail_type).to_owned(),
-                schema: document.clone(),
+                // Inferred formats stay strings; a contract's date-times keep what chrono wrote.
+                schema: if event.is_inferred() {
+                    document.clone()
+                } else {
+                    crate::events::offsets::mark_fixed_offsets(document)
+                },
                 origin: if event.is_inferred() { Origin::Inferred } else { Origin::Contract },
                 label: event.qualified_name(),
             })

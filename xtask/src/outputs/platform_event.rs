@@ -4,7 +4,7 @@
 
 use proc_macro2::{Ident, Span};
 use quote::quote;
-use schema_emit::preamble::Format;
+use schema_emit::Format;
 use schema_ident::{module_name, variant_name};
 
 use super::{SourceModule, preamble};

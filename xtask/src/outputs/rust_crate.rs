@@ -4,9 +4,8 @@ use std::collections::BTreeMap;
 
 use quote::quote;
 use schema_emit::Diagnostic;
-use schema_emit::preamble::Format;
-use schema_emit::rust::assemble::{self, CrateSpec};
-use schema_emit::rust::{self, Needs};
+use schema_emit::Format;
+use schema_emit::rust::{self, CrateSpec, Needs};
 use schema_ident::module_name;
 
 use super::{Options, SourceModule, preamble};
@@ -54,7 +53,7 @@ pub fn files(
         ],
         benches: &["from_eventbridge"],
     };
-    files.insert(format!("{RUST_CRATE_DIR}/Cargo.toml"), assemble::manifest(&spec, needs));
+    files.insert(format!("{RUST_CRATE_DIR}/Cargo.toml"), rust::manifest(&spec, needs));
     let names: Vec<String> = modules.iter().map(|m| module_name(&m.source)).collect();
     let docs = [
         "Rust types for every platform event, generated from `schemas/` by typify.",
@@ -65,7 +64,7 @@ pub fn files(
         "code is checked by its round-trip tests.",
     ];
     let reexports = quote! { pub use events::{EVENTS, Envelope, ParseError, PlatformEvent, round_trip}; };
-    let lib = assemble::lib_rs(&header, &docs, &names, &["events"], reexports);
+    let lib = rust::lib_rs(&header, &docs, &names, &["events"], reexports, needs);
     files.insert(format!("{RUST_CRATE_DIR}/src/lib.rs"), lib);
     files.insert(format!("{RUST_CRATE_DIR}/src/events.rs"), super::platform_event::events_rs(modules));
     Ok(files)

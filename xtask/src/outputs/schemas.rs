@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use contracts_common::catalog::{Catalog, CatalogEntry, DefinedBy};
 use serde_json::{Value, json};
 
-use schema_emit::preamble::Format;
+use schema_emit::Format;
 
 use super::preamble;
 use crate::events::{EventInput, EventKind};

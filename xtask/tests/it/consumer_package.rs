@@ -9,7 +9,8 @@
 use contracts_all as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use xtask::cmd::Cmd;
 
 /// The most a minified bundle of a function handling one event may weigh (issue 21).
 const ONE_EVENT_BUNDLE_BUDGET: u64 = 20 * 1024;
@@ -18,17 +19,10 @@ fn package() -> PathBuf {
     xtask::workspace::root().join("generated/typescript")
 }
 
-/// Runs `program args` in `dir`, failing the test with its output when it fails.
+/// Runs `program args` in `dir` and returns its standard output, failing the test with the
+/// command, its status and its output's tail when it fails.
 fn run(dir: &Path, program: &str, args: &[&str]) -> String {
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap_or_else(|e| panic!("could not run {program}: {e}"));
-    let text =
-        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    assert!(output.status.success(), "`{program} {}` in {} failed:\n{text}", args.join(" "), dir.display());
-    text
+    Cmd::new(program).args(args).dir(dir).read().unwrap_or_else(|error| panic!("{error:#}"))
 }
 
 /// A binary of the package's pinned dev dependencies (`npm ci` installs them).

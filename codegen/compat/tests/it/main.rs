@@ -1,8 +1,8 @@
-//! Integration tests of the compatibility engine: planted cases, reports, hostile input.
+//! Integration tests of the compatibility engine: reports, hostile input. (The planted cases
+//! are `tests/cases.rs`, a test binary of their own: one test per case file.)
 //!
-//! One test binary for the crate: each file of the former `tests/` is a module here, so
-//! the crate's dependencies are linked once, not once per file.
+//! Each file of the former `tests/` is a module here, so the crate's dependencies are linked
+//! once, not once per file.
 
-mod cases;
 mod reports;
 mod robustness;

@@ -180,38 +180,26 @@ fn without_title(body: &Value) -> Value {
     body
 }
 
-/// Replaces each `$ref` whose target `new` maps, in place.
+/// Replaces each `$ref` whose target `new` maps, in place (in subschemas only: `enum`,
+/// `const` and `examples` data keep a `"$ref"` key of their own).
 pub(super) fn replace_refs(schema: &mut Value, new: &dyn Fn(&str) -> Option<String>) {
-    match schema {
-        Value::Object(object) => {
-            for (key, value) in object.iter_mut() {
-                match (key.as_str(), value) {
-                    ("$ref", Value::String(target)) => {
-                        if let Some(replacement) = new(target) {
-                            *target = replacement;
-                        }
-                    }
-                    (_, value) => replace_refs(value, new),
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(|item| replace_refs(item, new)),
-        _ => {}
+    if let Some(Value::String(target)) = schema.get_mut("$ref")
+        && let Some(replacement) = new(target)
+    {
+        *target = replacement;
     }
+    schema_model::subschemas_mut(schema).into_iter().for_each(|sub| replace_refs(sub, new));
 }
 
-/// Every `$ref` target in `schema`, in order of appearance.
+/// Every `$ref` target in `schema` and its subschemas, in order of appearance.
 pub(super) fn ref_targets(schema: &Value, found: &mut Vec<String>) {
-    match schema {
-        Value::Object(object) => {
-            for (key, value) in object {
-                match (key.as_str(), value) {
-                    ("$ref", Value::String(target)) => found.push(target.clone()),
-                    (_, value) => ref_targets(value, found),
-                }
-            }
+    let subs = schema_model::subschemas(schema);
+    for key in schema.as_object().into_iter().flat_map(|object| object.keys()) {
+        if key == "$ref" {
+            found.extend(schema.get("$ref").and_then(Value::as_str).map(str::to_owned));
         }
-        Value::Array(items) => items.iter().for_each(|item| ref_targets(item, found)),
-        _ => {}
+        for (_, sub) in subs.iter().filter(|(place, _)| place.keyword == key) {
+            ref_targets(sub, found);
+        }
     }
 }

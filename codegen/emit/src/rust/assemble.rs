@@ -63,21 +63,28 @@ pub fn manifest(spec: &CrateSpec<'_>, needs: Needs) -> String {
 
 /// The crate's `lib.rs`: `preamble`, the crate docs (one string per `//!` line), a `pub mod`
 /// per module and a `mod` per private module (neither reformatted by rustfmt: the emitters
-/// format them), then `items` (re-exports and the like).
+/// format them), then `items` (re-exports and the like). `needs` gives the crate's
+/// `recursion_limit`, when its types nest deeper than rustc's default allows.
 pub fn lib_rs(
     preamble: &str,
     docs: &[&str],
     modules: &[String],
     private: &[&str],
     items: TokenStream,
+    needs: Needs,
 ) -> String {
     let docs = docs.iter().map(|line| if line.is_empty() { String::new() } else { format!(" {line}") });
     let ident = |name: &str| syn::Ident::new(name, proc_macro2::Span::call_site());
     let modules = modules.iter().map(|m| ident(m));
     let private = private.iter().map(|m| ident(m));
+    let limit = needs.recursion_limit.map(|limit| {
+        let limit = limit.to_string();
+        quote::quote!(#![recursion_limit = #limit])
+    });
     let file: syn::File = syn::parse_quote! {
         #(#![doc = #docs])*
         #![allow(clippy::all)]
+        #limit
         #( #[rustfmt::skip] pub mod #modules; )*
         #( #[rustfmt::skip] mod #private; )*
         #items

@@ -76,12 +76,17 @@ impl Cache {
         let has = |name| needs.split(',').any(|n| n == name);
         Some(RustModule {
             code: code.to_owned(),
-            needs: Needs { chrono: has("chrono"), uuid: has("uuid"), regress: has("regress") },
+            needs: Needs {
+                chrono: has("chrono"),
+                uuid: has("uuid"),
+                regress: has("regress"),
+                recursion_limit: super::recursion_limit_needed(code),
+            },
         })
     }
 
     fn store(&self, key: u64, module: &RustModule) {
-        let Needs { chrono, uuid, regress } = module.needs;
+        let Needs { chrono, uuid, regress, .. } = module.needs;
         let needs: Vec<&str> = [("chrono", chrono), ("uuid", uuid), ("regress", regress)]
             .iter()
             .filter(|n| n.1)

@@ -33,26 +33,20 @@ pub fn disambiguate(types: &mut BTreeMap<String, Value>) -> Placeholders {
 
 impl Placeholders {
     fn replace_in(&mut self, schema: &mut Value) {
-        match schema {
-            Value::Object(object) => {
-                if let Some(Value::Array(values)) = object.get_mut("enum")
-                    && clashes(values)
-                {
-                    let mut idents = BTreeSet::new();
-                    for value in values.iter_mut() {
-                        let Value::String(text) = value else { continue };
-                        let base = schema_ident::pascal_case(text);
-                        let ident = schema_ident::unique_name(&base, &mut idents);
-                        let placeholder = format!("Zzvariant{}x", self.by_placeholder.len());
-                        self.by_placeholder.insert(placeholder.clone(), (std::mem::take(text), ident));
-                        *text = placeholder;
-                    }
-                }
-                object.values_mut().for_each(|value| self.replace_in(value));
+        if let Some(Value::Array(values)) = schema.get_mut("enum")
+            && clashes(values)
+        {
+            let mut idents = BTreeSet::new();
+            for value in values.iter_mut() {
+                let Value::String(text) = value else { continue };
+                let base = schema_ident::pascal_case(text);
+                let ident = schema_ident::unique_name(&base, &mut idents);
+                let placeholder = format!("Zzvariant{}x", self.by_placeholder.len());
+                self.by_placeholder.insert(placeholder.clone(), (std::mem::take(text), ident));
+                *text = placeholder;
             }
-            Value::Array(items) => items.iter_mut().for_each(|item| self.replace_in(item)),
-            _ => {}
         }
+        schema_model::subschemas_mut(schema).into_iter().for_each(|sub| self.replace_in(sub));
     }
 
     /// typify's output with every placeholder undone; unchanged when there were none.

@@ -28,6 +28,18 @@ pub struct Item {
     head: Head,
 }
 
+impl Item {
+    /// The name of the type the item defines (a struct, enum, ...), if it defines one.
+    pub fn defines(&self) -> Option<&str> {
+        self.head.type_name()
+    }
+
+    /// Whether the item is an `impl` block.
+    pub fn is_impl(&self) -> bool {
+        self.head.is_impl()
+    }
+}
+
 /// Splits typify's output into top-level items, in order. An item ends at a `;` or at its
 /// body (a `{ .. }` group); `const`, `static` and `type` items end only at their `;`.
 pub fn split(tokens: TokenStream) -> Vec<Item> {

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use schema_model::Resolve;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 use syn::{Fields, Item};
@@ -25,6 +26,9 @@ pub fn apply(file: &mut syn::File, types: &BTreeMap<String, Value>, flattens: &[
                 let owner = item.ident.to_string();
                 for flatten in flattens.iter().filter(|f| f.owner == owner) {
                     add_flattened(&mut item.fields, flatten);
+                }
+                if let Some(values) = types.get(&owner).and_then(catch_all) {
+                    add_catch_all(&mut item.fields, values, types);
                 }
             }
             Item::Enum(item) => {
@@ -71,7 +75,7 @@ fn document_variants(item: &mut syn::ItemEnum, schema: &Value) {
 }
 
 /// The `rename = "..."` of a `#[serde(...)]` attribute among `attrs`.
-fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
     let mut rename = None;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
@@ -105,16 +109,10 @@ impl VisitMut for UnsuffixedLengths {
 
 /// Every object schema's property names, in order, in walk order.
 fn collect_orders(schema: &Value, orders: &mut Vec<Vec<String>>) {
-    match schema {
-        Value::Object(object) => {
-            if let Some(Value::Object(properties)) = object.get("properties") {
-                orders.push(properties.keys().cloned().collect());
-            }
-            object.values().for_each(|value| collect_orders(value, orders));
-        }
-        Value::Array(items) => items.iter().for_each(|item| collect_orders(item, orders)),
-        _ => {}
+    if let Some(Value::Object(properties)) = schema.get("properties") {
+        orders.push(properties.keys().cloned().collect());
     }
+    schema_model::subschemas(schema).into_iter().for_each(|(_, sub)| collect_orders(sub, orders));
 }
 
 /// Sorts named fields by their JSON names' places in the first property list that holds them
@@ -161,6 +159,40 @@ fn json_name_unless_flattened(field: &syn::Field) -> Option<String> {
         }
     }
     rename.or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()))
+}
+
+/// The value schema of an object's catch-all map: `additionalProperties` beside declared
+/// properties (what a `#[serde(flatten)]` map writes). An absent `additionalProperties` is
+/// not one: the producer writes no other keys, and typify's struct ignores unknown ones.
+fn catch_all(schema: &Value) -> Option<&Value> {
+    let has_properties = schema.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+    schema.get("additionalProperties").filter(|values| has_properties && **values != Value::Bool(false))
+}
+
+/// Adds `#[serde(flatten)] pub extra: BTreeMap<String, V>`, so every key the struct does not
+/// name survives a round-trip. `V` is the named type the values refer to, else
+/// `serde_json::Value` (which keeps any value exactly).
+fn add_catch_all(fields: &mut Fields, values: &Value, types: &BTreeMap<String, Value>) {
+    let Fields::Named(named) = fields else { return };
+    let mut taken = named.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
+    let field =
+        syn::Ident::new(&schema_ident::unique_name("extra", &mut taken), proc_macro2::Span::call_site());
+    let named_values = values.get("$ref").and_then(|reference| types.resolve_value(reference).ok());
+    let value: syn::Type = match named_values {
+        Some((_, pointer)) => {
+            let ident = syn::Ident::new(
+                &schema_model::pointer::last_segment(&pointer),
+                proc_macro2::Span::call_site(),
+            );
+            syn::parse_quote!(#ident)
+        }
+        None => syn::parse_quote!(::serde_json::Value),
+    };
+    named.named.push(syn::parse_quote! {
+        /// Every other key of the object, kept as it came.
+        #[serde(flatten)]
+        pub #field: ::std::collections::BTreeMap<::std::string::String, #value>
+    });
 }
 
 fn add_flattened(fields: &mut Fields, flatten: &Flatten) {

@@ -3,28 +3,36 @@
 //! typify 0.8 is the newest that builds on our toolchain; it reads schemars 0.8's schema
 //! model, which is also what the contracts derive, so no conversion is needed at the
 //! boundary. Around it:
-//! - [`prepass`] names every type (typify drops untitled roots and names inline types
+//! - `prepass.rs` names every type (typify drops untitled roots and names inline types
 //!   without checking for clashes) and marks what the post-passes need;
-//! - typify runs with its panics caught ([`typify_driver`]), and its errors and panics
+//! - typify runs with its panics caught (`typify_driver.rs`), and its errors and panics
 //!   become [`Diagnostic`]s naming the module;
-//! - [`postpass`] rejects or renames fields that collide after snake-casing and keeps `null`,
+//! - `postpass.rs` rejects or renames fields that collide after snake-casing and keeps `null`,
 //!   `[]` and absent apart;
 //! - the result is formatted with prettyplease under the caller's preamble, item by item,
-//!   each repeated `impl` shape once ([`items`]).
+//!   each repeated `impl` shape once (`items.rs`).
 //!
-//! [`emit_modules`] runs modules in parallel across the machine's cores; [`cache`] skips
+//! [`emit_modules`] runs modules in parallel across the machine's cores; [`Cache`] skips
 //! modules whose schemas did not change.
 
-pub mod assemble;
-pub mod cache;
-pub mod enum_variants;
-pub mod hoist;
+mod assemble;
+mod cache;
+mod deep_nesting;
+mod enum_variants;
+mod field_types;
+mod hoist;
 mod items;
 mod layout;
-pub mod postpass;
-pub mod prepass;
+mod postpass;
+mod prepass;
+mod tuple_structs;
 mod typify_driver;
-pub mod unions;
+mod unions;
+
+pub use assemble::{CrateSpec, lib_rs, manifest};
+pub use cache::Cache;
+pub use deep_nesting::recursion_limit_needed;
+pub use field_types::FIXED_OFFSET;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -39,6 +47,8 @@ pub struct Needs {
     pub uuid: bool,
     /// `regress`, for `pattern`.
     pub regress: bool,
+    /// The crate root's `#![recursion_limit]`, when types nest deeper than the default allows.
+    pub recursion_limit: Option<usize>,
 }
 
 impl Needs {
@@ -48,6 +58,7 @@ impl Needs {
             chrono: self.chrono || other.chrono,
             uuid: self.uuid || other.uuid,
             regress: self.regress || other.regress,
+            recursion_limit: self.recursion_limit.max(other.recursion_limit),
         }
     }
 }
@@ -79,10 +90,12 @@ pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
         marked += count;
         definitions.push((name.clone(), schema));
     }
-    let (tokens, needs) = typify_driver::run(&namespace.name, definitions)?;
+    let (tokens, mut needs) = typify_driver::run(&namespace.name, definitions)?;
     let tokens = variant_names.restore(tokens, &namespace.name)?;
     let layout = postpass::Layout { types: &types, flattens: &flattens };
     let code = postpass::format_module(&namespace.name, tokens, marked, namespace.origin, &layout, preamble)?;
+    // The post-pass measured how deep the module's types nest, and said so in the code.
+    needs.recursion_limit = recursion_limit_needed(&code);
     Ok(RustModule { code, needs })
 }
 
@@ -95,7 +108,7 @@ pub fn emit_modules(namespaces: &[Namespace], preamble: &str) -> Vec<Emitted> {
 /// `f` over `items` on up to as many threads as the machine has cores, results in order.
 /// typify is single-threaded and modules are independent, so this is all the parallelism
 /// emission needs.
-pub fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
     if workers <= 1 {
         return items.iter().map(f).collect();

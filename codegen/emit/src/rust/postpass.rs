@@ -1,7 +1,12 @@
 //! Passes over typify's output (as a `syn` tree): each rewrites what typify cannot be told.
 //!
-//! - [`resolve_field_collisions`]: fields typify gave one name are an error (contracts) or
-//!   numbered with their JSON names kept (inferred schemas);
+//! - [`resolve_field_collisions`]: fields typify gave one name (`URL` and `url`, `self` and
+//!   `Self`) get distinct identifiers, their JSON names kept;
+//! - `field_types.rs`: `uniqueItems` arrays of scalars become `BTreeSet`s, and `date-time`s
+//!   whose producer writes an offset `DateTime<FixedOffset>`;
+//! - `tuple_structs.rs`: typify's newtypes over tuples become tuple structs;
+//! - `deep_nesting.rs`: a field that would start a by-value chain of types too deep for rustc
+//!   holds its value in a `Box`;
 //! - [`keep_absent_distinct`]: optional lists, maps and nullable fields keep `[]`, `null` and
 //!   absent apart, so a round-trip loses nothing.
 
@@ -34,12 +39,14 @@ pub fn format_module(
     layout: &Layout<'_>,
     preamble: &str,
 ) -> Result<String, Vec<Diagnostic>> {
-    let items = items::split(tokens);
+    let items = super::tuple_structs::unwrap(items::split(tokens));
     let plan = items::Plan::new(&items);
     let mut rewritten = 0;
+    let mut chain = 0;
     let texts = plan.format(items, |items| {
-        let (texts, count) = format_items(module, items, origin, layout)?;
+        let (texts, count, longest) = format_items(module, items, origin, layout)?;
         rewritten += count;
+        chain = chain.max(longest);
         Ok::<_, Vec<Diagnostic>>(texts)
     })?;
     if rewritten != marked {
@@ -53,6 +60,9 @@ pub fn format_module(
     }
     let mut code = String::with_capacity(preamble.len() + texts.iter().map(String::len).sum::<usize>());
     code.push_str(preamble);
+    if let Some(limit) = super::deep_nesting::recursion_limit_for(chain) {
+        code.push_str(&super::deep_nesting::recursion_limit_line(chain, limit));
+    }
     texts.iter().for_each(|text| code.push_str(text));
     if rewritten > 0 {
         code.push_str(DOUBLE_OPTION);
@@ -68,7 +78,7 @@ fn format_items(
     items: Vec<items::Item>,
     origin: Origin,
     layout: &Layout<'_>,
-) -> Result<(Vec<String>, usize), Vec<Diagnostic>> {
+) -> Result<(Vec<String>, usize, usize), Vec<Diagnostic>> {
     let items = items
         .into_iter()
         .map(|item| syn::parse2::<Item>(item.tokens.into_iter().collect()))
@@ -78,7 +88,9 @@ fn format_items(
         })?;
     let mut file = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items };
     super::layout::apply(&mut file, layout.types, layout.flattens);
-    resolve_field_collisions(&mut file, module, origin)?;
+    super::field_types::apply(&mut file, layout.types);
+    resolve_field_collisions(&mut file);
+    let nesting = super::deep_nesting::apply(&mut file);
     let rewritten = keep_absent_distinct(&mut file, origin).map_err(|e| vec![Diagnostic::new(module, e)])?;
     let texts = file
         .items
@@ -92,7 +104,7 @@ fn format_items(
             })
         })
         .collect();
-    Ok((texts, rewritten))
+    Ok((texts, rewritten, nesting.chain))
 }
 
 /// Serde glue for `Option<Option<T>>`: absent is `None`, `null` is `Some(None)`.
@@ -234,68 +246,47 @@ fn serde_attribute(options: &[(String, Option<String>)]) -> syn::Attribute {
     syn::parse_quote!(#[serde(#(#items),*)])
 }
 
-/// Finds fields of one struct (or struct variant) that typify gave the same name; rejects
-/// them or numbers the later ones, per `policy` (see [`Origin`]). Checked on typify's output, so the check is
-/// exact whatever typify's name sanitising does (`!`, `_` and `` all become `x`).
-fn resolve_field_collisions(
-    file: &mut syn::File,
-    source: &str,
-    policy: Origin,
-) -> Result<(), Vec<Diagnostic>> {
-    let mut errors = Vec::new();
+/// Gives distinct identifiers to fields of one struct (or struct variant) that typify gave
+/// the same name, keeping each field's JSON name with a `serde(rename)`. JSON names are often
+/// fixed by someone else (a partner's `URL` beside `url`), in contracts as in samples, so
+/// this is never an error. Checked on typify's output, so it is exact whatever typify's name
+/// sanitising does (`!`, `_` and `` all become `x`).
+fn resolve_field_collisions(file: &mut syn::File) {
     for item in &mut file.items {
         match item {
-            Item::Struct(item) => {
-                let owner = format!("{source}: type `{}`", item.ident);
-                resolve_in(&mut item.fields, &owner, policy, &mut errors);
-            }
-            Item::Enum(item) => {
-                for variant in &mut item.variants {
-                    let owner = format!("{source}: type `{}::{}`", item.ident, variant.ident);
-                    resolve_in(&mut variant.fields, &owner, policy, &mut errors);
-                }
-            }
+            Item::Struct(item) => resolve_in(&mut item.fields),
+            Item::Enum(item) => item.variants.iter_mut().for_each(|variant| resolve_in(&mut variant.fields)),
             _ => {}
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-fn resolve_in(fields: &mut Fields, owner: &str, policy: Origin, errors: &mut Vec<Diagnostic>) {
+/// Of two fields with one identifier, the first declared keeps it and the other is numbered
+/// with the first free suffix (`URL`, then `url` as `url_2`), as inference has always done:
+/// names depend only on the struct's own fields, never on other types.
+fn resolve_in(fields: &mut Fields) {
     let Fields::Named(fields) = fields else { return };
     // Every identifier in the struct, so a new name never takes a later field's.
     let idents: BTreeSet<String> =
         fields.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
-    // Identifier -> the field that has it; JSON names are read only for a collision.
+    // Identifier -> the field that has it.
     let mut taken: BTreeMap<String, usize> = BTreeMap::new();
     for index in 0..fields.named.len() {
         let ident = fields.named[index].ident.as_ref().map(ToString::to_string).unwrap_or_default();
-        let Some(&first) = taken.get(&ident) else {
-            taken.insert(ident, index);
+        if let std::collections::btree_map::Entry::Vacant(slot) = taken.entry(ident.clone()) {
+            slot.insert(index);
             continue;
-        };
-        let first = json_name(&fields.named[first]);
-        let field = &mut fields.named[index];
-        let json_name = json_name(field);
-        match policy {
-            Origin::Contract => errors.push(
-                Diagnostic::new(
-                    owner,
-                    format!("properties `{first}` and `{json_name}` both become the Rust field `{ident}`"),
-                )
-                .with_fix("rename one"),
-            ),
-            Origin::Inferred => {
-                let base = ident.trim_start_matches("r#").to_owned();
-                let fresh = (2..)
-                    .map(|n| format!("{base}_{n}"))
-                    .find(|name| !taken.contains_key(name) && !idents.contains(name))
-                    .expect("some suffix is free");
-                set_json_name(field, &json_name);
-                field.ident = Some(syn::Ident::new(&fresh, proc_macro2::Span::call_site()));
-                taken.insert(fresh, index);
-            }
         }
+        let base = ident.trim_start_matches("r#").to_owned();
+        let fresh = (2..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|name| !taken.contains_key(name) && !idents.contains(name))
+            .expect("some suffix is free");
+        let field = &mut fields.named[index];
+        let name = json_name(field);
+        set_json_name(field, &name);
+        field.ident = Some(syn::Ident::new(&fresh, proc_macro2::Span::call_site()));
+        taken.insert(fresh, index);
     }
 }
 

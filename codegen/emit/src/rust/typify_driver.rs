@@ -35,8 +35,12 @@ pub fn run(module: &str, definitions: Vec<(String, Value)>) -> Result<(TokenStre
     catch_panic(module, || {
         let mut space = TypeSpace::new(&settings);
         space.add_ref_types(parsed)?;
-        let needs =
-            Needs { chrono: space.uses_chrono(), uuid: space.uses_uuid(), regress: space.uses_regress() };
+        let needs = Needs {
+            chrono: space.uses_chrono(),
+            uuid: space.uses_uuid(),
+            regress: space.uses_regress(),
+            recursion_limit: None,
+        };
         Ok((space.to_stream(), needs))
     })
 }

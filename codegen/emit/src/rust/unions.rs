@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use schema_model::{Resolve, is_null_only};
 use serde_json::{Map, Value, json};
 
 /// A flattened enum the post-pass must add to its struct as `#[serde(flatten)]`.
@@ -70,16 +71,13 @@ fn union_keyword(schema: &Value) -> Option<&'static str> {
     (!is_option(schema)).then_some(keyword)
 }
 
-/// Whether `schema` is "X or null": an `Option<X>` to typify, not an enum.
+/// Whether `schema` is "X or null": an `Option<X>` to typify, not an enum. A `$ref` to a
+/// null-only definition does not count (nothing resolves here): typify only sees the branch.
 pub fn is_option(schema: &Value) -> bool {
     ["anyOf", "oneOf"].iter().filter_map(|k| schema.get(*k).and_then(Value::as_array)).any(|branches| {
-        let nulls = branches.iter().filter(|b| is_null(b)).count();
+        let nulls = branches.iter().filter(|b| is_null_only(b, &Value::Null)).count();
         nulls == 1 && branches.len() == 2
     })
-}
-
-fn is_null(schema: &Value) -> bool {
-    schema.get("type").and_then(Value::as_str) == Some("null")
 }
 
 /// The string a schema pins its value to (`const`, or a one-value `enum`).
@@ -173,7 +171,7 @@ fn common_tag(branches: &[Value]) -> Option<String> {
 fn title_variants(branches: &mut [Value]) {
     let mut taken = BTreeSet::new();
     for (index, branch) in branches.iter_mut().enumerate() {
-        if is_null(branch) {
+        if is_null_only(branch, &Value::Null) {
             continue;
         }
         let label = variant_label(branch, index);
@@ -190,8 +188,8 @@ fn merge_newtype_variant(branch: &mut Value, types: &BTreeMap<String, Value>) {
     let Some(object) = branch.as_object_mut() else { return };
     let Some(Value::Array(parts)) = object.get("allOf") else { return };
     let [part] = parts.as_slice() else { return };
-    let Some(target) = part.get("$ref").and_then(Value::as_str) else { return };
-    let Some(inner) = types.get(target.trim_start_matches("#/definitions/")) else { return };
+    let Some(reference) = part.get("$ref") else { return };
+    let Ok((inner, _)) = types.resolve_value(reference) else { return };
     let (Some(inner_properties), None) =
         (inner.get("properties").and_then(Value::as_object), union_keyword(inner))
     else {

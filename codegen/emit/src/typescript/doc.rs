@@ -1,4 +1,4 @@
-//! JSDoc for schemas: descriptions, formats and integer-range warnings.
+//! JSDoc for schemas: descriptions, formats, unique items and integer-range warnings.
 
 use std::fmt::Write as _;
 
@@ -19,6 +19,10 @@ pub(super) fn documentation(schema: &Value) -> Vec<String> {
         if matches!(format, "uint64" | "int64" | "uint" | "int") {
             lines.push(format!("@remarks {UNSAFE_INTEGER_WARNING}"));
         }
+    }
+    if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
+        // TypeScript has no set type JSON can fill; say what the schema guarantees.
+        lines.push("@uniqueItems Each item appears once.".to_owned());
     }
     if !lines.iter().any(|line| line.starts_with("@remarks")) && super::integers::nested_wide_integers(schema)
     {

@@ -5,7 +5,8 @@
 //!   discriminated unions of object types;
 //! - a property not in `required` gets `?`; one that admits `null` gets `| null`;
 //! - formats stay `string`, named in JSDoc; 64-bit integers are `number` with a warning;
-//! - maps (`additionalProperties` without `properties`) are `{ [key: string]: T }`;
+//! - maps (`additionalProperties` without `properties`) are `{ [key: string]: T }`; beside
+//!   properties (a flattened catch-all map) the index signature is `[key: string]: unknown`;
 //! - descriptions become JSDoc; keys that are not identifiers are quoted.
 
 mod doc;
@@ -20,7 +21,7 @@ use serde_json::Value;
 
 use crate::Namespace;
 pub use types::{expr, literal};
-pub use values::value_literal;
+pub use values::{CUT, TypedValue, typed_value, value_literal};
 
 /// How every check runs `tsc` on generated code: strict, no output, and `?` meaning absent
 /// (not `undefined`), as JSON has it.

@@ -23,7 +23,7 @@ pub fn expr(schema: &Value, indent: &str) -> String {
         _ => return "unknown".into(),
     };
     if let Some(target) = object.get("$ref").and_then(Value::as_str) {
-        return target.rsplit('/').next().unwrap_or(target).to_owned();
+        return schema_model::pointer::last_segment(target);
     }
     if let Some(value) = object.get("const") {
         return literal(value);
@@ -133,14 +133,16 @@ pub(super) fn object_body(schema: &Value, indent: &str) -> String {
     let index = match additional {
         Some(Value::Bool(false)) if !has_properties => Some("never".to_owned()),
         Some(Value::Bool(false)) => None,
-        // Properties and a map together: TypeScript requires every property to fit the
-        // index signature, so the index type must be `unknown`.
-        Some(values) if has_properties && values != &Value::Bool(true) => Some("unknown".to_owned()),
+        // Properties and a map together (a `#[serde(flatten)]` catch-all map, written as
+        // `additionalProperties: true` or a value schema): TypeScript requires every property
+        // to fit the index signature, so the index type must be `unknown`. An absent
+        // `additionalProperties` stays without one: the producer writes no other keys.
+        Some(_) if has_properties => Some("unknown".to_owned()),
         Some(values) if !has_properties => Some(expr(values, &format!("{indent}  "))),
         None if !has_properties => Some("unknown".to_owned()),
         _ => None,
     };
-    let required = crate::required_names(schema.get("required"));
+    let required = schema_model::Node::new(schema).required();
     let inner = format!("{indent}  ");
     let mut text = String::from("{\n");
     for (name, property) in properties.into_iter().flatten() {

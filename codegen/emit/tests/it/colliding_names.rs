@@ -1,6 +1,6 @@
 //! Names that collide once made identifiers: distinct identifiers, exact JSON.
 
-use schema_emit::preamble::{Format, preamble};
+use schema_emit::{Format, preamble};
 use schema_emit::{Origin, SchemaItem, namespace, rust, typescript};
 use serde_json::json;
 

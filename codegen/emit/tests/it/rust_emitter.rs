@@ -1,8 +1,8 @@
 //! The typify wrapper: every type named, collisions and unsupported constructs reported with
 //! their place, typify's panics caught, and optional fields kept lossless.
 
-use schema_emit::preamble::{Format, preamble};
 use schema_emit::rust::emit_module;
+use schema_emit::{Format, preamble};
 use schema_emit::{Origin, SchemaItem, namespace};
 use serde_json::{Value, json};
 
@@ -30,29 +30,20 @@ fn an_untitled_root_is_named_after_its_item_and_starts_with_the_preamble() {
 }
 
 #[test]
-fn properties_that_collide_after_snake_casing_are_an_error_naming_both() {
-    let errors = emit(json!({"type": "object", "properties": {"fooBar": {"type": "string"}, "foo_bar": {"type": "string"}}}))
-        .unwrap_err();
-    assert_eq!(
-        errors,
-        ["test.source: type `ThingHappened`: properties `fooBar` and `foo_bar` both become the Rust field \
-          `foo_bar`; rename one"]
-    );
-}
-
-#[test]
-fn inferred_schemas_get_numbered_fields_that_keep_their_json_names() {
+fn colliding_fields_get_numbered_identifiers_that_keep_their_json_names_whatever_the_origin() {
     let schema = json!({"type": "object", "required": ["BOOL", "bool", "_Bool"], "properties": {
         "BOOL": {"type": "string"}, "bool": {"type": "string"}, "_Bool": {"type": "string"}}});
-    let code = emit_as(schema, Origin::Inferred).unwrap();
-    let compact: String = code.split_whitespace().collect();
-    // Numbered in the order the schema declares them, and kept in that order.
-    assert!(
-        compact.contains(
-            "#[serde(rename=\"BOOL\")]pubbool:::std::string::String,#[serde(rename=\"bool\")]pubbool_2:::std::string::String,#[serde(rename=\"_Bool\")]pubbool_3:"
-        ),
-        "{code}"
-    );
+    for origin in [Origin::Inferred, Origin::Contract] {
+        let code = emit_as(schema.clone(), origin).unwrap();
+        let compact: String = code.split_whitespace().collect();
+        // Numbered in the order the schema declares them, and kept in that order.
+        assert!(
+            compact.contains(
+                "#[serde(rename=\"BOOL\")]pubbool:::std::string::String,#[serde(rename=\"bool\")]pubbool_2:::std::string::String,#[serde(rename=\"_Bool\")]pubbool_3:"
+            ),
+            "{origin:?}: {code}"
+        );
+    }
 }
 
 #[test]

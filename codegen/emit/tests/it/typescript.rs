@@ -5,8 +5,8 @@ use std::fs;
 use std::path::PathBuf;
 use std::process::Command;
 
-use schema_emit::preamble::{Format, preamble};
 use schema_emit::typescript::{TSC_STRICT_ARGS, emit_module};
+use schema_emit::{Format, preamble};
 use schema_emit::{Origin, SchemaItem, namespace};
 use serde_json::{Value, json};
 

@@ -68,10 +68,7 @@ fn ten_thousand_levels_of_nesting_are_inferred_and_sound() {
             let text = format!("{}1{}", open.repeat(levels), close.repeat(levels));
             // Inference runs on this test's own (small) thread stack.
             let schema = infer_text(&text).unwrap();
-            assert!(
-                depth(&schema) <= 4 * schema_infer::schema::MAX_INLINE_DEPTH,
-                "every schema stays shallow"
-            );
+            assert!(depth(&schema) <= 4 * schema_infer::MAX_INLINE_DEPTH, "every schema stays shallow");
             if levels == checked {
                 with_big_stack(|| {
                     let sample = parse_deep(&text);
@@ -100,7 +97,7 @@ fn a_ten_thousand_deep_value_is_inferred_too() {
 fn a_hundred_thousand_levels_need_no_limit_either() {
     let text = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let schema = infer_text(&text).unwrap();
-    assert!(depth(&schema) <= 4 * schema_infer::schema::MAX_INLINE_DEPTH);
+    assert!(depth(&schema) <= 4 * schema_infer::MAX_INLINE_DEPTH);
 }
 
 #[test]
@@ -170,7 +167,7 @@ fn naughty_keys_are_properties_and_the_schema_accepts_them() {
     let schema = infer_text(&text).unwrap();
     assert_accepts(&schema, &text);
     for name in schema["definitions"].as_object().into_iter().flat_map(|d| d.keys()) {
-        assert!(schema_infer::hints::is_type_name(name), "definition name {name:?} is not an identifier");
+        assert!(schema_infer::is_type_name(name), "definition name {name:?} is not an identifier");
     }
 }
 

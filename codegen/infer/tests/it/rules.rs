@@ -261,10 +261,7 @@ fn different_kinds_at_one_place_become_a_type_array_or_any_of() {
 #[test]
 fn a_top_level_scalar_or_array_gets_a_titled_schema() {
     let schema = infer(&[json!(123)]).schema;
-    assert_eq!(
-        schema,
-        json!({"$schema": schema_infer::schema::DRAFT_07, "title": "Root", "type": "integer"})
-    );
+    assert_eq!(schema, json!({"$schema": schema_infer::DRAFT_07, "title": "Root", "type": "integer"}));
     let schema = infer(&[json!([{"a": 1}])]).schema;
     assert_eq!(schema["items"], json!({"$ref": "#/definitions/RootItem"}));
 }

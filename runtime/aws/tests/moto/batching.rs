@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use contracts_common::Sample;
 use contracts_trading::TradeInventoryAllocated;
-use event_runtime::Publisher;
+use event_runtime::{Backoff, Publisher};
 use event_runtime_aws::PublishOptions;
 
 use crate::doubles::{Counting, FailOnce};
@@ -43,7 +43,10 @@ async fn entries_failed_in_a_call_are_retried_alone_and_delivered_once() {
         fail_once: Mutex::new(HashSet::from([1, 10])),
         calls: Mutex::new(Vec::new()),
     });
-    let options = PublishOptions { initial_backoff: Duration::from_millis(1), ..Default::default() };
+    let options = PublishOptions {
+        backoff: Backoff::new(Duration::from_millis(1), Duration::from_secs(1)),
+        ..Default::default()
+    };
     let (_runtime, ctx) = runtime_with(fixture.publisher_with(flaky.clone()).with_options(options)).await;
 
     let uow = ctx.begin().await.unwrap();

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use aws_config::SdkConfig;
 use contracts_common::ContextFactory;
-use event_runtime::{Database, RelayOptions, RequestContext, Runtime};
+use event_runtime::{Backoff, Database, RelayOptions, RequestContext, Runtime};
 use event_runtime_aws::aws_sdk_eventbridge::config::Credentials;
 use event_runtime_aws::aws_sdk_eventbridge::types::Target;
 use event_runtime_aws::aws_sdk_sqs::types::QueueAttributeName;
@@ -159,7 +159,7 @@ impl Fixture {
 /// A runtime on an in-memory database delivering to `publisher`, and a request context on it.
 /// No backoff, so a test's next relay pass retries a failed event at once.
 pub async fn runtime_with(publisher: EventBridgePublisher) -> (Runtime, RequestContext) {
-    let options = RelayOptions { initial_backoff: Duration::ZERO, ..RelayOptions::default() };
+    let options = RelayOptions { backoff: Backoff::none(), ..RelayOptions::default() };
     let runtime = Runtime::start_with(Database::in_memory().await.unwrap(), Arc::new(publisher), options)
         .await
         .unwrap();

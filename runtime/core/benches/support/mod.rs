@@ -101,7 +101,7 @@ impl SwitchSink {
 }
 
 impl EventSink for SwitchSink {
-    fn send<'a>(&'a self, events: &'a [OutboundEvent], _: &'a Runtime) -> BoxFuture<'a, DeliveryReport> {
+    fn send<'a>(&'a self, events: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
         let report = if self.down.load(Ordering::SeqCst) {
             DeliveryReport::all_failed(events, "ServiceUnavailable")
         } else {

@@ -62,6 +62,15 @@ pub(crate) struct Dialect {
     pub(crate) migration_lock: Option<&'static str>,
     /// The runtime's schema, oldest first.
     pub(crate) migrations: &'static [migrations::Migration],
+    /// Where that list is written, for the error that says how to fix an edited migration.
+    pub(crate) migrations_file: &'static str,
+    /// Returns 1 if `event_runtime_migrations` has its `checksum` column (0 for a table made
+    /// before checksums were kept).
+    pub(crate) migrations_have_checksum: &'static str,
+    /// Finds up to 500 unit rows that cannot be read (SQLite's columns take any value; a
+    /// PostgreSQL column has its type, so `None` there): `unit`, then for `claimed_until`,
+    /// `next_attempt_at` and `attempts` each its value as text and its type.
+    pub(crate) corrupt_units: Option<&'static str>,
     /// Claims up to `$3` units that are due, not claimed and not failed by claimant `$1` (a
     /// relay pass tries a unit once) for `$1`, with a lease of `$2` milliseconds, among units
     /// up to `$4`; returns `unit, attempts`.

@@ -22,6 +22,10 @@ pub(crate) static DIALECT: Dialect = Dialect {
     // statements can otherwise fail on PostgreSQL's catalog.
     migration_lock: Some("SELECT 1 AS locked FROM pg_advisory_xact_lock(7031948211)"),
     migrations: MIGRATIONS,
+    migrations_file: "runtime/core/src/database/postgres.rs",
+    corrupt_units: None,
+    migrations_have_checksum: "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() \
+         AND table_name = 'event_runtime_migrations' AND column_name = 'checksum'",
     claim_units: concat!(
         "UPDATE event_outbox_units SET claimed_by = $1, claimed_until = ",
         now_ms!(),

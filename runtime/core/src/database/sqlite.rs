@@ -23,6 +23,14 @@ pub(crate) static DIALECT: Dialect = Dialect {
     now_ms: now_ms!(),
     migration_lock: None,
     migrations: MIGRATIONS,
+    migrations_file: "runtime/core/src/database/sqlite.rs",
+    corrupt_units: Some(
+        "SELECT unit, CAST(claimed_until AS TEXT), typeof(claimed_until), CAST(next_attempt_at AS TEXT), \
+         typeof(next_attempt_at), CAST(attempts AS TEXT), typeof(attempts) FROM event_outbox_units \
+         WHERE typeof(claimed_until) <> 'integer' OR typeof(next_attempt_at) <> 'integer' \
+         OR typeof(attempts) <> 'integer' ORDER BY unit LIMIT 500",
+    ),
+    migrations_have_checksum: "SELECT COUNT(*) FROM pragma_table_info('event_runtime_migrations') WHERE name = 'checksum'",
     claim_units: concat!(
         "UPDATE event_outbox_units SET claimed_by = $1, claimed_until = ",
         now_ms!(),
@@ -34,6 +42,8 @@ pub(crate) static DIALECT: Dialect = Dialect {
         " AND next_attempt_at <= ",
         now_ms!(),
         " AND unit <= $4 AND (claimed_by IS NULL OR claimed_by <> $1)
+               AND typeof(attempts) = 'integer' AND typeof(next_attempt_at) = 'integer'
+               AND typeof(claimed_until) = 'integer'
              ORDER BY unit LIMIT $3)
          RETURNING unit, attempts"
     ),

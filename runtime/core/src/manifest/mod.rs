@@ -12,7 +12,7 @@ use crate::handler::{self, ErasedHandler, Handler};
 use crate::keys::{self, key_form};
 use crate::text::capped;
 
-pub(crate) use problems::duplicate_keys;
+pub(crate) use problems::bus_problems;
 pub use problems::{KeyProblem, ManifestError};
 
 /// The handlers of one platform module, each under a unique key `<prefix><DetailType>`,

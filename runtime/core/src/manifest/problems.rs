@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::text::capped;
+use crate::text::{bounded, capped};
 
 use super::Manifest;
 
@@ -117,7 +117,7 @@ impl KeyProblem {
 
 /// A manifest (or a set of manifests on one bus) with bad keys; lists every problem.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}: {} bad handler key(s): {}", capped(module), problems.len(), describe(problems))]
+#[error("{}", summary(module, problems))]
 pub struct ManifestError {
     /// The manifest's module (or the modules sharing a bus).
     pub module: String,
@@ -125,15 +125,34 @@ pub struct ManifestError {
     pub problems: Vec<KeyProblem>,
 }
 
-fn describe(problems: &[KeyProblem]) -> String {
-    problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
+/// The module, the number of problems and the first few, within
+/// [`MESSAGE_LIMIT`](crate::MESSAGE_LIMIT) bytes ([`ManifestError::problems`] has them all).
+fn summary(module: &str, problems: &[KeyProblem]) -> String {
+    const SHOWN: usize = 5;
+    let mut listed = problems.iter().take(SHOWN).map(ToString::to_string).collect::<Vec<_>>().join("; ");
+    if problems.len() > SHOWN {
+        listed.push_str(&format!("; … and {} more", problems.len() - SHOWN));
+    }
+    let message = format!("{}: {} bad handler key(s): {listed}", capped(module), problems.len());
+    bounded(&message).into_owned()
+}
+
+/// What is wrong with `manifests` together (on one bus), though each is fine alone: a key that
+/// more than one handler uses, exactly or ignoring case, and prefixes that differ only in case
+/// across manifests.
+pub(crate) fn bus_problems(manifests: &[Manifest]) -> Vec<KeyProblem> {
+    let mut problems = duplicate_keys(manifests);
+    problems.extend(prefix_case_problems(
+        manifests.iter().flat_map(Manifest::handlers).map(|entry| entry.prefix()),
+    ));
+    problems
 }
 
 /// Every key of `manifests` that more than one handler uses, exactly or ignoring case.
-pub(crate) fn duplicate_keys<'a>(manifests: impl IntoIterator<Item = &'a Manifest>) -> Vec<KeyProblem> {
+fn duplicate_keys(manifests: &[Manifest]) -> Vec<KeyProblem> {
     let mut seen: BTreeMap<String, &str> = BTreeMap::new();
     let mut problems = Vec::new();
-    for entry in manifests.into_iter().flat_map(Manifest::handlers) {
+    for entry in manifests.iter().flat_map(Manifest::handlers) {
         match seen.get(&entry.key().to_ascii_lowercase()) {
             Some(other) if *other == entry.key() => {
                 problems.push(KeyProblem::Duplicate { key: entry.key().to_owned() })

@@ -31,13 +31,16 @@
 //! [`RelayOptions::retention`](crate::RelayOptions::retention) has passed, then the purge
 //! deletes them in bounded batches (`outbox/retention.rs`).
 
+mod quarantine;
 mod relay;
 pub(crate) mod retention;
 mod settle;
+mod store;
 mod write;
 
 pub(crate) use relay::{deliver_committed, relay_pass};
 pub use retention::{OutboxStats, PurgeReport};
+pub(crate) use store::OutboxStore;
 pub(crate) use write::{Queued, write};
 
 use uuid::Uuid;

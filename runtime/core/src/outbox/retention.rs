@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use sqlx::Connection;
 
+use super::OutboxStore;
 use crate::database::statement::Statement;
-use crate::{Error, Runtime};
+use crate::error::Error;
 
 /// What a purge deleted.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -33,17 +34,17 @@ pub struct OutboxStats {
 /// Deletes delivered events older than the retention and inbox entries older than the inbox
 /// retention, `purge_batch` rows per statement, until none is left; each statement is its own
 /// short transaction, so writers are never held up for long.
-pub(crate) async fn purge(runtime: &Runtime) -> Result<PurgeReport, Error> {
-    let options = runtime.options();
+pub(crate) async fn purge(store: &OutboxStore) -> Result<PurgeReport, Error> {
+    let options = store.options();
     let events = purge_in_batches(
-        runtime,
+        store,
         "DELETE FROM event_outbox WHERE seq IN (SELECT o.seq FROM event_outbox o WHERE o.created_ms < ",
         " AND NOT EXISTS (SELECT 1 FROM event_outbox_pending p WHERE p.seq = o.seq) ORDER BY o.created_ms LIMIT ",
         options.retention,
     )
     .await?;
     let inbox_entries = purge_in_batches(
-        runtime,
+        store,
         "DELETE FROM event_inbox WHERE (consumer, event_id) IN (SELECT consumer, event_id FROM event_inbox \
          WHERE processed_ms < ",
         " ORDER BY processed_ms LIMIT ",
@@ -57,19 +58,19 @@ pub(crate) async fn purge(runtime: &Runtime) -> Result<PurgeReport, Error> {
 }
 
 async fn purge_in_batches(
-    runtime: &Runtime,
+    store: &OutboxStore,
     head: &str,
     tail: &str,
     retention: Duration,
 ) -> Result<u64, Error> {
-    let batch = runtime.options().purge_batch.max(1) as u64;
+    let batch = store.options().purge_batch.max(1) as u64;
     let retention_ms = i64::try_from(retention.as_millis()).unwrap_or(i64::MAX / 2);
     let mut deleted = 0;
     loop {
-        let mut statement = Statement::new(runtime.database().backend(), head);
-        statement.push(runtime.database().dialect().now_ms).push(" - ").bind(retention_ms).push(tail);
+        let mut statement = Statement::new(store.backend(), head);
+        statement.push(store.dialect().now_ms).push(" - ").bind(retention_ms).push(tail);
         statement.bind(batch as i64).push(")");
-        let affected = statement.build().execute(runtime.database().pool()).await?.rows_affected();
+        let affected = statement.build().execute(store.pool()).await?.rows_affected();
         deleted += affected;
         if affected < batch {
             return Ok(deleted);
@@ -79,26 +80,26 @@ async fn purge_in_batches(
 }
 
 /// The outbox's counts now.
-pub(crate) async fn stats(runtime: &Runtime) -> Result<OutboxStats, Error> {
+pub(crate) async fn stats(store: &OutboxStore) -> Result<OutboxStats, Error> {
     let (pending, dead, quarantined): (i64, i64, i64) = sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM event_outbox_pending), (SELECT COUNT(*) FROM event_outbox_dead), \
          (SELECT COUNT(*) FROM event_outbox_quarantine)",
     )
-    .fetch_one(runtime.database().pool())
+    .fetch_one(store.pool())
     .await?;
     let count = |n: i64| u64::try_from(n).unwrap_or_default();
     Ok(OutboxStats {
         pending: count(pending),
         dead: count(dead),
         quarantined: count(quarantined),
-        delivered: runtime.counters().delivered_total(),
+        delivered: store.delivered(),
     })
 }
 
 /// Moves the dead events `seqs` back into the outbox as one new unit (same envelope ids, new
 /// sequence numbers, in the given order), due at once; returns how many were requeued.
-pub(crate) async fn requeue_dead(runtime: &Runtime, seqs: &[i64]) -> Result<usize, Error> {
-    let database = runtime.database();
+pub(crate) async fn requeue_dead(store: &OutboxStore, seqs: &[i64]) -> Result<usize, Error> {
+    let database = store.database();
     let mut conn = database.pool().acquire().await?;
     let mut tx = conn.begin_with(database.dialect().begin).await?;
     let unit: i64 =
@@ -109,7 +110,7 @@ pub(crate) async fn requeue_dead(runtime: &Runtime, seqs: &[i64]) -> Result<usiz
     for seq in seqs {
         // A trigger enqueues the row in `event_outbox_pending`, in the new unit.
         let mut insert = Statement::new(
-            runtime.database().backend(),
+            store.backend(),
             "INSERT INTO event_outbox (id, source, detail_type, time, detail, created_ms, unit)
              SELECT id, source, detail_type, time, detail, ",
         );

@@ -6,11 +6,12 @@ use sqlx::AnyConnection;
 use sqlx::Connection;
 use uuid::Uuid;
 
-use super::{DeadEvent, QuarantinedRow, RelayReport};
+use super::{DeadEvent, OutboxStore, QuarantinedRow, RelayReport};
 use crate::database::Backend;
 use crate::database::statement::{ROWS_PER_STATEMENT, Statement};
-use crate::options::random_unit;
-use crate::{DeliveryReport, Error, OutboundEvent, Runtime};
+use crate::error::Error;
+use crate::outbound::OutboundEvent;
+use crate::sink::DeliveryReport;
 
 /// One unit's events in one send, in queue order, and the failed attempts of its first one.
 pub(crate) struct UnitBatch {
@@ -42,10 +43,10 @@ struct Plan {
     dead_events: Vec<DeadEvent>,
 }
 
-fn plan(runtime: &Runtime, batches: &[UnitBatch], outcome: &DeliveryReport) -> Plan {
+fn plan(store: &OutboxStore, batches: &[UnitBatch], outcome: &DeliveryReport) -> Plan {
     let failures: HashMap<Uuid, &str> =
         outcome.failed.iter().map(|failed| (failed.event_id, failed.error.as_str())).collect();
-    let max_attempts = i64::from(runtime.options().max_attempts.max(1));
+    let max_attempts = i64::from(store.options().max_attempts.max(1));
     let mut plan = Plan::default();
     let debug = tracing::enabled!(tracing::Level::DEBUG);
     for batch in batches {
@@ -87,7 +88,7 @@ fn plan(runtime: &Runtime, batches: &[UnitBatch], outcome: &DeliveryReport) -> P
                 error: error.to_owned(),
             });
         } else {
-            let delay = runtime.options().backoff(u32::try_from(attempts).unwrap_or(u32::MAX), random_unit());
+            let delay = store.options().backoff.delay(u32::try_from(attempts).unwrap_or(u32::MAX));
             let delay = i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
             plan.retry.push((batch.unit, attempts, error.to_owned(), delay));
         }
@@ -100,7 +101,7 @@ fn plan(runtime: &Runtime, batches: &[UnitBatch], outcome: &DeliveryReport) -> P
 /// `report`. The units' state changes only where `claimant` still holds them: a holder whose
 /// lease ran out must not release, or delete, the unit under its new holder.
 pub(crate) async fn settle(
-    runtime: &Runtime,
+    store: &OutboxStore,
     claimant: &str,
     batches: &[UnitBatch],
     quarantine: Vec<(i64, String)>,
@@ -108,8 +109,8 @@ pub(crate) async fn settle(
     outcome: DeliveryReport,
     report: &mut RelayReport,
 ) -> Result<Settled, Error> {
-    let plan = plan(runtime, batches, &outcome);
-    let database = runtime.database();
+    let plan = plan(store, batches, &outcome);
+    let database = store.database();
     let now = database.dialect().now_ms;
     let mut conn = database.pool().acquire().await?;
     let whole =
@@ -120,7 +121,7 @@ pub(crate) async fn settle(
         let delete = "DELETE FROM event_outbox_units WHERE unit IN ";
         let deleted = for_units(&mut conn, database.backend(), delete, finished, claimant, "").await?;
         if deleted == finished.len() as u64 {
-            return Ok(finish(runtime, plan, quarantine, outcome, report));
+            return Ok(finish(store, plan, quarantine, outcome, report));
         }
         // A claim was lost: the statements below delete the delivered rows one by one.
     }
@@ -191,18 +192,18 @@ pub(crate) async fn settle(
         " AND NOT EXISTS (SELECT 1 FROM event_outbox_pending p WHERE p.unit = event_outbox_units.unit)";
     for_units(&mut tx, backend, delete_finished, finished, claimant, nothing_left).await?;
     tx.commit().await?;
-    Ok(finish(runtime, plan, quarantine, outcome, report))
+    Ok(finish(store, plan, quarantine, outcome, report))
 }
 
 /// Adds what was settled to `report` and the counters and logs.
 fn finish(
-    runtime: &Runtime,
+    store: &OutboxStore,
     plan: Plan,
     quarantine: Vec<(i64, String)>,
     outcome: DeliveryReport,
     report: &mut RelayReport,
 ) -> Settled {
-    record(runtime, plan.delivered.len(), &plan.dead_events, &quarantine);
+    record(store, plan.delivered.len(), &plan.dead_events, &quarantine);
     report.delivered.extend(plan.delivered.iter().map(|(_, id)| *id));
     report.dead.extend(plan.dead_events);
     report.quarantined.extend(quarantine.into_iter().map(|(seq, reason)| QuarantinedRow { seq, reason }));
@@ -252,8 +253,8 @@ fn log_delivered(unit: i64, event: &OutboundEvent) {
 }
 
 /// Counters and log lines for what was settled.
-fn record(runtime: &Runtime, delivered: usize, dead: &[DeadEvent], quarantine: &[(i64, String)]) {
-    runtime.counters().delivered(delivered as u64);
+fn record(store: &OutboxStore, delivered: usize, dead: &[DeadEvent], quarantine: &[(i64, String)]) {
+    store.count_delivered(delivered as u64);
     for dead in dead {
         tracing::error!(
             seq = dead.seq,

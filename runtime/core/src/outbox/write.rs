@@ -2,8 +2,10 @@
 
 use sqlx::AnyConnection;
 
+use super::OutboxStore;
 use crate::database::statement::{ROWS_PER_STATEMENT, Statement};
-use crate::{Error, OutboundEvent, Runtime};
+use crate::error::Error;
+use crate::outbound::OutboundEvent;
 
 /// An after-commit event waiting for its unit of work to commit, with its detail already
 /// serialised (so a type that cannot serialise fails where it is published).
@@ -22,27 +24,27 @@ impl Queued {
     }
 }
 
-/// Writes `queued` as one unit, claimed by `runtime` for a lease, on the unit of work's
+/// Writes `queued` as one unit, claimed by this process (`store`'s claimant) for a lease, on the unit of work's
 /// connection; returns the unit and the events' sequence numbers, in queue order.
 pub(crate) async fn write(
     conn: &mut AnyConnection,
-    runtime: &Runtime,
+    store: &OutboxStore,
     queued: &[Queued],
 ) -> Result<(i64, Vec<i64>), Error> {
-    let now = runtime.database().dialect().now_ms;
+    let now = store.dialect().now_ms;
     let mut insert_unit = Statement::new(
-        runtime.database().backend(),
+        store.backend(),
         "INSERT INTO event_outbox_units (claimed_by, claimed_until) VALUES (",
     );
-    insert_unit.bind(runtime.claimant()).push(", ").push(now).push(" + ");
-    insert_unit.bind(runtime.lease_ms()).push(") RETURNING unit");
+    insert_unit.bind(store.claimant()).push(", ").push(now).push(" + ");
+    insert_unit.bind(store.lease_ms()).push(") RETURNING unit");
     let unit: i64 = insert_unit.build_scalar().fetch_one(&mut *conn).await?;
 
     let mut seqs = Vec::with_capacity(queued.len());
     for chunk in queued.chunks(ROWS_PER_STATEMENT) {
         // A trigger enqueues each row in `event_outbox_pending`.
         let mut insert = Statement::new(
-            runtime.database().backend(),
+            store.backend(),
             "INSERT INTO event_outbox (id, source, detail_type, time, detail, created_ms, unit) VALUES ",
         );
         for (index, queued) in chunk.iter().enumerate() {

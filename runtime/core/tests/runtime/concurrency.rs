@@ -15,7 +15,8 @@ use std::time::Duration;
 
 use contracts_customers::OrganisationCreated;
 use event_runtime::{
-    BoxFuture, DeliveryReport, EventSink, FailedEntry, OutboundEvent, Publisher, RelayOptions, Runtime, sqlx,
+    Backoff, BoxFuture, Database, DeliveryReport, EventSink, FailedEntry, OutboundEvent, Publisher,
+    RelayOptions, Runtime, sqlx,
 };
 use tokio::io::{AsyncBufReadExt, BufReader};
 use uuid::Uuid;
@@ -33,9 +34,7 @@ const UNITS_PER_WRITER: u64 = 25;
 fn options() -> RelayOptions {
     RelayOptions {
         lease: Duration::from_secs(5),
-        initial_backoff: Duration::from_millis(5),
-        max_backoff: Duration::from_millis(50),
-        max_attempts: 10_000,
+        backoff: Backoff::new(Duration::from_millis(5), Duration::from_millis(50)),
         sweep_interval: Duration::from_millis(10),
         // Fewer events per send than a unit may have, so a unit spans several sends.
         batch_size: 3,
@@ -49,20 +48,17 @@ struct FlakySink {
     process: &'static str,
     rng: Mutex<Rng>,
     failures: AtomicU64,
+    database: Database,
 }
 
 impl FlakySink {
-    fn new(process: &'static str, seed: u64) -> Arc<Self> {
-        Arc::new(Self { process, rng: Mutex::new(Rng::new(seed)), failures: AtomicU64::new(0) })
+    fn new(process: &'static str, seed: u64, database: Database) -> Arc<Self> {
+        Arc::new(Self { process, rng: Mutex::new(Rng::new(seed)), failures: AtomicU64::new(0), database })
     }
 }
 
 impl EventSink for FlakySink {
-    fn send<'a>(
-        &'a self,
-        events: &'a [OutboundEvent],
-        runtime: &'a Runtime,
-    ) -> BoxFuture<'a, DeliveryReport> {
+    fn send<'a>(&'a self, events: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
         Box::pin(async move {
             let mut report = DeliveryReport::default();
             let mut delivered = Vec::new();
@@ -100,7 +96,7 @@ impl EventSink for FlakySink {
                 for (id, tag) in &delivered {
                     query = query.bind(id.to_string()).bind(tag.clone()).bind(self.process);
                 }
-                query.execute(runtime.database().pool()).await.unwrap();
+                query.execute(self.database.pool()).await.unwrap();
             }
             report
         })
@@ -113,7 +109,8 @@ impl EventSink for FlakySink {
 async fn relaying_child() {
     let (Ok(location), Ok(stop)) = (std::env::var(LOCATION), std::env::var(STOP)) else { return };
     let database = TestDatabase::open_location(&location).await;
-    let runtime = Runtime::start_with(database, FlakySink::new("second", 2), options()).await.unwrap();
+    let sink = FlakySink::new("second", 2, database.clone());
+    let runtime = Runtime::start_with(database, sink, options()).await.unwrap();
     let worker = runtime.spawn_relay();
     println!("{READY}");
     while !PathBuf::from(&stop).exists() {
@@ -149,7 +146,7 @@ async fn writers_and_two_relaying_processes_deliver_each_event_once_in_unit_orde
     }
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
 
-    let sink = FlakySink::new("first", 1);
+    let sink = FlakySink::new("first", 1, database.clone());
     let runtime = Runtime::start_with(shared.open().await, sink.clone(), options()).await.unwrap();
     let worker = runtime.spawn_relay();
     let writers: Vec<_> = (0..WRITERS)

@@ -54,7 +54,7 @@ async fn in_process_a_follow_up_event_carries_the_correlation_id_of_the_event_it
         .build()
         .unwrap();
     let bus = LocalBus::new([reacting_manifest(&seen), audit_manifest]).unwrap();
-    let runtime = runtime(backend, Arc::new(bus)).await;
+    let runtime = local_runtime(backend, bus).await;
     let publisher = request(&runtime);
     // The event's own correlation id, not the publishing context's: the type carries it.
     let mut event = organisation_created(&publisher, 1);

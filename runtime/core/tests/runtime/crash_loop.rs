@@ -71,7 +71,7 @@ async fn crash_loop_child() {
     };
     let database = TestDatabase::open_location(&location).await;
     let bus = LocalBus::new([consumer(&incarnation)]).unwrap();
-    let runtime = Runtime::start_with(database.clone(), Arc::new(bus), options()).await.unwrap();
+    let runtime = Runtime::start_local(database.clone(), bus, options()).await.unwrap();
     let _worker = runtime.spawn_relay();
     println!("{READY}");
     let mut rng = Rng::new(incarnation.parse::<u64>().unwrap() + 1);
@@ -128,7 +128,7 @@ async fn two_hundred_sigkills_lose_nothing_and_deliver_nothing_rolled_back(backe
 
     // A last, clean process delivers whatever the killed ones left behind.
     let bus = LocalBus::new([consumer("recovery")]).unwrap();
-    let runtime = Runtime::start_with(shared.open().await, Arc::new(bus), options()).await.unwrap();
+    let runtime = Runtime::start_local(shared.open().await, bus, options()).await.unwrap();
     for _ in 0..300 {
         runtime.relay_pending().await.unwrap();
         if pending(&database).await == 0 {

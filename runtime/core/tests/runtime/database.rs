@@ -4,7 +4,11 @@ use event_runtime::{Database, DatabaseOptions, Error, sqlx};
 
 use crate::support::*;
 
-on_both_backends!(pools_opened_at_once_migrate_the_database_once);
+on_both_backends!(
+    pools_opened_at_once_migrate_the_database_once,
+    a_database_whose_applied_migration_was_edited_is_refused_naming_it_and_the_fix,
+    a_database_migrated_before_checksums_were_kept_gets_them_and_is_checked_from_then_on,
+);
 
 async fn pools_opened_at_once_migrate_the_database_once(backend: Backend) {
     let shared = TestDatabase::new(backend);
@@ -26,6 +30,69 @@ async fn pools_opened_at_once_migrate_the_database_once(backend: Backend) {
     };
     assert_eq!(versions, expected, "each migration recorded once");
     assert_eq!(count(&opened[3], "event_outbox").await, 0);
+}
+
+/// The checksums recorded for the applied migrations, by version.
+async fn checksums(database: &Database) -> Vec<(i64, Option<String>)> {
+    sqlx::query_as("SELECT version, checksum FROM event_runtime_migrations ORDER BY version")
+        .fetch_all(database.pool())
+        .await
+        .unwrap()
+}
+
+/// Records another SQL's checksum for migration 1: what the database sees when this build's
+/// copy of a migration it applied was edited.
+async fn edit_migration_1(database: &Database) {
+    sqlx::query("UPDATE event_runtime_migrations SET checksum = $1 WHERE version = 1")
+        .bind("0".repeat(64))
+        .execute(database.pool())
+        .await
+        .unwrap();
+}
+
+async fn a_database_whose_applied_migration_was_edited_is_refused_naming_it_and_the_fix(backend: Backend) {
+    let shared = TestDatabase::new(backend);
+    let database = shared.open().await;
+    let recorded = checksums(&database).await;
+    assert!(
+        recorded.iter().all(|(_, checksum)| checksum.as_ref().is_some_and(|c| c.len() == 64)),
+        "every applied migration has its SHA-256: {recorded:?}"
+    );
+    TestDatabase::open_location(&shared.location).await; // unchanged: opens again
+
+    edit_migration_1(&database).await;
+    let error = TestDatabase::try_open_location(&shared.location).await.unwrap_err();
+
+    assert!(matches!(error, Error::MigrationChanged { version: 1, .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.contains("runtime migration 1 ("), "names the migration: {message}");
+    assert!(message.contains(&"0".repeat(64)), "the recorded checksum: {message}");
+    assert!(message.contains(recorded[0].1.as_deref().unwrap()), "this build's checksum: {message}");
+    let list = match backend {
+        Backend::Sqlite => "runtime/core/src/database/sqlite.rs",
+        Backend::Postgres => "runtime/core/src/database/postgres.rs",
+    };
+    assert!(message.contains(&format!("restore its original SQL in {list}")), "how to fix it: {message}");
+    assert!(message.contains("new migration (version"), "{message}");
+}
+
+async fn a_database_migrated_before_checksums_were_kept_gets_them_and_is_checked_from_then_on(
+    backend: Backend,
+) {
+    let shared = TestDatabase::new(backend);
+    let database = shared.open().await;
+    let current = checksums(&database).await;
+    sqlx::raw_sql("ALTER TABLE event_runtime_migrations DROP COLUMN checksum")
+        .execute(database.pool())
+        .await
+        .unwrap();
+
+    let reopened = TestDatabase::open_location(&shared.location).await;
+
+    assert_eq!(checksums(&reopened).await, current, "this build's checksums recorded for the old rows");
+    edit_migration_1(&reopened).await;
+    let error = TestDatabase::try_open_location(&shared.location).await.unwrap_err();
+    assert!(matches!(error, Error::MigrationChanged { version: 1, .. }), "{error:?}");
 }
 
 /// Awaits every future, concurrently.

@@ -53,9 +53,10 @@ fn ledger_manifest(runs: &Arc<AtomicUsize>, fail: &Arc<AtomicUsize>, prefixes: &
         .unwrap()
 }
 
-async fn bus_runtime(backend: Backend, manifest: Manifest) -> (Runtime, Arc<LocalBus>) {
-    let bus = Arc::new(LocalBus::new([manifest]).unwrap());
-    (runtime(backend, bus.clone()).await, bus)
+async fn bus_runtime(backend: Backend, manifest: Manifest) -> (Runtime, Arc<dyn EventSink>) {
+    let runtime = local_runtime(backend, LocalBus::new([manifest]).unwrap()).await;
+    let bus = runtime.sink().clone();
+    (runtime, bus)
 }
 
 async fn a_redelivered_event_is_applied_once(backend: Backend) {
@@ -64,7 +65,7 @@ async fn a_redelivered_event_is_applied_once(backend: Backend) {
     let event = OutboundEvent::new(organisation_created(&request(&runtime), 1));
 
     for _ in 0..3 {
-        let report = bus.send(std::slice::from_ref(&event), &runtime).await;
+        let report = bus.send(std::slice::from_ref(&event)).await;
         assert!(report.handler_failures.is_empty(), "{:?}", report.handler_failures);
     }
 
@@ -78,10 +79,10 @@ async fn a_handler_that_fails_records_nothing_and_the_redelivery_applies(backend
     let (runtime, bus) = bus_runtime(backend, ledger_manifest(&runs, &fail, &["Inventory"])).await;
     let event = OutboundEvent::new(organisation_created(&request(&runtime), 1));
 
-    let first = bus.send(std::slice::from_ref(&event), &runtime).await;
+    let first = bus.send(std::slice::from_ref(&event)).await;
     assert_eq!(first.handler_failures.len(), 1);
     assert_eq!(count(runtime.database(), "event_inbox").await, 0, "rolled back with the effect");
-    let second = bus.send(std::slice::from_ref(&event), &runtime).await;
+    let second = bus.send(std::slice::from_ref(&event)).await;
 
     assert!(second.handler_failures.is_empty());
     assert_eq!(count(runtime.database(), "ledgers").await, 1);
@@ -92,8 +93,8 @@ async fn each_handler_applies_an_event_once_independently(backend: Backend) {
     let (runtime, bus) = bus_runtime(backend, ledger_manifest(&runs, &fail, &["Inventory", "Audit"])).await;
     let event = OutboundEvent::new(organisation_created(&request(&runtime), 1));
 
-    bus.send(std::slice::from_ref(&event), &runtime).await;
-    bus.send(std::slice::from_ref(&event), &runtime).await;
+    bus.send(std::slice::from_ref(&event)).await;
+    bus.send(std::slice::from_ref(&event)).await;
 
     let entries: Vec<String> = sqlx::query_scalar("SELECT entry FROM ledgers ORDER BY entry")
         .fetch_all(runtime.database().pool())

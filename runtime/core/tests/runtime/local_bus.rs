@@ -5,7 +5,8 @@ use std::sync::{Arc, Mutex};
 use contracts_common::{Event, EventEnvelope, Sample};
 use contracts_customers::OrganisationCreated;
 use contracts_inventory::InventoryCreated;
-use event_runtime::{HandlerResult, LocalBus, Manifest, Publisher, RequestContext};
+use contracts_trading::TradeCreated;
+use event_runtime::{HandlerResult, KeyProblem, LocalBus, Manifest, Publisher, RequestContext};
 
 use crate::support::*;
 
@@ -36,7 +37,7 @@ async fn commit_runs_every_matching_handler_in_process(backend: Backend) {
     let trading = Manifest::builder("trading", "trading").add("Trading", recorder(&seen, "trading"));
     let bus = LocalBus::new([inventory.build().unwrap(), trading.build().unwrap()]).unwrap();
     assert_eq!(bus.keys(), ["InventoryOrganisationCreated", "TradingOrganisationCreated"]);
-    let runtime = runtime(backend, Arc::new(bus)).await;
+    let runtime = local_runtime(backend, bus).await;
     let ctx = request(&runtime);
 
     let uow = ctx.begin().await.unwrap();
@@ -61,7 +62,7 @@ async fn a_failing_handler_is_reported_and_never_undoes_the_commit(backend: Back
         .add("Inventory", recorder(&seen, "inventory"))
         .build()
         .unwrap();
-    let runtime = runtime(backend, Arc::new(LocalBus::new([manifest]).unwrap())).await;
+    let runtime = local_runtime(backend, LocalBus::new([manifest]).unwrap()).await;
     let ctx = request(&runtime);
 
     let mut uow = ctx.begin().await.unwrap();
@@ -112,7 +113,7 @@ async fn handlers_continue_the_publishers_request_and_can_publish_after_their_ow
         })
         .build()
         .unwrap();
-    let runtime = runtime(backend, Arc::new(LocalBus::new([manifest]).unwrap())).await;
+    let runtime = local_runtime(backend, LocalBus::new([manifest]).unwrap()).await;
     let ctx = request(&runtime);
 
     let uow = ctx.begin().await.unwrap();
@@ -123,6 +124,29 @@ async fn handlers_continue_the_publishers_request_and_can_publish_after_their_ow
     assert_eq!(*follow_ups.lock().unwrap(), [ctx.correlation_id.to_string()]);
     assert_eq!(count(runtime.database(), "event_outbox").await, 2);
     assert_eq!(pending(runtime.database()).await, 0);
+}
+
+#[test]
+fn prefixes_that_differ_only_in_case_across_manifests_on_one_bus_are_rejected() {
+    let first = Manifest::builder("inventory", "inventory")
+        .add("X", |_: Arc<EventEnvelope<OrganisationCreated>>, _: RequestContext| async {
+            HandlerResult::Ok(())
+        })
+        .build()
+        .unwrap();
+    let second = Manifest::builder("trading", "trading")
+        .add("x", |_: Arc<EventEnvelope<TradeCreated>>, _: RequestContext| async { HandlerResult::Ok(()) })
+        .build()
+        .unwrap();
+
+    let error = LocalBus::new([first, second]).unwrap_err();
+
+    assert_eq!(
+        error.problems,
+        [KeyProblem::PrefixCase { prefixes: vec!["X".into(), "x".into()] }],
+        "{error}"
+    );
+    assert!(error.to_string().contains("prefixes `X`, `x` differ only in case"), "{error}");
 }
 
 #[test]

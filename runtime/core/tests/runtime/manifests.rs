@@ -144,6 +144,25 @@ fn prefixes_are_unique_ignoring_case() {
 }
 
 #[test]
+fn a_manifest_error_with_a_thousand_bad_keys_names_the_first_within_1_kib() {
+    let mut builder = Manifest::builder("trading", "trading");
+    for n in 0..1_000 {
+        builder = builder.add_key::<OrganisationCreated>(
+            &format!("{n}\nBad OrganisationCreated"),
+            on_organisation_created,
+        );
+    }
+    let error = builder.build().unwrap_err();
+
+    assert_eq!(error.problems.len(), 1_000, "every problem is kept");
+    let message = error.to_string();
+    assert!(message.len() <= event_runtime::MESSAGE_LIMIT, "{} bytes", message.len());
+    assert!(message.starts_with("trading: 1000 bad handler key(s): handler key `0\\nBad"), "{message}");
+    assert!(!message.contains('\n'), "{message:?}");
+    assert!(message.contains("more"), "{message}");
+}
+
+#[test]
 fn keys_and_prefixes_have_a_maximum_length() {
     let long_key = format!("{}OrganisationCreated", "K".repeat(100_000));
     let error = Manifest::builder("trading", "trading")
@@ -242,6 +261,22 @@ fn aws_detail_types_with_spaces_take_their_key_form_and_map_back_exactly() {
         ["Object Created", "Scheduled Event"],
         "rules match the exact detail-type"
     );
+}
+
+#[test]
+fn a_detail_type_of_only_separators_has_no_key_form_and_no_key() {
+    for detail_type in [" ", "-_ ./", "  --  "] {
+        let error = event_runtime::key_form(detail_type).unwrap_err();
+        assert!(error.contains("has only separators"), "{detail_type:?}: {error}");
+    }
+    let error = Manifest::builder("scheduler", "scheduler")
+        .add_detail::<serde_json::Value>("Handle", "partner", " ", on_json)
+        .build()
+        .unwrap_err();
+
+    assert_eq!(error.problems.len(), 1, "{error}");
+    assert!(matches!(&error.problems[0], KeyProblem::Malformed { .. }), "{error}");
+    assert!(error.to_string().contains("detail-type ` ` has only separators"), "{error}");
 }
 
 #[test]

@@ -37,7 +37,7 @@ const CHILD_LEASE: Duration = Duration::from_secs(1);
 struct CrashBeforePublish;
 
 impl EventSink for CrashBeforePublish {
-    fn send<'a>(&'a self, _: &'a [OutboundEvent], _: &'a Runtime) -> BoxFuture<'a, DeliveryReport> {
+    fn send<'a>(&'a self, _: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
         std::process::exit(CRASHED)
     }
 }
@@ -92,12 +92,15 @@ async fn crashing_child_process() {
     let (Ok(location), Ok(point)) = (std::env::var(DATABASE), std::env::var(CRASH_POINT)) else { return };
     let database = TestDatabase::open_location(&location).await;
     create_tables(&database).await;
-    let sink: Arc<dyn EventSink> = match point.as_str() {
-        "before-publish" => Arc::new(CrashBeforePublish),
-        _ => Arc::new(LocalBus::new([Arc::new(Consumer::default()).manifest(true)]).unwrap()),
-    };
     let options = RelayOptions { lease: CHILD_LEASE, ..test_options() };
-    let runtime = Runtime::start_with(database, sink, options).await.unwrap();
+    let runtime = match point.as_str() {
+        "before-publish" => Runtime::start_with(database, Arc::new(CrashBeforePublish), options).await,
+        _ => {
+            let bus = LocalBus::new([Arc::new(Consumer::default()).manifest(true)]).unwrap();
+            Runtime::start_local(database, bus, options).await
+        }
+    }
+    .unwrap();
     let ctx = request(&runtime);
     let mut uow = ctx.begin().await.unwrap();
     let event = organisation_created(&ctx, 1);
@@ -130,10 +133,15 @@ async fn a_crash_between_commit_and_publish_is_delivered_once_after_the_claim_ex
 
     let consumer = Arc::new(Consumer::default());
     let bus = Arc::new(LocalBus::new([consumer.manifest(false)]).unwrap());
-    let early = Runtime::start_with(database.clone(), bus.clone(), test_options()).await.unwrap();
+    let early =
+        Runtime::start_with_sink(database.clone(), test_options(), |runtime| bus.clone().sink(runtime))
+            .await
+            .unwrap();
     assert!(early.recovered_at_start().delivered.is_empty(), "the dead child's claim still holds");
     tokio::time::sleep(CHILD_LEASE).await;
-    let runtime = Runtime::start_with(database.clone(), bus, test_options()).await.unwrap();
+    let runtime = Runtime::start_with_sink(database.clone(), test_options(), |runtime| bus.sink(runtime))
+        .await
+        .unwrap();
 
     assert_eq!(runtime.recovered_at_start().delivered.len(), 1);
     assert_eq!(consumer.deliveries.load(Ordering::SeqCst), 1);
@@ -152,7 +160,7 @@ async fn a_crash_after_publish_before_marking_redelivers_and_the_inbox_applies_i
     tokio::time::sleep(CHILD_LEASE).await;
     let consumer = Arc::new(Consumer::default());
     let bus = LocalBus::new([consumer.manifest(false)]).unwrap();
-    let runtime = Runtime::start_with(database.clone(), Arc::new(bus), test_options()).await.unwrap();
+    let runtime = Runtime::start_local(database.clone(), bus, test_options()).await.unwrap();
 
     assert_eq!(runtime.recovered_at_start().delivered.len(), 1, "at least once: delivered again");
     assert_eq!(consumer.deliveries.load(Ordering::SeqCst), 1);

@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use event_runtime::{
-    BoxFuture, DeliveryReport, EventSink, FailedEntry, OutboundEvent, Publisher, RelayOptions, Runtime, sqlx,
+    Backoff, BoxFuture, DeliveryReport, EventSink, FailedEntry, OutboundEvent, Publisher, RelayOptions,
+    Runtime, sqlx,
 };
 use uuid::Uuid;
 
@@ -42,7 +43,7 @@ impl OrderedSink {
 }
 
 impl EventSink for OrderedSink {
-    fn send<'a>(&'a self, events: &'a [OutboundEvent], _: &'a Runtime) -> BoxFuture<'a, DeliveryReport> {
+    fn send<'a>(&'a self, events: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
         Box::pin(async move {
             self.sending.store(true, Ordering::SeqCst);
             let slow = *self.slow.lock().unwrap();
@@ -114,8 +115,11 @@ async fn commits_and_relay_passes_running_together_never_send_an_event_twice(bac
 
 async fn a_relay_pass_stops_a_units_remaining_events_at_its_first_failure(backend: Backend) {
     let sink = Arc::new(OrderedSink::default());
-    let options =
-        RelayOptions { batch_size: 100, initial_backoff: Duration::from_secs(60), ..test_options() };
+    let options = RelayOptions {
+        batch_size: 100,
+        backoff: Backoff::new(Duration::from_secs(60), Duration::ZERO),
+        ..test_options()
+    };
     let runtime = Runtime::start_with(database(backend).await, sink.clone(), options).await.unwrap();
     let ctx = request(&runtime);
     sink.down.store(true, Ordering::SeqCst);
@@ -139,7 +143,7 @@ async fn a_relay_pass_stops_a_units_remaining_events_at_its_first_failure(backen
 async fn a_failed_event_waits_for_its_backoff(backend: Backend) {
     let sink = RecordingSink::new();
     let backoff = Duration::from_millis(400);
-    let options = RelayOptions { initial_backoff: backoff, max_backoff: backoff, ..test_options() };
+    let options = RelayOptions { backoff: Backoff::new(backoff, backoff), ..test_options() };
     let runtime = Runtime::start_with(database(backend).await, sink.clone(), options).await.unwrap();
     let ctx = request(&runtime);
     sink.fail("OrganisationCreated");
@@ -283,18 +287,15 @@ async fn the_relay_worker_retries_by_itself_and_drains_its_send_on_shutdown(back
 /// the lease had run out) and outlasts a third of the lease.
 struct ClaimThief {
     sent: Mutex<Vec<Uuid>>,
+    database: event_runtime::Database,
 }
 
 impl EventSink for ClaimThief {
-    fn send<'a>(
-        &'a self,
-        events: &'a [OutboundEvent],
-        runtime: &'a Runtime,
-    ) -> BoxFuture<'a, DeliveryReport> {
+    fn send<'a>(&'a self, events: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
         Box::pin(async move {
             if self.sent.lock().unwrap().is_empty() {
                 sqlx::query("UPDATE event_outbox_units SET claimed_by = 'another-process', claimed_until = 9999999999999")
-                    .execute(runtime.database().pool())
+                    .execute(self.database.pool())
                     .await
                     .unwrap();
                 tokio::time::sleep(Duration::from_millis(150)).await;
@@ -306,9 +307,9 @@ impl EventSink for ClaimThief {
 }
 
 async fn a_pass_that_lost_its_claim_sends_nothing_more_of_that_unit(backend: Backend) {
-    let sink = Arc::new(ClaimThief { sent: Mutex::default() });
     let options = RelayOptions { lease: Duration::from_millis(300), batch_size: 2, ..test_options() };
     let database = database(backend).await;
+    let sink = Arc::new(ClaimThief { sent: Mutex::default(), database: database.clone() });
     let down = RecordingSink::new();
     down.fail("OrganisationCreated");
     let writer = Runtime::start_with(database.clone(), down, options.clone()).await.unwrap();

@@ -33,13 +33,10 @@ async fn delivered_events_are_purged_after_the_retention_and_undelivered_ones_ar
         })
         .build()
         .unwrap();
-    let bus = Runtime::start_with(
-        database(backend).await,
-        Arc::new(LocalBus::new([recorder]).unwrap()),
-        options.clone(),
-    )
-    .await
-    .unwrap();
+    let bus =
+        Runtime::start_local(database(backend).await, LocalBus::new([recorder]).unwrap(), options.clone())
+            .await
+            .unwrap();
     let ctx = request(&bus);
     for n in 0..5 {
         let uow = ctx.begin().await.unwrap();

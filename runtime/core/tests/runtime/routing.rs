@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 use contracts_common::{EventEnvelope, Sample};
 use contracts_customers::OrganisationCreated;
 use contracts_trading::TradeCreated;
-use event_runtime::{HandlerResult, Manifest, RequestContext, RouteError, Router, Runtime};
+use event_runtime::{HandlerResult, MESSAGE_LIMIT, Manifest, RequestContext, RouteError, Router, Runtime};
 use serde_json::{Value, json};
 
 use crate::support::*;
@@ -162,7 +162,7 @@ async fn an_envelope_must_be_a_json_object() {
 }
 
 #[tokio::test]
-async fn error_messages_quote_at_most_200_characters_of_the_input() {
+async fn error_messages_quote_at_most_200_bytes_of_the_input() {
     let router = router(&Seen::default(), Some("Trading")).await;
     let mut event = raw_event::<OrganisationCreated>();
     event["detail-type"] = json!("X".repeat(2_000_000));
@@ -175,9 +175,56 @@ async fn error_messages_quote_at_most_200_characters_of_the_input() {
     let bad_id = router.handle(&event).await.unwrap_err().to_string();
 
     for message in [unknown, malformed, bad_id] {
-        assert!(message.len() < 1_000, "{} bytes: {}", message.len(), &message[..300]);
-        assert!(message.contains("more characters"), "{message}");
+        assert!(message.len() <= MESSAGE_LIMIT, "{} bytes: {}", message.len(), &message[..300]);
+        assert!(message.contains("more bytes"), "{message}");
     }
+}
+
+async fn on_json(_: Arc<EventEnvelope<Value>>, _: RequestContext) -> HandlerResult {
+    Ok(())
+}
+
+/// A router over 40 handlers under one prefix, of partner events `Thing 0 Happened`, ...
+async fn router_with_40_keys() -> Router {
+    let mut manifest = Manifest::builder("audit", "audit");
+    for n in 0..40 {
+        manifest = manifest.add_detail::<Value>("Audit", "partner", &format!("Thing {n} Happened"), on_json);
+    }
+    let runtime: Runtime = runtime(Backend::Sqlite, RecordingSink::new()).await;
+    Router::new(runtime, manifest.build().unwrap(), Some("Audit"))
+}
+
+/// Whether `message` could forge or cut a log line.
+fn has_control_characters(message: &str) -> bool {
+    message.chars().any(|c| c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c))
+}
+
+#[tokio::test]
+async fn route_errors_escape_untrusted_text_and_stay_within_1_kib_with_many_keys() {
+    let router = router_with_40_keys().await;
+    let hostile = format!("Thing\nINFO forged log line\0\u{202e}{}", "🦀".repeat(500));
+    let mut unknown = raw_event::<OrganisationCreated>();
+    unknown["detail-type"] = json!(hostile);
+    let mut wrong_source = raw_event::<OrganisationCreated>();
+    wrong_source["detail-type"] = json!("Thing 7 Happened");
+    wrong_source["source"] = json!(hostile);
+    let mut bad_id = raw_event::<OrganisationCreated>();
+    bad_id["detail-type"] = json!("Thing 7 Happened");
+    bad_id["source"] = json!("partner");
+    bad_id["id"] = json!(hostile);
+
+    for event in [unknown, wrong_source, bad_id] {
+        let error = router.handle(&event).await.unwrap_err();
+        let message = error.to_string();
+        assert!(!has_control_characters(&message), "{message:?}");
+        assert!(message.contains("Thing\\nINFO forged log line\\u{0}\\u{202e}"), "{message}");
+        assert!(message.len() <= MESSAGE_LIMIT, "{} bytes: {message}", message.len());
+    }
+    let mut unknown = raw_event::<OrganisationCreated>();
+    unknown["detail-type"] = json!("Nothing Happened");
+    let message = router.handle(&unknown).await.unwrap_err().to_string();
+    assert!(message.contains("AuditThing0Happened, AuditThing10Happened"), "names the first keys: {message}");
+    assert!(message.contains("more)") && !message.contains("AuditThing9Happened"), "not all 40: {message}");
 }
 
 #[tokio::test]

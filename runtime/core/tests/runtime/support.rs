@@ -10,8 +10,8 @@ use contracts_common::fakes::rng_for;
 use contracts_customers::OrganisationCreated;
 use event_runtime::sqlx;
 use event_runtime::{
-    BoxFuture, Database, DatabaseOptions, DeliveryReport, EventSink, FailedEntry, OutboundEvent,
-    RelayOptions, RequestContext, Runtime, UnitOfWork,
+    Backoff, BoxFuture, Database, DatabaseOptions, DeliveryReport, EventSink, FailedEntry, LocalBus,
+    OutboundEvent, RelayOptions, RequestContext, Runtime, UnitOfWork,
 };
 use uuid::Uuid;
 
@@ -88,13 +88,18 @@ impl TestDatabase {
 
     /// Opens the database at `location` (from this process or another).
     pub async fn open_location(location: &str) -> Database {
+        Self::try_open_location(location).await.unwrap()
+    }
+
+    /// Opens the database at `location`, or says why it cannot.
+    pub async fn try_open_location(location: &str) -> Result<Database, event_runtime::Error> {
         match location.split_once('#') {
             Some((url, schema)) => {
                 let options =
                     DatabaseOptions { schema: Some(schema.to_owned()), ..DatabaseOptions::default() };
-                Database::connect_with(url, options).await.unwrap()
+                Database::connect_with(url, options).await
             }
-            None => Database::connect(location).await.unwrap(),
+            None => Database::connect(location).await,
         }
     }
 
@@ -122,8 +127,7 @@ pub async fn database(backend: Backend) -> Database {
 pub fn test_options() -> RelayOptions {
     RelayOptions {
         lease: Duration::from_secs(2),
-        initial_backoff: Duration::ZERO,
-        max_backoff: Duration::ZERO,
+        backoff: Backoff::none(),
         sweep_interval: Duration::from_millis(20),
         ..RelayOptions::default()
     }
@@ -132,6 +136,11 @@ pub fn test_options() -> RelayOptions {
 /// A runtime on a fresh database of `backend`, with the application's tables.
 pub async fn runtime(backend: Backend, sink: Arc<dyn EventSink>) -> Runtime {
     Runtime::start_with(database(backend).await, sink, test_options()).await.unwrap()
+}
+
+/// A runtime running `bus`'s handlers on a fresh database of `backend`.
+pub async fn local_runtime(backend: Backend, bus: LocalBus) -> Runtime {
+    Runtime::start_local(database(backend).await, bus, test_options()).await.unwrap()
 }
 
 /// A sink that records what it is sent and can be told to fail some detail-types.
@@ -167,11 +176,7 @@ impl RecordingSink {
 }
 
 impl EventSink for RecordingSink {
-    fn send<'a>(
-        &'a self,
-        events: &'a [OutboundEvent],
-        _runtime: &'a Runtime,
-    ) -> BoxFuture<'a, DeliveryReport> {
+    fn send<'a>(&'a self, events: &'a [OutboundEvent]) -> BoxFuture<'a, DeliveryReport> {
         let failing = self.failing.lock().unwrap().clone();
         let mut report = DeliveryReport::default();
         for event in events {

@@ -5,13 +5,14 @@
 use contracts_all as _;
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use xtask::cmd::Cmd;
 use xtask::freshness::{self, Drift};
 use xtask::{events, generate, workspace};
 
 fn xtask(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).arg("--root").arg(root).args(args).output().expect("xtask runs")
+    Cmd::new(env!("CARGO_BIN_EXE_xtask")).arg("--root").arg(root).args(args).output().expect("xtask runs")
 }
 
 /// A temporary root with this workspace's sample-only events, and every file generated.

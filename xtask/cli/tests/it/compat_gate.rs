@@ -5,9 +5,9 @@
 use contracts_all as _;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::{Value, json};
+use xtask::cmd::Cmd;
 
 /// A scratch repository with a `main` branch.
 struct Repo {
@@ -29,9 +29,7 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> String {
-        let output = Command::new("git").args(args).current_dir(self.path()).output().unwrap();
-        assert!(output.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&output.stderr));
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        Cmd::new("git").args(args).dir(self.path()).read().unwrap_or_else(|error| panic!("{error:#}"))
     }
 
     fn write_schema(&self, event: &str, schema: &Value) {
@@ -57,7 +55,7 @@ impl Repo {
 
     /// Runs `cargo xtask --root <repo> compat <args>`: exit code and stdout + stderr.
     fn compat(&self, args: &[&str]) -> (i32, String) {
-        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        let output = Cmd::new(env!("CARGO_BIN_EXE_xtask"))
             .arg("--root")
             .arg(self.path())
             .arg("compat")
@@ -268,7 +266,7 @@ fn file_pair_mode_exits_0_when_compatible_and_1_when_not() {
     fs::write(&old, order(json!({"id": {"type": "integer"}}), &["id"]).to_string()).unwrap();
     fs::write(&new, order(json!({"id": {"type": "number"}}), &["id"]).to_string()).unwrap();
     let run = |mode: &str| {
-        let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        let output = Cmd::new(env!("CARGO_BIN_EXE_xtask"))
             .args(["compat", "--old"])
             .arg(&old)
             .arg("--new")
@@ -293,13 +291,12 @@ fn a_shallow_clone_is_refused_for_the_transitive_check() {
     repo.commit("v2");
     let clone = tempfile::tempdir().unwrap();
     let url = format!("file://{}", repo.path().display());
-    let status = Command::new("git")
+    Cmd::new("git")
         .args(["clone", "--quiet", "--depth", "1", &url])
         .arg(clone.path().join("c"))
-        .status()
+        .run()
         .unwrap();
-    assert!(status.success());
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let output = Cmd::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("--root")
         .arg(clone.path().join("c"))
         .args(["compat", "--transitive"])

@@ -5,9 +5,9 @@
 use contracts_all as _;
 use std::fs;
 use std::path::PathBuf;
-use std::process::Command;
 
 use schema_emit::typescript::TSC_STRICT_ARGS;
+use xtask::cmd::Cmd;
 
 /// The package's pinned TypeScript compiler, installed by `npm ci` (`cargo xtask ci` does it).
 fn tsc() -> PathBuf {
@@ -93,23 +93,20 @@ fn replace_first_value(text: &str, key: &str, value: &str) -> String {
 fn inferred_typescript_for_the_aws_corpus_compiles() {
     let corpus = xtask::workspace::root().join("../shared/corpus/aws-events");
     assert!(corpus.is_dir(), "the shared corpus is missing at {}", corpus.display());
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+    let text = Cmd::new(env!("CARGO_BIN_EXE_xtask"))
         .args(["infer", "--lang", "typescript"])
         .arg(&corpus)
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        .read()
+        .unwrap_or_else(|error| panic!("{error:#}"));
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("aws.ts");
-    fs::write(&file, &output.stdout).unwrap();
-    let text = String::from_utf8_lossy(&output.stdout);
+    fs::write(&file, &text).unwrap();
     assert!(text.contains("export interface AutoscalingEventLaunchSuccessfulDetail"), "{text}");
-    let tsc = Command::new(tsc()).args(TSC_STRICT_ARGS).arg(&file).output().unwrap();
-    assert!(
-        tsc.status.success(),
-        "tsc rejected inferred TypeScript:\n{}",
-        String::from_utf8_lossy(&tsc.stdout)
-    );
+    Cmd::new(tsc())
+        .args(TSC_STRICT_ARGS)
+        .arg(&file)
+        .run_quiet()
+        .unwrap_or_else(|error| panic!("tsc rejected inferred TypeScript: {error:#}"));
 }
 
 /// EventBridge identifies an event by source and detail-type: two sources may share a

@@ -22,7 +22,8 @@
 mod yaml;
 
 use contracts_common::{EventEnvelope, EventMetadata};
-use schema_emit::preamble::Format;
+use schema_emit::Format;
+use schema_model::{pointer, subschemas_mut};
 use serde_json::{Map, Value, json};
 
 use super::preamble;
@@ -99,10 +100,8 @@ pub fn document(published: &[(&EventInput, Value)]) -> Vec<(&'static str, Value)
 pub const VALIDATOR_DIR: &str = "xtask/asyncapi-check";
 
 /// `node <validator> <file>`: the AsyncAPI parser and an example check; exits 1 on any error.
-pub fn validator_command(root: &std::path::Path, file: &std::path::Path) -> std::process::Command {
-    let mut command = std::process::Command::new("node");
-    command.arg(root.join(VALIDATOR_DIR).join("validate.mjs")).arg(file);
-    command
+pub fn validator_command(root: &std::path::Path, file: &std::path::Path) -> crate::cmd::Cmd {
+    crate::cmd::Cmd::new("node").arg(root.join(VALIDATOR_DIR).join("validate.mjs")).arg(file)
 }
 
 /// The id of an event's channel, message and operations: `source.DetailType` with the
@@ -192,7 +191,7 @@ fn message_object(event: &EventInput, document: &Value, id: &str) -> Value {
     if !event.is_inferred() {
         traits.push(json!({"$ref": format!("#/components/messageTraits/{METADATA}")}));
     }
-    let schema_location = format!("#/components/messages/{}/payload/schema", pointer_escape(id));
+    let schema_location = format!("#/components/messages/{}/payload/schema", pointer::escape(id));
     let mut message = json!({
         "name": event.detail_type,
         "title": event.detail_type,
@@ -209,26 +208,23 @@ fn message_object(event: &EventInput, document: &Value, id: &str) -> Value {
 }
 
 /// `schema` with every local reference (`#/...`) made to point under `location`, so it
-/// resolves inside the AsyncAPI document.
+/// resolves inside the AsyncAPI document. Only the schema's own `$ref`s move: a sample in
+/// `examples` keeps a `"$ref"` key of its own data as it is.
 fn relocate_refs(schema: &Value, location: &str) -> Value {
-    match schema {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(key, value)| match (key.as_str(), value) {
-                    ("$ref", Value::String(target)) if target.starts_with('#') => {
-                        (key.clone(), Value::String(format!("{location}{}", &target[1..])))
-                    }
-                    _ => (key.clone(), relocate_refs(value, location)),
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(|item| relocate_refs(item, location)).collect()),
-        other => other.clone(),
-    }
+    let mut moved = schema.clone();
+    relocate_in(&mut moved, location);
+    moved
 }
 
-fn pointer_escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+fn relocate_in(schema: &mut Value, location: &str) {
+    if let Some(Value::String(target)) = schema.get_mut("$ref")
+        && let Some(fragment) = target.strip_prefix('#')
+    {
+        *target = format!("{location}{fragment}");
+    }
+    for sub in subschemas_mut(schema) {
+        relocate_in(sub, location);
+    }
 }
 
 /// The EventBridge envelope (without `detail`, which is the payload) and the platform's

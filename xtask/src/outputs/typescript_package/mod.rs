@@ -11,8 +11,8 @@ pub mod validators;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use schema_emit::preamble::Format;
-use schema_emit::typescript::{emit_module, literal, value_literal};
+use schema_emit::Format;
+use schema_emit::typescript::{emit_module, literal, typed_value};
 use schema_ident::{module_name, typescript_property_key as property_key};
 use serde_json::Value;
 
@@ -34,7 +34,7 @@ pub fn type_check<'f>(
     dir: &std::path::Path,
     files: impl IntoIterator<Item = (&'f String, &'f String)>,
     edit: impl Fn(&str) -> String,
-) -> std::io::Result<(bool, String)> {
+) -> anyhow::Result<(bool, String)> {
     let package = root.join(TYPESCRIPT_PACKAGE_DIR);
     for (path, text) in files {
         let Some(relative) = path.strip_prefix(&format!("{TYPESCRIPT_PACKAGE_DIR}/")) else { continue };
@@ -48,7 +48,7 @@ pub fn type_check<'f>(
     if !modules.exists() {
         std::os::unix::fs::symlink(package.join("node_modules"), &modules)?;
     }
-    let output = std::process::Command::new(tsc(root)).arg("-p").arg(dir).output()?;
+    let output = crate::cmd::Cmd::new(tsc(root)).arg("-p").arg(dir).output()?;
     Ok((output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned()))
 }
 
@@ -355,8 +355,12 @@ fn samples_ts(modules: &[SourceModule<'_>]) -> String {
             let samples = document["examples"].as_array().map_or(&[][..], Vec::as_slice);
             for (index, sample) in samples.iter().enumerate() {
                 let constant = sample_constant(&name, type_name, index);
-                let literal = value_literal(sample, "");
-                let _ = write!(text, "\nexport const {constant}: {name}.{type_name} = {literal};\n");
+                let typed = typed_value(&module.namespace, &format!("{name}."), type_name, sample, &constant);
+                let _ = write!(
+                    text,
+                    "\n{}export const {constant}: {name}.{type_name} = {};\n",
+                    typed.declarations, typed.literal
+                );
                 let _ = writeln!(
                     envelopes,
                     "  {{ version: \"0\", id: \"{constant}\", \"detail-type\": {}, source: {}, time: \"2026-01-01T00:00:00Z\", \

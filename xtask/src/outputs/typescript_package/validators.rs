@@ -14,9 +14,7 @@
 //! from), not the `--root` being generated: they are part of the generator.
 
 use std::fs;
-use std::io::Write as _;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
 use schema_emit::Diagnostic;
 use serde_json::{Value, json};
@@ -124,27 +122,10 @@ impl Compiler {
         let events: Vec<Value> =
             requests.iter().map(|r| json!({"name": r.label, "schema": r.schema})).collect();
         let input = serde_json::to_vec(&json!({ "events": events })).expect("JSON values serialise");
-        let mut child = Command::new("node")
-            .arg(SCRIPT)
-            .current_dir(&self.package)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|e| fail(format!("could not run `node {SCRIPT}`: {e}")))?;
-        let mut stdin = child.stdin.take().expect("stdin is piped");
-        // Written from a thread: node may fill its stdout pipe before it has read all input.
-        let writer = std::thread::spawn(move || stdin.write_all(&input));
-        let output = child.wait_with_output().map_err(|e| fail(format!("`node {SCRIPT}` failed: {e}")))?;
-        let written = matches!(writer.join(), Ok(Ok(())));
-        if !output.status.success() || !written {
-            return Err(fail(format!(
-                "`node {SCRIPT}` failed ({}):\n{}",
-                output.status,
-                String::from_utf8_lossy(&output.stderr)
-            )));
-        }
-        let reply: Value = serde_json::from_slice(&output.stdout)
+        // Cmd writes standard input from a thread: node may fill its output pipe first.
+        let node = crate::cmd::Cmd::new("node").arg(SCRIPT).dir(&self.package).stdin(input);
+        let output = node.read_bytes().map_err(|e| fail(format!("{e:#}")))?;
+        let reply: Value = serde_json::from_slice(&output)
             .map_err(|e| fail(format!("`node {SCRIPT}` did not print JSON: {e}")))?;
         let errors: Vec<Diagnostic> = reply["errors"]
             .as_array()

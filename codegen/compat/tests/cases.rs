@@ -1,6 +1,9 @@
 //! The planted-break suite: every file in `tests/cases/` is one schema pair with the
 //! verdict it must get in each mode under each policy, and the differences (kind and path)
-//! the gate must name. One test runs them all and lists every failing case by file name.
+//! the gate must name. Each file is its own test, named after it, and every one runs even
+//! when another fails (a `harness = false` target driven by libtest-mimic):
+//! `cargo test -p schema-compat --test cases -- tuple` runs the files whose names contain
+//! `tuple`.
 //!
 //! A case file:
 //!
@@ -30,7 +33,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
+use libtest_mimic::{Arguments, Failed, Trial};
 use schema_compat::{Difference, Direction, Mode, Policy, compare};
 use serde_json::Value;
 
@@ -92,7 +97,7 @@ fn patch(mut doc: Value, ops: Option<&Value>) -> Result<Value, String> {
 
 fn split(path: &str) -> Result<(&str, String), String> {
     let (parent, last) = path.rsplit_once('/').ok_or(format!("bad pointer {path}"))?;
-    Ok((parent, last.replace("~1", "/").replace("~0", "~")))
+    Ok((parent, schema_model::pointer::unescape(last).into_owned()))
 }
 
 fn add(doc: &mut Value, path: &str, value: Value) -> Result<(), String> {
@@ -231,47 +236,61 @@ fn check(case: &Value) -> Result<Vec<String>, String> {
     Ok(problems)
 }
 
-#[test]
-fn every_planted_break_gets_its_expected_verdict_in_every_mode_and_policy() {
-    let mut files = case_files();
-    assert!(files.len() >= 80, "the suite needs at least 80 cases, has {}", files.len());
-    // `CASE=tuple cargo test -p schema-compat --test cases` runs only the matching files.
-    if let Ok(filter) = std::env::var("CASE") {
-        files.retain(|file| file.to_string_lossy().contains(&filter));
-    }
-    let mut failures = Vec::new();
-    for file in &files {
-        let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        let outcome = fs::read_to_string(file)
-            .map_err(|e| e.to_string())
-            .and_then(|text| serde_json::from_str::<Value>(&text).map_err(|e| format!("not JSON: {e}")))
-            .and_then(|case| check(&case));
-        match outcome {
-            Ok(problems) if problems.is_empty() => {}
-            Ok(problems) => failures.push(format!("{name}:\n  {}", problems.join("\n  "))),
-            Err(error) => failures.push(format!("{name}: {error}")),
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} cases failed:\n\n{}",
-        failures.len(),
-        files.len(),
-        failures.join("\n\n")
-    );
+/// The least number of case files the suite accepts.
+const AT_LEAST: usize = 80;
+
+/// One case file's test: its problems, each on its own line, under the file's path.
+fn run_case(file: &Path) -> Result<(), Failed> {
+    let shown = file.strip_prefix(dir().parent().unwrap_or(Path::new(""))).unwrap_or(file).display();
+    let problems = fs::read_to_string(file)
+        .map_err(|e| e.to_string())
+        .and_then(|text| serde_json::from_str::<Value>(&text).map_err(|e| format!("not JSON: {e}")))
+        .and_then(|case| check(&case))
+        .map_err(|error| format!("{shown}: {error}"))?;
+    if problems.is_empty() { Ok(()) } else { Err(format!("{shown}:\n  {}", problems.join("\n  ")).into()) }
 }
 
-#[test]
-fn every_published_schema_is_compatible_with_an_annotated_copy_of_itself() {
-    for source in fs::read_dir(dir().join("fixtures")).expect("fixtures") {
-        for file in fs::read_dir(source.expect("entry").path()).expect("source dir") {
-            let path = file.expect("entry").path();
-            let old: Value =
-                serde_json::from_str(&fs::read_to_string(&path).expect("readable")).expect("JSON");
-            let mut new = old.clone();
-            new["description"] = Value::String("Reworded, which changes nothing a consumer accepts.".into());
-            let found = compare(&old, &new, Policy::Strict).expect("published schemas are readable");
-            assert!(found.is_empty(), "{}: {found:?}", path.display());
+/// Every published schema (copied in `tests/fixtures`) compares equal to a copy of itself
+/// with a reworded description.
+fn run_annotated_copy(path: &Path) -> Result<(), Failed> {
+    let old: Value = serde_json::from_str(&fs::read_to_string(path)?)?;
+    let mut new = old.clone();
+    new["description"] = Value::String("Reworded, which changes nothing a consumer accepts.".into());
+    let found = compare(&old, &new, Policy::Strict)?;
+    if found.is_empty() { Ok(()) } else { Err(format!("{}: {found:?}", path.display()).into()) }
+}
+
+fn fixture_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for source in fs::read_dir(dir().join("fixtures")).expect("tests/fixtures exists") {
+        for file in fs::read_dir(source.expect("readable directory entry").path()).expect("a source folder") {
+            files.push(file.expect("readable directory entry").path());
         }
     }
+    files.sort();
+    files
+}
+
+fn main() -> ExitCode {
+    let cases = case_files();
+    let count = cases.len();
+    let mut trials = vec![Trial::test("the_suite_has_enough_cases", move || {
+        if count >= AT_LEAST {
+            Ok(())
+        } else {
+            Err(format!("the suite needs at least {AT_LEAST} cases, has {count}").into())
+        }
+    })];
+    for file in cases {
+        let name = file.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        trials.push(Trial::test(name, move || run_case(&file)).with_kind("case"));
+    }
+    for path in fixture_files() {
+        let name = path.strip_prefix(dir().join("fixtures")).unwrap_or(&path).display().to_string();
+        trials.push(
+            Trial::test(format!("annotated_copy_of {name}"), move || run_annotated_copy(&path))
+                .with_kind("fixture"),
+        );
+    }
+    libtest_mimic::run(&Arguments::from_args(), trials).exit_code()
 }

@@ -1,0 +1,164 @@
+//! Which keywords hold subschemas, as schemars' `transform_subschemas` knows them: a walk
+//! goes into `properties` and `items`, never into `enum`, `const`, `default` or `examples`
+//! data, which may hold objects that look like schemas.
+
+use serde_json::Value;
+
+use crate::pointer;
+
+/// Keywords whose value is one subschema (`items` too, when it is not a tuple).
+const ONE: [&str; 9] = [
+    "items",
+    "additionalItems",
+    "additionalProperties",
+    "contains",
+    "propertyNames",
+    "if",
+    "then",
+    "else",
+    "not",
+];
+
+/// Keywords whose value is a list of subschemas (`items` too, when it is a tuple).
+const LIST: [&str; 5] = ["items", "allOf", "anyOf", "oneOf", "prefixItems"];
+
+/// Keywords whose value maps names to subschemas (`dependencies` holds property lists too,
+/// which are skipped).
+const MAP: [&str; 6] =
+    ["properties", "patternProperties", "definitions", "$defs", "dependencies", "dependentSchemas"];
+
+/// Keywords that describe a value without constraining it.
+pub fn is_annotation(key: &str) -> bool {
+    matches!(
+        key,
+        "title"
+            | "description"
+            | "default"
+            | "examples"
+            | "$comment"
+            | "$schema"
+            | "$id"
+            | "readOnly"
+            | "writeOnly"
+            | "deprecated"
+            | "definitions"
+            | "$defs"
+    ) || key.starts_with("x-")
+}
+
+/// Where a subschema sits in its parent: the keyword, and the name or position inside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Place<'a> {
+    /// The keyword holding the subschema (`properties`, `items`, `anyOf`, ...).
+    pub keyword: &'a str,
+    /// The entry inside the keyword's value, for maps and lists.
+    pub key: Option<Key<'a>>,
+}
+
+/// An entry of a keyword's value: a name in a map, a position in a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key<'a> {
+    /// A property, pattern or definition name.
+    Name(&'a str),
+    /// A position in `allOf`, a tuple's `items`, ...
+    Index(usize),
+}
+
+impl Place<'_> {
+    /// The subschema's pointer, given its parent's.
+    pub fn pointer_from(&self, parent: &str) -> String {
+        let at = pointer::push(parent, self.keyword);
+        match self.key {
+            None => at,
+            Some(Key::Name(name)) => pointer::push(&at, name),
+            Some(Key::Index(index)) => pointer::push(&at, &index.to_string()),
+        }
+    }
+}
+
+/// The direct subschemas of `schema`, with their places, in the order of the schema's keys.
+pub fn subschemas(schema: &Value) -> Vec<(Place<'_>, &Value)> {
+    let Some(map) = schema.as_object() else { return Vec::new() };
+    let mut found = Vec::new();
+    for (keyword, value) in map {
+        let keyword = keyword.as_str();
+        match value {
+            Value::Object(_) | Value::Bool(_) if ONE.contains(&keyword) => {
+                found.push((Place { keyword, key: None }, value));
+            }
+            Value::Array(list) if LIST.contains(&keyword) => {
+                for (index, sub) in list.iter().enumerate() {
+                    found.push((Place { keyword, key: Some(Key::Index(index)) }, sub));
+                }
+            }
+            Value::Object(entries) if MAP.contains(&keyword) => {
+                for (name, sub) in entries.iter().filter(|(_, sub)| is_schema(sub)) {
+                    found.push((Place { keyword, key: Some(Key::Name(name)) }, sub));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The direct subschemas of `schema`, to edit in place, in the schema's key order.
+pub fn subschemas_mut(schema: &mut Value) -> Vec<&mut Value> {
+    let Some(map) = schema.as_object_mut() else { return Vec::new() };
+    let mut found = Vec::new();
+    for (keyword, value) in map.iter_mut() {
+        let keyword = keyword.as_str();
+        match value {
+            Value::Object(_) | Value::Bool(_) if ONE.contains(&keyword) => found.push(value),
+            Value::Array(list) if LIST.contains(&keyword) => found.extend(list.iter_mut()),
+            Value::Object(entries) if MAP.contains(&keyword) => {
+                found.extend(entries.values_mut().filter(|sub| is_schema(sub)));
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+fn is_schema(value: &Value) -> bool {
+    value.is_object() || value.is_boolean()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn subschemas_are_found_under_every_keyword_that_holds_them_and_nowhere_else() {
+        let schema = json!({
+            "properties": {"a/b": {"type": "string"}},
+            "items": [{"type": "integer"}, true],
+            "anyOf": [{"type": "null"}],
+            "dependencies": {"a": ["b"], "c": {"required": ["d"]}},
+            "not": false,
+            "const": {"type": "string", "format": "date"},
+            "enum": [{"properties": {}}],
+            "default": {"items": {}},
+            "examples": [{"not": {}}]
+        });
+        let mut pointers: Vec<String> =
+            subschemas(&schema).iter().map(|(place, _)| place.pointer_from("")).collect();
+        pointers.sort();
+        assert_eq!(
+            pointers,
+            ["/anyOf/0", "/dependencies/c", "/items/0", "/items/1", "/not", "/properties/a~1b"]
+        );
+        let mut copy = schema.clone();
+        assert_eq!(subschemas_mut(&mut copy).len(), pointers.len());
+    }
+
+    #[test]
+    fn a_single_items_schema_is_one_subschema() {
+        let schema = json!({"items": {"type": "string"}, "additionalProperties": {"type": "integer"}});
+        let places: Vec<Place> = subschemas(&schema).into_iter().map(|(place, _)| place).collect();
+        assert_eq!(places.len(), 2);
+        assert!(places.contains(&Place { keyword: "items", key: None }));
+        assert!(places.contains(&Place { keyword: "additionalProperties", key: None }));
+    }
+}
