@@ -156,7 +156,9 @@ impl<'a> Items<'a> {
                 list: false,
                 keyword: "items",
             },
-            Some(schema) => Items { positions: Vec::new(), rest: (items_ptr, schema), list: true, keyword: "items" },
+            Some(schema) => {
+                Items { positions: Vec::new(), rest: (items_ptr, schema), list: true, keyword: "items" }
+            }
             None => Items { positions: Vec::new(), rest: (items_ptr, &TRUE), list: true, keyword: "items" },
         })
     }
@@ -172,7 +174,11 @@ impl<'a> Items<'a> {
             problem: problem.to_owned(),
         };
         let Value::Array(tuple) = prefix else {
-            return Err(refuse(prefix_ptr, "prefixItems", "must be an array of schemas, one per tuple position"));
+            return Err(refuse(
+                prefix_ptr,
+                "prefixItems",
+                "must be an array of schemas, one per tuple position",
+            ));
         };
         if view.map.get("items").is_some_and(Value::is_array) {
             return Err(refuse(

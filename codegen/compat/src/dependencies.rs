@@ -32,7 +32,8 @@ impl<'a> Dependencies<'a> {
         for keyword in ["dependencies", "dependentRequired", "dependentSchemas"] {
             let Some(value) = view.map.get(keyword) else { continue };
             let base = pointer::push(&view.ptr, keyword);
-            let refuse = |at: String, problem: String| Error::Keyword { side: view.side, at, keyword, problem };
+            let refuse =
+                |at: String, problem: String| Error::Keyword { side: view.side, at, keyword, problem };
             let Value::Object(entries) = value else {
                 return Err(refuse(base, "must be an object mapping property names to dependencies".into()));
             };
@@ -43,7 +44,10 @@ impl<'a> Dependencies<'a> {
                         let mut set = BTreeSet::new();
                         for required in names {
                             let Some(required) = required.as_str() else {
-                                return Err(refuse(at, format!("lists {required}, not a property name; write names as strings")));
+                                return Err(refuse(
+                                    at,
+                                    format!("lists {required}, not a property name; write names as strings"),
+                                ));
                             };
                             set.insert(required);
                         }
@@ -110,7 +114,8 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
                     ),
                     (None, None) => unreachable!("names come from the two maps"),
                 };
-                let (old_text, new_text) = (old.map(|_| "a schema".to_owned()), new.map(|_| "a schema".to_owned()));
+                let (old_text, new_text) =
+                    (old.map(|_| "a schema".to_owned()), new.map(|_| "a schema".to_owned()));
                 w.findings.report(kind, &at.at(dependency_path(at, ptr)), old_text, new_text, reason);
             }
         }
@@ -132,7 +137,8 @@ type List<'l, 'a> = Option<&'l (String, BTreeSet<&'a str>)>;
 
 fn lists(f: &mut Findings, name: &str, old: List<'_, '_>, new: List<'_, '_>, at: &Place) {
     let field = at.field();
-    let show = |list: List<'_, '_>| list.map(|(_, names)| names.iter().copied().collect::<Vec<_>>().join(", "));
+    let show =
+        |list: List<'_, '_>| list.map(|(_, names)| names.iter().copied().collect::<Vec<_>>().join(", "));
     let (kind, ptr, reason) = match (old, new) {
         (None, None) => return,
         (Some(a), Some(b)) if a.1 == b.1 => return,

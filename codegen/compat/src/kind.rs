@@ -464,8 +464,14 @@ mod explain_tests {
     #[test]
     fn explain_names_both_rules_and_the_confluent_difference() {
         let text = Kind::AdditionalPropertiesRemoved.explain();
-        assert!(text.starts_with("ADDITIONAL_PROPERTIES_REMOVED: Undeclared properties are now forbidden"), "{text}");
-        assert!(text.contains("backward (new consumers, old events): breaks (strict), compatible (lenient)"), "{text}");
+        assert!(
+            text.starts_with("ADDITIONAL_PROPERTIES_REMOVED: Undeclared properties are now forbidden"),
+            "{text}"
+        );
+        assert!(
+            text.contains("backward (new consumers, old events): breaks (strict), compatible (lenient)"),
+            "{text}"
+        );
         assert!(text.contains("Confluent Schema Registry: the same verdicts"), "{text}");
         let text = Kind::RequiredUndeclaredPropertyAdded.explain();
         assert!(text.contains("differs on purpose: Confluent's checker ignores `required` names"), "{text}");

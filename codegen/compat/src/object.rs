@@ -60,7 +60,10 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
     }
     for name in old_required.symmetric_difference(&new_required) {
         if !old_props.contains_key(*name) && !new_props.contains_key(*name) {
-            let place = Place { path: pointer::push(&at.path, "required"), instance: pointer::push(&at.instance, name) };
+            let place = Place {
+                path: pointer::push(&at.path, "required"),
+                instance: pointer::push(&at.instance, name),
+            };
             undeclared_required_changed(&mut w.findings, name, new_required.contains(name), &place);
         }
     }

@@ -13,7 +13,9 @@ use crate::error::{Error, Side};
 use crate::findings::{Findings, Place};
 use crate::types::Types;
 use crate::view::View;
-use crate::{Difference, Kind, Policy, array, combinators, dependencies, negation, object, pointer, scalar, values};
+use crate::{
+    Difference, Kind, Policy, array, combinators, dependencies, negation, object, pointer, scalar, values,
+};
 
 /// The state of one comparison.
 pub(crate) struct Walker<'a> {

@@ -286,8 +286,10 @@ fn file_pair_mode_exits_0_when_compatible_and_1_when_not() {
 #[test]
 fn explain_prints_a_kinds_rules_and_where_it_differs_from_confluent() {
     let explain = |kind: &str| {
-        let output = Cmd::new(env!("CARGO_BIN_EXE_xtask")).args(["compat", "--explain", kind]).output().unwrap();
-        let text = String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+        let output =
+            Cmd::new(env!("CARGO_BIN_EXE_xtask")).args(["compat", "--explain", kind]).output().unwrap();
+        let text =
+            String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
         (output.status.code().unwrap(), text)
     };
     let (code, text) = explain("REQUIRED_UNDECLARED_PROPERTY_ADDED");
