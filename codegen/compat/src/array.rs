@@ -17,7 +17,7 @@ use crate::{Kind, pointer};
 
 /// Compares two array schemas.
 pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &Place) -> Result<(), Error> {
-    let (old, new) = (Items::of(o), Items::of(n));
+    let (old, new) = (Items::of(o)?, Items::of(n)?);
     let every_item = pointer::push(&at.instance, "*");
     let neither = !o.map.contains_key("items") && !n.map.contains_key("items");
     if old.list && new.list {
@@ -25,6 +25,10 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
             // Both allow any items: nothing to compare (and `true` has no end of `items`).
         } else {
             w.compare(old.rest.1, old.rest.0.clone(), new.rest.1, new.rest.0.clone(), &every_item)?;
+        }
+        if o.map.contains_key("additionalItems") || n.map.contains_key("additionalItems") {
+            let (old, new) = (Items::declared_additional(o), Items::declared_additional(n));
+            additional_items(w, &old, &new, &every_item, at, false)?;
         }
     } else {
         for index in 0..old.positions.len().max(new.positions.len()) {
@@ -34,17 +38,17 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
                 (None, Some((np, ns))) => {
                     let member =
                         w.member(Change::Added, (ns, np.clone()), false, old.rest_model(), &instance)?;
-                    item_changed(&mut w.findings, index, member, at);
+                    item_changed(&mut w.findings, index, member, new.keyword, at);
                 }
                 (Some((op, os)), None) => {
                     let member =
                         w.member(Change::Removed, (os, op.clone()), false, new.rest_model(), &instance)?;
-                    item_changed(&mut w.findings, index, member, at);
+                    item_changed(&mut w.findings, index, member, old.keyword, at);
                 }
                 (None, None) => unreachable!("index is below one of the lengths"),
             }
         }
-        additional_items(w, &old, &new, &every_item, at)?;
+        additional_items(w, &old, &new, &every_item, at, true)?;
     }
     use Kind::*;
     let kinds = [MinItemsAdded, MinItemsRemoved, MinItemsIncreased, MinItemsDecreased];
@@ -55,8 +59,9 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
     Ok(())
 }
 
-/// Reports tuple position `index`, added or removed as `member` says.
-fn item_changed(f: &mut Findings, index: usize, member: Member<'_>, at: &Place) {
+/// Reports tuple position `index`, added or removed as `member` says; `keyword` is how the
+/// declaring schema spells its tuple (`items`, `prefixItems`).
+fn item_changed(f: &mut Findings, index: usize, member: Member<'_>, keyword: &str, at: &Place) {
     use Change::*;
     let field = at.field();
     let shape = member.view.describe();
@@ -105,17 +110,22 @@ fn item_changed(f: &mut Findings, index: usize, member: Member<'_>, at: &Place) 
     };
     // Array lengths are data, not undeclared names: the policy does not apply.
     let (forward, backward) = member.verdict(kind, f.policy, true);
-    let place = at.at(pointer::push(&pointer::push(&at.path, "items"), &index.to_string()));
+    let place = at.at(pointer::push(&pointer::push(&at.path, keyword), &index.to_string()));
     let (old, new) = member.change.texts(shape);
     f.report_judged(kind, &place, old, new, reason, forward, backward);
 }
 
+/// Compares what the two schemas say of items past their tuples. Without a tuple on either
+/// side (`tuple` false) validators ignore `additionalItems`, but Confluent's checker compares
+/// it all the same and a tuple added later would apply it, so the gate judges it as written
+/// and the reason says so.
 fn additional_items<'a>(
     w: &mut Walker<'a>,
     old: &Items<'a>,
     new: &Items<'a>,
     instance: &str,
     at: &Place,
+    tuple: bool,
 ) -> Result<(), Error> {
     let field = at.field();
     let (kind, reason) = match (old.rest_model(), new.rest_model()) {
@@ -145,6 +155,14 @@ fn additional_items<'a>(
                 "items of {field} past the tuple must now match a schema: new consumers reject old ones that do not"
             ),
         ),
+    };
+    let reason = if tuple {
+        reason
+    } else {
+        format!(
+            "{reason} (`items` is not a tuple on either side, so validators ignore `additionalItems` today; it is \
+             judged as written, as Confluent's checker does, because a tuple added later would apply it)"
+        )
     };
     let text = |v: &Value| Some(short_json(v, 50));
     w.findings.report(kind, &at.at(new.rest.0.clone()), text(old.rest.1), text(new.rest.1), reason);

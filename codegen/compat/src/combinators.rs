@@ -159,12 +159,19 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
     Ok(bodies)
 }
 
+/// The branches of one list, each written once: a branch equal to an earlier one (up to
+/// annotations) adds nothing to `anyOf` or `allOf`, so it is dropped before matching, as
+/// Confluent's checker collapses duplicates too. (Under `oneOf` a value matching both copies
+/// is strictly invalid; no generated consumer relies on that, so the copies count as one.)
 fn branches<'a>(side: Side, doc: &'a Value, list: &[(String, &'a Value)]) -> Result<Vec<Branch<'a>>, Error> {
-    list.iter()
-        .map(|(ptr, raw)| {
-            Ok(Branch::new(View::new(side, doc, raw, ptr.clone())?, Some(ptr.clone()), Raw::Schema(raw)))
-        })
-        .collect()
+    let mut out: Vec<Branch<'a>> = Vec::with_capacity(list.len());
+    for (ptr, raw) in list {
+        if out.iter().any(|earlier| earlier.raw.same(Raw::Schema(raw))) {
+            continue;
+        }
+        out.push(Branch::new(View::new(side, doc, raw, ptr.clone())?, Some(ptr.clone()), Raw::Schema(raw)));
+    }
+    Ok(out)
 }
 
 fn stand_in<'a>(view: &View<'a>) -> Branch<'a> {

@@ -126,7 +126,9 @@ pub(crate) fn properties(map: &Map<String, Value>) -> &Map<String, Value> {
     }
 }
 
-/// `items` of one array schema.
+/// `items` of one array schema: draft-07's tuple (`items: [..]` with `additionalItems`) or
+/// list (`items: S`), or draft 2020-12's tuple spelling (`prefixItems: [..]` with `items`
+/// for the rest), read as the same tuple.
 pub(crate) struct Items<'a> {
     /// Tuple positions (pointer, schema); empty for a list.
     pub positions: Vec<(String, &'a Value)>,
@@ -134,33 +136,92 @@ pub(crate) struct Items<'a> {
     pub rest: (String, &'a Value),
     /// Whether `items` was a single schema.
     pub list: bool,
+    /// The keyword holding the positions: `items`, or `prefixItems`.
+    pub keyword: &'static str,
 }
 
 impl<'a> Items<'a> {
-    pub fn of(view: &View<'a>) -> Items<'a> {
+    pub fn of(view: &View<'a>) -> Result<Items<'a>, Error> {
+        if let Some(prefix) = view.map.get("prefixItems") {
+            return Items::prefixed(view, prefix);
+        }
         let items_ptr = pointer::push(&view.ptr, "items");
-        match view.map.get("items") {
+        Ok(match view.map.get("items") {
             Some(Value::Array(tuple)) => Items {
-                positions: tuple
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (pointer::push(&items_ptr, &i.to_string()), s))
-                    .collect(),
+                positions: positions(&items_ptr, tuple),
                 rest: (
                     pointer::push(&view.ptr, "additionalItems"),
                     view.map.get("additionalItems").unwrap_or(&TRUE),
                 ),
                 list: false,
+                keyword: "items",
             },
-            Some(schema) => Items { positions: Vec::new(), rest: (items_ptr, schema), list: true },
-            None => Items { positions: Vec::new(), rest: (items_ptr, &TRUE), list: true },
+            Some(schema) => {
+                Items { positions: Vec::new(), rest: (items_ptr, schema), list: true, keyword: "items" }
+            }
+            None => Items { positions: Vec::new(), rest: (items_ptr, &TRUE), list: true, keyword: "items" },
+        })
+    }
+
+    /// Draft 2020-12's tuple: `prefixItems`, and `items` for what follows. Mixed with
+    /// draft-07's tuple spelling the meaning is ambiguous, so that is refused.
+    fn prefixed(view: &View<'a>, prefix: &'a Value) -> Result<Items<'a>, Error> {
+        let prefix_ptr = pointer::push(&view.ptr, "prefixItems");
+        let refuse = |at: String, keyword: &'static str, problem: &str| Error::Keyword {
+            side: view.side,
+            at,
+            keyword,
+            problem: problem.to_owned(),
+        };
+        let Value::Array(tuple) = prefix else {
+            return Err(refuse(
+                prefix_ptr,
+                "prefixItems",
+                "must be an array of schemas, one per tuple position",
+            ));
+        };
+        if view.map.get("items").is_some_and(Value::is_array) {
+            return Err(refuse(
+                pointer::push(&view.ptr, "items"),
+                "items",
+                "is a tuple beside `prefixItems`: draft-07 and draft 2020-12 tuples are mixed; keep \
+                 `prefixItems` and make `items` the schema of the items that follow (or drop `prefixItems`)",
+            ));
         }
+        if view.map.contains_key("additionalItems") {
+            return Err(refuse(
+                pointer::push(&view.ptr, "additionalItems"),
+                "additionalItems",
+                "is draft-07's rest of an `items` tuple, and this tuple is `prefixItems` (draft 2020-12), \
+                 where the rest is `items`; rename `additionalItems` to `items`",
+            ));
+        }
+        let rest_ptr = pointer::push(&view.ptr, "items");
+        Ok(Items {
+            positions: positions(&prefix_ptr, tuple),
+            rest: (rest_ptr, view.map.get("items").unwrap_or(&TRUE)),
+            list: false,
+            keyword: "prefixItems",
+        })
+    }
+
+    /// Only what `additionalItems` says (`true` when absent), for arrays whose `items` is no
+    /// tuple: the rest of a tuple that is empty.
+    pub fn declared_additional(view: &View<'a>) -> Items<'a> {
+        let rest = view.map.get("additionalItems").unwrap_or(&TRUE);
+        let rest_ptr = pointer::push(&view.ptr, "additionalItems");
+        Items { positions: Vec::new(), rest: (rest_ptr, rest), list: false, keyword: "items" }
     }
 
     /// The content model of the items past the tuple.
     pub fn rest_model(&self) -> CatchAll<'a> {
         CatchAll::of(&self.rest.0, self.rest.1)
     }
+}
+
+/// Tuple positions with their pointers under `base` (`.../items/0`, ...).
+fn positions<'a>(base: &str, tuple: &'a [Value]) -> Vec<(String, &'a Value)> {
+    tuple.iter().enumerate().map(|(i, s)| (pointer::push(base, &i.to_string()), s)).collect()
 }
 
 /// Which schema declares a member (a property, a tuple position) that the other lacks.

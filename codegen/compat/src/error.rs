@@ -84,6 +84,19 @@ pub enum Error {
         /// The regex engine's complaint.
         message: String,
     },
+    /// A keyword the gate cannot read as written (a later draft's spelling mixed with
+    /// draft-07's, a malformed value): refused rather than silently ignored.
+    #[error("{side} schema, {at}: `{keyword}` {problem}")]
+    Keyword {
+        /// Which schema.
+        side: Side,
+        /// JSON Pointer of the keyword.
+        at: String,
+        /// The keyword as written, e.g. `prefixItems`.
+        keyword: &'static str,
+        /// What is wrong and how to fix it.
+        problem: String,
+    },
     /// An error found while comparing against one earlier version in a transitive check.
     #[error("comparing with version {version}: {source}")]
     InVersion {

@@ -155,18 +155,36 @@ kinds! {
     RequiredAttributeAdded = "REQUIRED_ATTRIBUTE_ADDED", Compatible, Breaks;
     /// An existing property is no longer required.
     RequiredAttributeRemoved = "REQUIRED_ATTRIBUTE_REMOVED", Breaks, Compatible;
+    /// A name that `properties` does not declare became required.
+    RequiredUndeclaredPropertyAdded = "REQUIRED_UNDECLARED_PROPERTY_ADDED", Compatible, Breaks;
+    /// A name that `properties` does not declare is no longer required.
+    RequiredUndeclaredPropertyRemoved = "REQUIRED_UNDECLARED_PROPERTY_REMOVED", Breaks, Compatible;
     /// Undeclared properties were forbidden and now are allowed (`additionalProperties: false` removed).
-    AdditionalPropertiesAdded = "ADDITIONAL_PROPERTIES_ADDED", Breaks, Compatible;
+    AdditionalPropertiesAdded = "ADDITIONAL_PROPERTIES_ADDED", BreaksUnderStrict, Compatible;
     /// Undeclared properties are now forbidden (`additionalProperties: false` added).
-    AdditionalPropertiesRemoved = "ADDITIONAL_PROPERTIES_REMOVED", Compatible, Breaks;
+    AdditionalPropertiesRemoved = "ADDITIONAL_PROPERTIES_REMOVED", Compatible, BreaksUnderStrict;
     /// Undeclared properties were checked against a schema and now are not.
-    AdditionalPropertiesExtended = "ADDITIONAL_PROPERTIES_EXTENDED", Breaks, Compatible;
+    AdditionalPropertiesExtended = "ADDITIONAL_PROPERTIES_EXTENDED", BreaksUnderStrict, Compatible;
     /// Undeclared properties, free before, are now checked against a schema.
-    AdditionalPropertiesNarrowed = "ADDITIONAL_PROPERTIES_NARROWED", Compatible, Breaks;
+    AdditionalPropertiesNarrowed = "ADDITIONAL_PROPERTIES_NARROWED", Compatible, BreaksUnderStrict;
     /// A `patternProperties` entry was added.
     PatternPropertyAdded = "PATTERN_PROPERTY_ADDED", Depends("breaks if the pattern's schema allows values the old catch-all rejected"), Depends("breaks if the pattern's schema rejects values the old catch-all allowed");
     /// A `patternProperties` entry was removed.
     PatternPropertyRemoved = "PATTERN_PROPERTY_REMOVED", Depends("breaks if the new catch-all allows values the pattern's schema rejected"), Depends("breaks if the new catch-all rejects values the pattern's schema allowed");
+    /// A `dependencies` (or `dependentRequired`) entry was added: a property now requires others.
+    DependencyArrayAdded = "DEPENDENCY_ARRAY_ADDED", Compatible, Breaks;
+    /// A `dependencies` (or `dependentRequired`) entry was removed.
+    DependencyArrayRemoved = "DEPENDENCY_ARRAY_REMOVED", Breaks, Compatible;
+    /// A property dependency now requires more properties.
+    DependencyArrayExtended = "DEPENDENCY_ARRAY_EXTENDED", Compatible, Breaks;
+    /// A property dependency now requires fewer properties.
+    DependencyArrayNarrowed = "DEPENDENCY_ARRAY_NARROWED", Breaks, Compatible;
+    /// A property dependency now requires other properties (some added, some dropped).
+    DependencyArrayChanged = "DEPENDENCY_ARRAY_CHANGED", Breaks, Breaks;
+    /// A schema dependency (`dependencies` or `dependentSchemas` with a schema) was added.
+    DependencySchemaAdded = "DEPENDENCY_SCHEMA_ADDED", Compatible, Breaks;
+    /// A schema dependency was removed.
+    DependencySchemaRemoved = "DEPENDENCY_SCHEMA_REMOVED", Breaks, Compatible;
     /// `minProperties` was added.
     MinPropertiesAdded = "MIN_PROPERTIES_ADDED", Compatible, Breaks;
     /// `minProperties` was removed.
@@ -308,7 +326,14 @@ kinds! {
     /// The combinator changed between `oneOf` and `anyOf`.
     CombinedTypeChanged = "COMBINED_TYPE_CHANGED", Depends("breaks when oneOf becomes anyOf"), Depends("breaks when anyOf becomes oneOf");
 
-    /// A keyword the gate does not analyse in depth (`not`, `if`, `contains`, `dependencies`, `propertyNames`) was added.
+    /// The `not` schema now excludes fewer values, so the schema accepts more.
+    NotTypeNarrowed = "NOT_TYPE_NARROWED", Breaks, Compatible;
+    /// The `not` schema now excludes more values, so the schema accepts fewer.
+    NotTypeExtended = "NOT_TYPE_EXTENDED", Compatible, Breaks;
+    /// The `not` schema now excludes some values it allowed and allows some it excluded.
+    NotTypeChanged = "NOT_TYPE_CHANGED", Breaks, Breaks;
+
+    /// A keyword the gate does not analyse in depth (`not`, `if`, `contains`, `propertyNames`) was added.
     ConstraintAdded = "CONSTRAINT_ADDED", Compatible, Breaks;
     /// A keyword the gate does not analyse in depth was removed.
     ConstraintRemoved = "CONSTRAINT_REMOVED", Breaks, Compatible;
@@ -350,20 +375,48 @@ impl<'de> Deserialize<'de> for Kind {
     }
 }
 
-/// The rules as a Markdown table (kind, meaning, forward, backward), generated from this
-/// table so the README cannot drift from the code.
+/// What `cargo xtask compat --explain KIND` prints: the kind, its rule per direction, and
+/// how its verdict compares with Confluent Schema Registry's checker.
+impl Kind {
+    /// How the gate's verdict differs on purpose from Confluent Schema Registry's checker, and
+    /// why; `None` when they agree.
+    pub fn unlike_confluent(self) -> Option<&'static str> {
+        crate::confluent::difference(self)
+    }
+
+    /// A few lines explaining the kind, for people reading a report.
+    pub fn explain(self) -> String {
+        let confluent = match self.unlike_confluent() {
+            Some(note) => format!("differs on purpose: {note}"),
+            None => "the same verdicts as its JSON Schema checker".to_owned(),
+        };
+        format!(
+            "{}: {}\n  forward (old consumers, new events): {}\n  backward (new consumers, old events): {}\n  \
+             Confluent Schema Registry: {confluent}\n",
+            self.id(),
+            self.summary().trim_end_matches('.'),
+            self.rule(Direction::Forward).label(),
+            self.rule(Direction::Backward).label(),
+        )
+    }
+}
+
+/// The rules as a Markdown table (kind, meaning, forward, backward, and where the verdict
+/// differs on purpose from Confluent's checker), generated from this table so the README
+/// cannot drift from the code.
 pub fn rules_markdown() -> String {
     let mut out = String::from(
-        "| Change | Kind | Forward (old consumers, new events) | Backward (new consumers, old events) |\n",
+        "| Change | Kind | Forward (old consumers, new events) | Backward (new consumers, old events) | Unlike Confluent's checker, because |\n",
     );
-    out.push_str("|---|---|---|---|\n");
+    out.push_str("|---|---|---|---|---|\n");
     for kind in Kind::ALL {
         out.push_str(&format!(
-            "| {} | `{}` | {} | {} |\n",
+            "| {} | `{}` | {} | {} | {} |\n",
             kind.summary().trim_end_matches('.').replace('|', "\\|"),
             kind.id(),
             kind.rule(Direction::Forward).label(),
             kind.rule(Direction::Backward).label(),
+            kind.unlike_confluent().unwrap_or("").replace('|', "\\|"),
         ));
     }
     out
@@ -399,6 +452,28 @@ mod tests {
     fn rules_table_has_one_row_per_kind_with_both_directions() {
         let table = rules_markdown();
         assert_eq!(table.lines().count(), Kind::ALL.len() + 2);
-        assert!(table.contains("| An enum gained a value | `ENUM_VALUE_ADDED` | breaks | compatible |"));
+        assert!(table.contains("| An enum gained a value | `ENUM_VALUE_ADDED` | breaks | compatible |  |"));
+        assert!(table.contains("| `FORMAT_ADDED` |") && table.contains("ignores `format`"));
+    }
+}
+
+#[cfg(test)]
+mod explain_tests {
+    use super::*;
+
+    #[test]
+    fn explain_names_both_rules_and_the_confluent_difference() {
+        let text = Kind::AdditionalPropertiesRemoved.explain();
+        assert!(
+            text.starts_with("ADDITIONAL_PROPERTIES_REMOVED: Undeclared properties are now forbidden"),
+            "{text}"
+        );
+        assert!(
+            text.contains("backward (new consumers, old events): breaks (strict), compatible (lenient)"),
+            "{text}"
+        );
+        assert!(text.contains("Confluent Schema Registry: the same verdicts"), "{text}");
+        let text = Kind::RequiredUndeclaredPropertyAdded.explain();
+        assert!(text.contains("differs on purpose: Confluent's checker ignores `required` names"), "{text}");
     }
 }

@@ -68,22 +68,27 @@
 // into `walk`; that recursion is the only module circle. Everything else is a leaf:
 // `view`/`spelling`/`types` read a node (through `schema-model`'s pointers, `$ref`
 // resolution and null-only rule), `content` holds content models and the verdict on a member
-// one side lacks (from the rule table in `kind`), `properties`, `values`, `scalar`, `format`
+// one side lacks (from the rule table in `kind`; `confluent` says where a kind's verdict
+// differs on purpose from Confluent's checker), `properties`, `values`, `scalar`, `format`
 // and `bounds` report keyword changes into `findings`, `same` says when two schemas or values
-// are equal, `mode`/`difference`/`report` are the public results.
+// are equal, `mode`/`difference`/`report` are the public results. `negation` (`not`) and
+// `dependencies` also recurse, through `walk`'s probes and `compare`.
 
 /// JSON Pointers, shared with every engine (`crate::pointer::push`).
 use schema_model::pointer;
 mod array;
 mod bounds;
 mod combinators;
+mod confluent;
 mod content;
+mod dependencies;
 mod difference;
 mod error;
 mod findings;
 mod format;
 mod kind;
 mod mode;
+mod negation;
 mod object;
 mod properties;
 mod report;

@@ -60,14 +60,11 @@ pub(crate) fn compare<'a>(w: &mut Walker<'a>, o: &View<'a>, n: &View<'a>, at: &P
     }
     for name in old_required.symmetric_difference(&new_required) {
         if !old_props.contains_key(*name) && !new_props.contains_key(*name) {
-            let place = Place { path: at.path.clone(), instance: pointer::push(&at.instance, name) };
-            required_changed(
-                &mut w.findings,
-                name,
-                old_required.contains(name),
-                new_required.contains(name),
-                &place,
-            );
+            let place = Place {
+                path: pointer::push(&at.path, "required"),
+                instance: pointer::push(&at.instance, name),
+            };
+            undeclared_required_changed(&mut w.findings, name, new_required.contains(name), &place);
         }
     }
     additional_properties(w, &old_model, &new_model, at)?;
@@ -120,6 +117,30 @@ fn required_changed(f: &mut Findings, name: &str, was: bool, is: bool, at: &Plac
     f.report(kind, at, state(was), state(is), reason);
 }
 
+/// A `required` name that neither schema declares in `properties`: the generated Rust types
+/// have no field for it, but the TypeScript consumers validate with ajv, which enforces it.
+fn undeclared_required_changed(f: &mut Findings, name: &str, is: bool, at: &Place) {
+    let (kind, reason) = if is {
+        (
+            Kind::RequiredUndeclaredPropertyAdded,
+            format!(
+                "`{name}` is now required though `properties` does not declare it: new TypeScript consumers \
+                 (ajv validates `required`) reject old events without it; declare the property, or drop the name"
+            ),
+        )
+    } else {
+        (
+            Kind::RequiredUndeclaredPropertyRemoved,
+            format!(
+                "`{name}` (not declared in `properties`) is no longer required: old TypeScript consumers (ajv \
+                 validates `required`) reject new events without it"
+            ),
+        )
+    };
+    let state = |required: bool| Some(if required { "required" } else { "not required" }.to_owned());
+    f.report(kind, at, state(!is), state(is), reason);
+}
+
 /// What `additionalProperties` allows, for comparing two objects' fallbacks.
 fn describe_fallback(catch_all: &CatchAll<'_>) -> String {
     match catch_all {
@@ -149,29 +170,32 @@ fn additional_properties<'a>(
         (CatchAll::Closed, _) => (
             Kind::AdditionalPropertiesAdded,
             format!(
-                "{field} is no longer closed: new producers may write undeclared properties, which old Rust \
-                 consumers reject ({deny})"
+                "{field} is no longer closed: new producers may write undeclared properties (strict policy; the \
+                 lenient one trusts them to write only declared ones), which old Rust consumers reject ({deny})"
             ),
         ),
         (_, CatchAll::Closed) => (
             Kind::AdditionalPropertiesRemoved,
             format!(
                 "{field} is now closed: new Rust consumers reject old events carrying any undeclared property \
-                 ({deny})"
+                 ({deny}), which old producers may have written (strict policy; the lenient one trusts them to \
+                 write only declared ones)"
             ),
         ),
         (CatchAll::Schemas(_), CatchAll::Open) => (
             Kind::AdditionalPropertiesExtended,
             format!(
                 "undeclared properties of {field} are no longer checked: new producers may write values old \
-                 consumers reject (old Rust consumers deserialise them into a typed map)"
+                 consumers reject (old Rust consumers deserialise them into a typed map; strict policy, the lenient \
+                 one trusts producers to write only declared properties)"
             ),
         ),
         (CatchAll::Open, CatchAll::Schemas(_)) => (
             Kind::AdditionalPropertiesNarrowed,
             format!(
                 "undeclared properties of {field} must now match a schema: new consumers reject old events whose \
-                 undeclared properties do not (new Rust consumers deserialise them into a typed map)"
+                 undeclared properties do not (new Rust consumers deserialise them into a typed map; strict policy, \
+                 the lenient one trusts producers to write only declared properties)"
             ),
         ),
     };

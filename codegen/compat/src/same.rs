@@ -19,8 +19,10 @@ pub(crate) fn same_schema_object(a: &Map<String, Value>, b: &Map<String, Value>)
         && a.iter().filter(|(k, _)| !is_annotation(k)).all(|(key, x)| {
             let Some(y) = b.get(key) else { return false };
             match key.as_str() {
-                "properties" | "patternProperties" | "dependencies" => same_named(x, y),
-                "items" | "allOf" | "anyOf" | "oneOf" if x.is_array() => same_list(x, y),
+                "properties" | "patternProperties" | "dependencies" | "dependentSchemas" | "$defs" => {
+                    same_named(x, y)
+                }
+                "items" | "prefixItems" | "allOf" | "anyOf" | "oneOf" if x.is_array() => same_list(x, y),
                 "enum" | "const" | "required" | "type" | "pattern" | "format" => same_value(x, y),
                 _ if x.is_object() || x.is_boolean() => same_schema(x, y),
                 _ => same_value(x, y),

@@ -120,8 +120,9 @@ fn compare_multiple_of(f: &mut Findings, old: &Map<String, Value>, new: &Map<Str
 }
 
 /// Keywords compared only for equality: a change is breaking in the direction it tightens,
-/// and in both when it changes.
-const EQUALITY_ONLY: [&str; 7] = ["not", "if", "then", "else", "contains", "propertyNames", "dependencies"];
+/// and in both when it changes. `not` is here only for being added or removed: two `not`s
+/// are compared in `negation`.
+const EQUALITY_ONLY: [&str; 6] = ["not", "if", "then", "else", "contains", "propertyNames"];
 
 /// Compares the keywords the gate does not analyse in depth.
 pub(crate) fn compare_constraints(f: &mut Findings, o: &View<'_>, n: &View<'_>, at: &Place) {
@@ -130,7 +131,7 @@ pub(crate) fn compare_constraints(f: &mut Findings, o: &View<'_>, n: &View<'_>, 
         let field = at.field();
         let (kind, reason) = match (a, b) {
             (None, None) => continue,
-            (Some(a), Some(b)) if same_schema(a, b) => continue,
+            (Some(a), Some(b)) if same_schema(a, b) || keyword == "not" => continue,
             (None, Some(_)) => (
                 Kind::ConstraintAdded,
                 format!(

@@ -13,7 +13,9 @@ use crate::error::{Error, Side};
 use crate::findings::{Findings, Place};
 use crate::types::Types;
 use crate::view::View;
-use crate::{Difference, Kind, Policy, array, combinators, object, pointer, scalar, values};
+use crate::{
+    Difference, Kind, Policy, array, combinators, dependencies, negation, object, pointer, scalar, values,
+};
 
 /// The state of one comparison.
 pub(crate) struct Walker<'a> {
@@ -113,6 +115,8 @@ impl<'a> Walker<'a> {
             array::compare(self, o, n, at)?;
         }
         if !common.is_empty() {
+            negation::compare(self, o, n, at)?;
+            dependencies::compare(self, o, n, at)?;
             scalar::compare_constraints(&mut self.findings, o, n, at);
         }
         Ok(())
@@ -245,6 +249,22 @@ impl<'a> Walker<'a> {
     ) -> Result<Vec<Difference>, Error> {
         let mut inner = Walker::new(self.old_doc, self.new_doc, self.findings.policy);
         inner.compare(old, old_ptr, new, new_ptr, instance)?;
+        Ok(inner.findings.out)
+    }
+
+    /// [`Walker::probe`] the other way round: `from` (at `from_ptr` in the NEW document)
+    /// judged as if it were the old schema and `to` (in the OLD document) as the new one. For
+    /// keywords that invert their subschema (`not`). An error names the sides as swapped.
+    pub fn probe_swapped(
+        &self,
+        from: &'a Value,
+        from_ptr: String,
+        to: &'a Value,
+        to_ptr: String,
+        instance: &str,
+    ) -> Result<Vec<Difference>, Error> {
+        let mut inner = Walker::new(self.new_doc, self.old_doc, self.findings.policy);
+        inner.compare(from, from_ptr, to, to_ptr, instance)?;
         Ok(inner.findings.out)
     }
 }

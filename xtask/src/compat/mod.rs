@@ -8,6 +8,8 @@
 //! - The reviewed file `schemas/compat-acknowledged.toml` ([`reviewed`]) sets each event's
 //!   mode and policy and accepts named breaking changes; a stale acknowledgement fails.
 //! - File-pair mode (`--old A.json --new B.json`) compares any two schemas.
+//! - `--explain KIND` prints what a difference kind means, its rule per direction, and
+//!   where its verdict differs on purpose from Confluent Schema Registry's checker.
 //!
 //! Exit status: 0 compatible, 1 a breaking change (or a stale acknowledgement), 2 the check
 //! could not run (unreadable schema, not a git repository, bad arguments).
@@ -20,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
-use schema_compat::{Mode, Policy, Report, Subject, compare};
+use schema_compat::{Kind, Mode, Policy, Report, Subject, compare};
 
 pub use gate::{Against, Outcome, check};
 pub use reviewed::Choice;
@@ -51,7 +53,8 @@ pub struct CompatArgs {
     #[arg(long, value_name = "MODE")]
     pub mode: Option<Mode>,
     /// strict (default; Confluent's semantics) or lenient (adding or removing an optional
-    /// property of an open object is compatible). Overrides the reviewed file's choices.
+    /// property of an open object, or closing or narrowing additionalProperties, is
+    /// compatible). Overrides the reviewed file's choices.
     #[arg(long, value_name = "POLICY")]
     pub policy: Option<Policy>,
     /// Report format.
@@ -63,6 +66,11 @@ pub struct CompatArgs {
     /// File-pair mode: the later schema.
     #[arg(long, value_name = "FILE", requires = "old")]
     pub new: Option<PathBuf>,
+    /// Print what a difference kind (e.g. ADDITIONAL_PROPERTIES_REMOVED) means, its rule in
+    /// each direction and how it compares with Confluent Schema Registry's checker; check
+    /// nothing.
+    #[arg(long, value_name = "KIND", conflicts_with_all = ["base", "transitive", "old", "new"])]
+    pub explain: Option<Kind>,
 }
 
 /// Runs the command; prints the report to stdout and errors to stderr.
@@ -81,6 +89,9 @@ pub fn run(root: &Path, args: &CompatArgs) -> ExitCode {
 
 /// The rendered report and whether the check passes.
 fn outcome(root: &Path, args: &CompatArgs) -> Result<(String, bool)> {
+    if let Some(kind) = args.explain {
+        return Ok((kind.explain(), true));
+    }
     let command_line = Choice { mode: args.mode, policy: args.policy };
     if let (Some(old), Some(new)) = (&args.old, &args.new) {
         return pair(old, new, command_line, args.format);

@@ -1,4 +1,5 @@
-//! The pull-request comment: a summary line, then one table per schema that changed.
+//! The pull-request comment: a summary line, then one table per schema that changed (and
+//! only those: unchanged schemas are counted, not listed).
 
 use std::fmt::Write;
 
@@ -14,10 +15,12 @@ pub(super) fn render(report: &Report) -> String {
     let _ = writeln!(out, "## Schema compatibility ({} mode, {} policy)\n", report.mode, report.policy);
     let mark = if report.passes() { "Passes" } else { "**Fails**" };
     let _ = writeln!(out, "{mark}: {}.", report.summary());
-    let unchanged: Vec<&str> =
-        report.subjects.iter().filter(|s| s.differences.is_empty()).map(|s| s.name.as_str()).collect();
-    if !unchanged.is_empty() {
-        let _ = writeln!(out, "\nUnchanged: {}.", unchanged.join(", "));
+    // A pull-request comment lists what changed only: over a whole catalog the names of the
+    // unchanged schemas would bury the few that matter, so they are counted, not named.
+    let unchanged = report.subjects.iter().filter(|s| s.differences.is_empty()).count();
+    if unchanged > 0 {
+        let s = if unchanged == 1 { "" } else { "s" };
+        let _ = writeln!(out, "\n{unchanged} unchanged schema{s} not shown.");
     }
     for subject in report.subjects.iter().filter(|s| !s.differences.is_empty()) {
         let _ = writeln!(out, "\n### {}\n", cell(&subject.name));

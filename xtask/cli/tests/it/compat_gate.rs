@@ -284,6 +284,27 @@ fn file_pair_mode_exits_0_when_compatible_and_1_when_not() {
 }
 
 #[test]
+fn explain_prints_a_kinds_rules_and_where_it_differs_from_confluent() {
+    let explain = |kind: &str| {
+        let output =
+            Cmd::new(env!("CARGO_BIN_EXE_xtask")).args(["compat", "--explain", kind]).output().unwrap();
+        let text =
+            String::from_utf8_lossy(&output.stdout).into_owned() + &String::from_utf8_lossy(&output.stderr);
+        (output.status.code().unwrap(), text)
+    };
+    let (code, text) = explain("REQUIRED_UNDECLARED_PROPERTY_ADDED");
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("backward (new consumers, old events): breaks"), "{text}");
+    assert!(text.contains("Confluent Schema Registry: differs on purpose"), "{text}");
+    let (code, text) = explain("NOT_TYPE_NARROWED");
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("the same verdicts as its JSON Schema checker"), "{text}");
+    let (code, text) = explain("PROPERTY_RENAMED");
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("`PROPERTY_RENAMED` is not a difference kind"), "{text}");
+}
+
+#[test]
 fn a_shallow_clone_is_refused_for_the_transitive_check() {
     let repo = Repo::new();
     repo.write_schema("sales.OrderPlaced", &order(json!({"id": {"type": "string"}}), &["id"]));
