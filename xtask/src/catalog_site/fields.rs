@@ -181,7 +181,7 @@ fn format_of(schema: &Value) -> String {
 /// A short label for a schema's type.
 pub fn label(schema: &Value) -> Vec<Part> {
     if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-        let name = target.rsplit('/').next().unwrap_or(target).to_owned();
+        let name = schema_model::pointer::last_segment(target);
         return vec![Part { text: name.clone(), anchor: Some(name) }];
     }
     if let Some(inner) = single_all_of(schema) {

@@ -136,7 +136,7 @@ fn label(branch: &Value, index: usize) -> String {
         return title.to_owned();
     }
     if let Some(target) = branch.get("$ref").and_then(Value::as_str) {
-        return target.rsplit('/').next().unwrap_or(target).to_owned();
+        return schema_model::pointer::last_segment(target);
     }
     match branch.get("type") {
         Some(Value::String(kind)) => kind.clone(),

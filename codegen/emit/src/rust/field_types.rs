@@ -27,9 +27,7 @@ pub fn apply(file: &mut syn::File, types: &BTreeMap<String, Value>) {
         };
         let Fields::Named(fields) = &mut item.fields else { continue };
         for field in &mut fields.named {
-            let json_name = super::layout::serde_rename(&field.attrs)
-                .or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()));
-            let Some(property) = json_name.and_then(|name| properties.get(&name)) else { continue };
+            let Some(property) = properties.get(super::layout::json_name(field)) else { continue };
             if keeps_offset(property) {
                 Rename { from: "Utc", to: "FixedOffset", replace_path: None }.visit_type_mut(&mut field.ty);
             }

@@ -141,24 +141,25 @@ fn reorder(fields: &mut Fields, orders: &[Vec<String>]) {
 
 /// A field's JSON name (its `serde(rename)`, else its identifier), or `None` when flattened.
 fn json_name_unless_flattened(field: &syn::Field) -> Option<String> {
-    let mut rename = None;
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+    let flattened = field.attrs.iter().filter(|a| a.path().is_ident("serde")).any(|attr| {
         let mut flattened = false;
         let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("flatten") {
-                flattened = true;
-            } else if meta.path.is_ident("rename") && meta.input.peek(syn::Token![=]) {
-                rename = Some(meta.value()?.parse::<syn::LitStr>()?.value());
-            } else if meta.input.peek(syn::Token![=]) {
+            flattened |= meta.path.is_ident("flatten");
+            if meta.input.peek(syn::Token![=]) {
                 let _: syn::Expr = meta.value()?.parse()?;
             }
             Ok(())
         });
-        if flattened {
-            return None;
-        }
-    }
-    rename.or_else(|| field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()))
+        flattened
+    });
+    (!flattened).then(|| json_name(field))
+}
+
+/// A field's JSON name: its `serde(rename)`, or else its identifier (without `r#`).
+pub(super) fn json_name(field: &syn::Field) -> String {
+    serde_rename(&field.attrs).unwrap_or_else(|| {
+        field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default()
+    })
 }
 
 /// The value schema of an object's catch-all map: `additionalProperties` beside declared

@@ -283,23 +283,11 @@ fn resolve_in(fields: &mut Fields) {
             .find(|name| !taken.contains_key(name) && !idents.contains(name))
             .expect("some suffix is free");
         let field = &mut fields.named[index];
-        let name = json_name(field);
+        let name = super::layout::json_name(field);
         set_json_name(field, &name);
         field.ident = Some(syn::Ident::new(&fresh, proc_macro2::Span::call_site()));
         taken.insert(fresh, index);
     }
-}
-
-/// The JSON name of a field: its `serde(rename)`, or else its identifier.
-fn json_name(field: &syn::Field) -> String {
-    for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        if let Ok(options) = serde_options(attr)
-            && let Some((_, Some(name))) = options.into_iter().find(|(key, _)| key == "rename")
-        {
-            return name;
-        }
-    }
-    field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default()
 }
 
 /// Makes sure the field keeps `name` on the wire after its identifier changes.

@@ -110,7 +110,7 @@ pub fn variant_label(branch: &Value, index: usize) -> String {
         return schema_ident::variant_name(title);
     }
     if let Some(target) = branch.get("$ref").and_then(Value::as_str) {
-        return schema_ident::variant_name(target.rsplit('/').next().unwrap_or(target));
+        return schema_ident::variant_name(&schema_model::pointer::last_segment(target));
     }
     content_name(branch).unwrap_or_else(|| format!("Variant{}", index + 1))
 }
