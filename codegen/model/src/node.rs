@@ -3,6 +3,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::{Key, Place};
+
 /// One schema (`true`, `false` or an object), read keyword by keyword.
 #[derive(Debug, Clone, Copy)]
 pub struct Node<'a> {
@@ -54,6 +56,31 @@ impl<'a> Node<'a> {
         self.value.get("description").and_then(Value::as_str)
     }
 
+    /// The subschema a member `key` of an object value is checked against, with its place:
+    /// the declared property, else an `additionalProperties` schema; `None` for neither.
+    pub fn property<'k>(&self, key: &'k str) -> Option<(Place<'k>, &'a Value)> {
+        let declared = self.value.get("properties").and_then(|properties| properties.get(key));
+        match declared {
+            Some(schema) => Some((Place { keyword: "properties", key: Some(Key::Name(key)) }, schema)),
+            None => self
+                .value
+                .get("additionalProperties")
+                .filter(|values| values.is_object())
+                .map(|values| (Place { keyword: "additionalProperties", key: None }, values)),
+        }
+    }
+
+    /// The subschema item `index` of an array value is checked against, with its place: the
+    /// tuple's schema at that position, or the one `items` schema.
+    pub fn item(&self, index: usize) -> Option<(Place<'static>, &'a Value)> {
+        match self.value.get("items")? {
+            Value::Array(positions) => positions
+                .get(index)
+                .map(|schema| (Place { keyword: "items", key: Some(Key::Index(index)) }, schema)),
+            items => Some((Place { keyword: "items", key: None }, items)),
+        }
+    }
+
     /// A keyword's list (`allOf`, `anyOf`, `oneOf`, `enum`, `required`, ...); empty when the
     /// keyword is absent or not a list.
     pub fn list(&self, keyword: &str) -> &'a [Value] {
@@ -78,5 +105,23 @@ mod tests {
         assert_eq!(node.properties().map(|(name, _)| name.as_str()).collect::<Vec<_>>(), ["z", "a"]);
         assert!(node.list("allOf").is_empty());
         assert_eq!(Node::new(&json!(true)).types(), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn members_and_items_find_the_subschema_they_are_checked_against() {
+        let object =
+            json!({"properties": {"a": {"type": "string"}}, "additionalProperties": {"type": "integer"}});
+        let node = Node::new(&object);
+        assert_eq!(node.property("a").map(|(place, _)| place.pointer_from("")), Some("/properties/a".into()));
+        assert_eq!(node.property("b").unwrap().1, &json!({"type": "integer"}));
+        assert!(Node::new(&json!({"additionalProperties": true})).property("b").is_none());
+        let tuple = json!({"items": [{"type": "string"}]});
+        assert_eq!(
+            Node::new(&tuple).item(0).map(|(place, _)| place.pointer_from("/x")),
+            Some("/x/items/0".into())
+        );
+        assert!(Node::new(&tuple).item(1).is_none());
+        let list = json!({"items": {"type": "string"}});
+        assert_eq!(Node::new(&list).item(7).map(|(place, _)| place.pointer_from("")), Some("/items".into()));
     }
 }

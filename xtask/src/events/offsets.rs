@@ -8,7 +8,7 @@
 //! marked [`FIXED_OFFSET`] for the Rust emitter, which then writes `DateTime<FixedOffset>`.
 //! The mark goes on the emitter's copy only; published schemas stay as schemars wrote them.
 
-use schema_model::{follow, pointer};
+use schema_model::{Node, follow, pointer};
 use serde_json::Value;
 
 /// The annotation that tells the Rust emitter a `date-time` keeps its offset.
@@ -60,32 +60,16 @@ fn visit(root: &Value, schema: &Value, at: String, value: &Value, places: &mut V
         }
         Value::Object(object) => {
             for (key, inner) in object {
-                let declared = schema.get("properties").and_then(|p| p.get(key));
-                let (child, child_at) = match declared {
-                    Some(child) => (child, pointer::push(&pointer::push(&at, "properties"), key)),
-                    None => match schema.get("additionalProperties") {
-                        Some(values) if values.is_object() => {
-                            (values, pointer::push(&at, "additionalProperties"))
-                        }
-                        _ => continue,
-                    },
-                };
-                visit(root, child, child_at, inner, places, depth + 1);
+                if let Some((place, child)) = Node::new(schema).property(key) {
+                    visit(root, child, place.pointer_from(&at), inner, places, depth + 1);
+                }
             }
         }
         Value::Array(items) => {
             for (index, inner) in items.iter().enumerate() {
-                let (child, child_at) = match schema.get("items") {
-                    Some(Value::Array(positions)) => match positions.get(index) {
-                        Some(child) => {
-                            (child, pointer::push(&pointer::push(&at, "items"), &index.to_string()))
-                        }
-                        None => continue,
-                    },
-                    Some(child) => (child, pointer::push(&at, "items")),
-                    None => continue,
-                };
-                visit(root, child, child_at, inner, places, depth + 1);
+                if let Some((place, child)) = Node::new(schema).item(index) {
+                    visit(root, child, place.pointer_from(&at), inner, places, depth + 1);
+                }
             }
         }
         _ => {}

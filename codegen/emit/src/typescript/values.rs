@@ -12,7 +12,7 @@
 
 use std::fmt::Write as _;
 
-use schema_model::{Resolve, pointer};
+use schema_model::{Node, Resolve, pointer};
 use serde_json::Value;
 
 use crate::Namespace;
@@ -83,7 +83,7 @@ impl<'a> Writer<'a> {
             Value::Object(object) => {
                 let mut text = String::from("{\n");
                 for (index, (key, item)) in object.iter().enumerate() {
-                    let child = schema.and_then(|s| property_schema(s, key));
+                    let child = schema.and_then(|s| Node::new(s).property(key)).map(|(_, child)| child);
                     let key = match key.as_str() {
                         "__proto__" => "[\"__proto__\"]".to_owned(),
                         key => schema_ident::typescript_string(key),
@@ -99,7 +99,7 @@ impl<'a> Writer<'a> {
             Value::Array(items) => {
                 let mut text = String::from("[\n");
                 for (index, item) in items.iter().enumerate() {
-                    let child = schema.and_then(|s| item_schema(s, index));
+                    let child = schema.and_then(|s| Node::new(s).item(index)).map(|(_, child)| child);
                     let comma = if index + 1 < items.len() { "," } else { "" };
                     let item = self.literal(item, child, depth + 1, &inner);
                     let _ = writeln!(text, "{inner}{item}{comma}");
@@ -121,20 +121,6 @@ impl<'a> Writer<'a> {
             Some(Err(_)) => (None, None),
             None => (None, Some(schema)),
         }
-    }
-}
-
-fn property_schema<'s>(schema: &'s Value, key: &str) -> Option<&'s Value> {
-    schema
-        .get("properties")
-        .and_then(|properties| properties.get(key))
-        .or_else(|| schema.get("additionalProperties").filter(|values| values.is_object()))
-}
-
-fn item_schema(schema: &Value, index: usize) -> Option<&Value> {
-    match schema.get("items")? {
-        Value::Array(positions) => positions.get(index),
-        items => Some(items),
     }
 }
 
