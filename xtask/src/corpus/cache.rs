@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result};
 
 use crate::cmd::Cmd;
+pub use crate::keyed::{Key, write_whole};
 
 /// A verdict per sample, in the order the key listed them: `None` passed, `Some` says why not.
 pub type Verdicts = Vec<Option<String>>;
@@ -58,36 +59,6 @@ impl Cache {
             return Ok(());
         }
         write_whole(&self.dir.join(format!("{key}.json")), &serde_json::to_vec(verdicts)?)
-    }
-}
-
-/// Writes `bytes` to a temporary file beside `path` and renames it into place, so a reader
-/// never sees half of it.
-pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
-    let partial = path.with_extension("partial");
-    fs::write(&partial, bytes).with_context(|| format!("could not write {}", partial.display()))?;
-    fs::rename(&partial, path).with_context(|| format!("could not write {}", path.display()))
-}
-
-/// A cache key being built: every part is length-prefixed, so `ab`+`c` and `a`+`bc` differ.
-pub struct Key(sha1_smol::Sha1);
-
-impl Key {
-    /// An empty key.
-    pub fn new() -> Key {
-        Key(sha1_smol::Sha1::new())
-    }
-
-    /// Adds one part.
-    pub fn add(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update(&(bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-        self
-    }
-
-    /// The key, as the hex digest.
-    pub fn finish(&self) -> String {
-        self.0.digest().to_string()
     }
 }
 

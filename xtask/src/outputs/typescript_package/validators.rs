@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use schema_emit::Diagnostic;
 use serde_json::{Value, json};
 
+use crate::keyed::{Key, write_whole};
 use crate::workspace::TYPESCRIPT_PACKAGE_DIR;
 
 /// The compiling script, relative to the package folder.
@@ -175,22 +176,20 @@ impl Compiler {
     fn store(&self, key: &str, code: &str) {
         let Some(path) = self.path(key) else { return };
         let Some(dir) = path.parent() else { return };
-        let temporary = dir.join(format!(".{key}.{}.tmp", std::process::id()));
         let _ = fs::create_dir_all(dir)
-            .and_then(|()| fs::write(&temporary, code))
-            .and_then(|()| fs::rename(&temporary, &path));
+            .map_err(anyhow::Error::from)
+            .and_then(|()| write_whole(&path, code.as_bytes()));
     }
 }
 
 /// The cache key of one validator: SHA-1 of the script (with the lock file), ajv's installed
 /// version and the schema.
 fn key(script: &[u8], ajv: Option<&str>, schema: &Value) -> String {
-    let mut hasher = sha1_smol::Sha1::new();
-    for part in [script, ajv.unwrap_or("not installed").as_bytes(), schema.to_string().as_bytes()] {
-        hasher.update(&(part.len() as u64).to_le_bytes());
-        hasher.update(part);
-    }
-    hasher.digest().to_string()
+    Key::new()
+        .add(script)
+        .add(ajv.unwrap_or("not installed").as_bytes())
+        .add(schema.to_string().as_bytes())
+        .finish()
 }
 
 #[cfg(test)]
