@@ -25,6 +25,7 @@ pub mod catalog_site;
 pub mod ci;
 pub mod cmd;
 pub mod compat;
+pub mod consumers;
 pub mod corpus;
 pub mod coverage;
 pub mod events;

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
+use crate::consumers::Consumers;
 use crate::{events, freshness, outputs, snapshots, workspace};
 
 /// The arguments of `cargo xtask schemas`.
@@ -39,7 +40,16 @@ pub fn run(root: &Path, args: &SchemasArgs) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    let consumers = match Consumers::load(root) {
+        Ok(consumers) => consumers,
+        Err(errors) => {
+            errors.iter().for_each(|error| eprintln!("error: {error}"));
+            eprintln!("error: {} problem(s) in the consumer declarations; nothing was written", errors.len());
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     let options = outputs::Options {
+        consumers,
         cache: Some(schema_emit::rust::Cache::new(root.join("target/xtask-cache/rust"))),
         ..Default::default()
     };

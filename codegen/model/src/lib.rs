@@ -11,7 +11,9 @@
 //! - [`admits_null`] and [`is_null_only`]: the nullability rule, every spelling of it;
 //! - [`subschemas`] and [`subschemas_mut`]: which keywords hold subschemas, so a walk
 //!   never mistakes `enum`, `const`, `default` or `examples` data for a schema;
-//! - [`Node`]: a typed read-only view of one schema object.
+//! - [`Node`]: a typed read-only view of one schema object;
+//! - [`instance`]: which subschemas a pointer into an event reaches, and whether two such
+//!   pointers overlap (the gate's change locations and the fields consumers read).
 //!
 //! ```
 //! use schema_model::{Node, admits_null, pointer};
@@ -28,6 +30,7 @@
 //! assert_eq!(pointer::push("/definitions", "a/b"), "/definitions/a~1b");
 //! ```
 
+pub mod instance;
 mod node;
 mod nullability;
 pub mod pointer;

@@ -2,7 +2,7 @@
 // as a plain Node Lambda would load it: `npm run build && npm test`.
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const { parseEvent, isEvent, handlers, InvalidEventError, UnhandledEventError } = require("../dist/cjs/index.js");
+const { parseEvent, isEvent, handlers, declaration, InvalidEventError, UnhandledEventError } = require("../dist/cjs/index.js");
 const { envelopes } = require("./envelopes.json");
 
 const copy = (value) => JSON.parse(JSON.stringify(value));
@@ -70,6 +70,27 @@ test("handlers route a raw event to the function of its source and detail-type",
   const broken = find("trading", "TradeCreated");
   broken.detail.trade = null;
   await assert.rejects(route(broken), (error) => error instanceof InvalidEventError && error.errors[0].path === "/detail/trade");
+});
+
+test("a router lists the events it handles, and prints its consumer declaration from them", () => {
+  const noop = async () => {};
+  const routed = handlers({ trading: { TradeCreated: noop, TradeCancelled: noop }, "aws.events": { "Scheduled Event": noop } });
+  assert.deepEqual(routed.handles.map((h) => `${h.source} ${h.detailType}`), [
+    "aws.events Scheduled Event",
+    "trading TradeCancelled",
+    "trading TradeCreated",
+  ]);
+  const text = declaration(
+    { name: "billing", team: "billing", repository: 'https://example.com/"billing"', reads: { trading: { TradeCreated: ["/trade/id", "/correlationId", "/trade/id"] } } },
+    routed,
+  );
+  assert.match(text, /^name = "billing"\nteam = "billing"\nrepository = "https:\/\/example.com\/\\"billing\\""\n/m);
+  assert.match(text, /\[\[handles\]\]\nsource = "trading"\ndetail-type = "TradeCreated"\nreads = \["\/correlationId", "\/trade\/id"\]\n$/);
+  assert.equal(text.match(/\[\[handles\]\]/g).length, 3);
+  assert.throws(
+    () => declaration({ name: "b", team: "t", repository: "r", reads: { customers: { UserInvited: ["/x"] } } }, routed),
+    /customers "UserInvited", which its router has no handler for/,
+  );
 });
 
 test("a value breaking its format is reported with ajv's message at its JSON Pointer", () => {

@@ -6,13 +6,19 @@
 //! cargo build -p event-runtime-aws --features https --example handle_trade_inventory_allocated
 //! ```
 //! (deployed as a `provided.al2023` function with `EVENT_BUS_NAME` set; outside Lambda it
-//! exits, as there is no Lambda runtime API to poll).
+//! exits, as there is no Lambda runtime API to poll). With `--consumer-declaration` it prints
+//! its consumer declaration instead, the file `schemas/consumers/trading-allocations.toml`:
+//!
+//! ```sh
+//! cargo run -p event-runtime-aws --example handle_trade_inventory_allocated -- --consumer-declaration \
+//!     > schemas/consumers/trading-allocations.toml
+//! ```
 
 use std::sync::Arc;
 
 use contracts_common::EventEnvelope;
 use contracts_trading::TradeInventoryAllocated;
-use event_runtime::{HandlerResult, Manifest, RequestContext};
+use event_runtime::{Consumer, HandlerResult, Manifest, RequestContext};
 use event_runtime_aws::LambdaHandler;
 
 /// The prefix of this function's keys.
@@ -24,6 +30,13 @@ fn manifest() -> Manifest {
         .add::<TradeInventoryAllocated>(PREFIX, handle_trade_inventory_allocated)
         .build()
         .expect("the key is well formed")
+}
+
+/// Who the function is, and the fields of each event it reads: its consumer declaration says
+/// so, so the compatibility gate names it for a change to these fields and no others.
+fn consumer() -> Consumer {
+    Consumer::new("trading-allocations", "trading", "https://github.com/agri-platform/platform")
+        .reads::<TradeInventoryAllocated>(["/tradeId", "/allocations/*/quantityKg", "/unallocatedKg"])
 }
 
 /// Inventory was allocated to a trade: here, logged with the request's correlation.
@@ -45,6 +58,10 @@ async fn handle_trade_inventory_allocated(
 
 #[tokio::main]
 async fn main() -> Result<(), event_runtime_aws::lambda_runtime::Error> {
+    if std::env::args().any(|arg| arg == "--consumer-declaration") {
+        print!("{}", manifest().declaration(&consumer())?);
+        return Ok(());
+    }
     LambdaHandler::new(manifest(), Some(PREFIX)).run().await
 }
 
@@ -130,6 +147,18 @@ mod tests {
         let diagnostic = Diagnostic::from(handler().await.handle(envelope).await.unwrap_err());
         assert_eq!(diagnostic.error_type, "MalformedDetail");
         assert!(diagnostic.error_message.contains("unallocatedKg"), "{}", diagnostic.error_message);
+    }
+
+    #[test]
+    fn the_checked_in_consumer_declaration_is_the_functions_own() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/consumers/trading-allocations.toml");
+        let checked_in = std::fs::read_to_string(file).unwrap_or_default();
+        assert_eq!(
+            checked_in,
+            manifest().declaration(&consumer()).unwrap(),
+            "schemas/consumers/trading-allocations.toml is stale; print it again: cargo run -p event-runtime-aws \
+             --example handle_trade_inventory_allocated -- --consumer-declaration"
+        );
     }
 
     #[test]

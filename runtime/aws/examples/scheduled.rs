@@ -10,11 +10,14 @@
 //! ```sh
 //! cargo build -p event-runtime-aws --features https --example scheduled
 //! ```
+//!
+//! `--consumer-declaration` prints its consumer declaration,
+//! `schemas/consumers/scheduler.toml`: it handles the event and reads nothing of its detail.
 
 use std::sync::Arc;
 
 use contracts_common::EventEnvelope;
-use event_runtime::{HandlerResult, Manifest, RequestContext};
+use event_runtime::{Consumer, HandlerResult, Manifest, RequestContext};
 use event_runtime_aws::LambdaHandler;
 use serde::Deserialize;
 
@@ -35,6 +38,15 @@ fn manifest() -> Manifest {
         .expect("the key is well formed")
 }
 
+/// Who the function is: it reads the envelope (`resources`, `time`), no field of the detail.
+fn consumer() -> Consumer {
+    Consumer::new("scheduler", "platform", "https://github.com/agri-platform/platform").reads_detail(
+        "aws.events",
+        "Scheduled Event",
+        [""; 0],
+    )
+}
+
 /// One scheduled run: here it reports which rule fired and when.
 async fn on_schedule(event: Arc<EventEnvelope<ScheduledDetail>>, ctx: RequestContext) -> HandlerResult {
     let rule = event.resources.first().ok_or("a Scheduled Event names its rule in `resources`")?;
@@ -44,6 +56,10 @@ async fn on_schedule(event: Arc<EventEnvelope<ScheduledDetail>>, ctx: RequestCon
 
 #[tokio::main]
 async fn main() -> Result<(), event_runtime_aws::lambda_runtime::Error> {
+    if std::env::args().any(|arg| arg == "--consumer-declaration") {
+        print!("{}", manifest().declaration(&consumer())?);
+        return Ok(());
+    }
     LambdaHandler::new(manifest(), Some(PREFIX)).run().await
 }
 
@@ -82,6 +98,18 @@ mod tests {
             .handle(event)
             .await
             .map_err(Diagnostic::from)
+    }
+
+    #[test]
+    fn the_checked_in_consumer_declaration_is_the_functions_own() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../schemas/consumers/scheduler.toml");
+        let checked_in = std::fs::read_to_string(file).unwrap_or_default();
+        assert_eq!(
+            checked_in,
+            manifest().declaration(&consumer()).unwrap(),
+            "schemas/consumers/scheduler.toml is stale; print it again: cargo run -p event-runtime-aws --example \
+             scheduled -- --consumer-declaration"
+        );
     }
 
     #[test]

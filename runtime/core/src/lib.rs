@@ -47,7 +47,9 @@ pub use error::{Error, FailedEntry, HandlerError, HandlerFailure, HandlerResult}
 pub use handler::Handler;
 pub use keys::{MAX_KEY_LENGTH, MAX_LOGICAL_ID_LENGTH, MAX_MODULE_LENGTH, MAX_PREFIX_LENGTH, key_form};
 pub use local::LocalBus;
-pub use manifest::{HandlerEntry, KeyProblem, Manifest, ManifestBuilder, ManifestError};
+pub use manifest::{
+    Consumer, HandlerEntry, KeyProblem, Manifest, ManifestBuilder, ManifestError, UnhandledReads,
+};
 pub use options::RelayOptions;
 pub use outbound::{DetailError, OutboundEvent};
 pub use outbox::{DeadEvent, OutboxStats, PurgeReport, QuarantinedRow, RelayReport};

@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use schema_emit::{Diagnostic, Namespace, Origin, SchemaItem};
 
+use crate::consumers::{Consumers, EventSchemas};
 use crate::events::EventInput;
 use crate::workspace::SCHEMAS_DIR;
 
@@ -80,10 +81,14 @@ impl fmt::Display for GenerationError {
 
 impl std::error::Error for GenerationError {}
 
-/// How code emission runs: where (if anywhere) emitted Rust modules are cached, and what
-/// compiles the TypeScript package's validators.
+/// What generation reads besides the events, and how code emission runs: who consumes the
+/// events, where (if anywhere) emitted Rust modules are cached, and what compiles the
+/// TypeScript package's validators.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
+    /// The consumer declarations (`schemas/consumers/`): checked against the published
+    /// schemas, and shown in the AsyncAPI document.
+    pub consumers: Consumers,
     /// A cache of emitted Rust modules (see [`schema_emit::rust::Cache`]); `None` emits all.
     pub cache: Option<schema_emit::rust::Cache>,
     /// Compiles each event's validator ahead of time (ajv in Node, with its own cache).
@@ -112,6 +117,11 @@ pub fn generate_with(events: &[EventInput], options: &Options) -> Result<OutputS
         }
     }
     set.timings.push(("samples, checks and schemas", started.elapsed()));
+    let schemas: EventSchemas<'_> = published
+        .iter()
+        .map(|(event, document)| ((event.source.clone(), event.detail_type.clone()), document))
+        .collect();
+    failures.extend(options.consumers.check(&schemas));
     if failures.is_empty()
         && let Err(mut errors) = emit_code(&published, options, &mut set)
     {

@@ -103,6 +103,19 @@ fn three_scratch_projects_install_the_packed_package_as_esm_commonjs_and_a_bundl
             &[entry, "--bundle", "--minify", "--platform=node", "--format=esm", &outfile],
         );
     }
+    // The example prints its consumer declaration: the file checked in under schemas/consumers/.
+    let printed = run(
+        &bundled,
+        "node",
+        &["--input-type=module", "-e", "process.stdout.write((await import('./all-events.mjs')).consumer)"],
+    );
+    let file = xtask::workspace::root().join("schemas/consumers/trade-notifier.toml");
+    assert_eq!(
+        fs::read_to_string(&file).unwrap_or_default(),
+        printed,
+        "{} is not what examples/lambda.ts declares; print it again (README, \"Who consumes this event?\")",
+        file.display()
+    );
     fs::write(bundled.join("check.mjs"), CHECK_BUNDLE_MJS).unwrap();
     assert_eq!(
         run(&bundled, "node", &["check.mjs"]).trim(),

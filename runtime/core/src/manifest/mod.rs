@@ -1,5 +1,6 @@
 //! Handler manifests: which handler takes which event, under keys that cannot collide.
 
+mod declaration;
 mod problems;
 
 use std::fmt;
@@ -12,6 +13,7 @@ use crate::handler::{self, ErasedHandler, Handler};
 use crate::keys::{self, key_form};
 use crate::text::capped;
 
+pub use declaration::{Consumer, UnhandledReads};
 pub(crate) use problems::bus_problems;
 pub use problems::{KeyProblem, ManifestError};
 

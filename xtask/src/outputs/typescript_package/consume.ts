@@ -100,28 +100,96 @@ export function guard<M>(
   };
 }
 
+/** One event a router handles. */
+export interface Handled {
+  readonly source: string;
+  readonly detailType: string;
+}
+
+/** What `handlers` returns: the Lambda handler, which also lists the events it routes. */
+export interface Routed {
+  (json: unknown): Promise<unknown>;
+  /** Every event with a handler, sorted by source, then detail-type. */
+  readonly handles: readonly Handled[];
+}
+
 /**
  * A `handlers` over `parse`: given handlers by source and detail-type, a function that parses
  * an EventBridge event and calls the handler of its source and detail-type, with
  * `event.detail` typed. It rejects with `InvalidEventError` for an event that breaks its
  * contract, and `UnhandledEventError` for one no handler takes.
  */
-export function router<M>(
-  parse: (json: unknown) => ParseResult<EventIn<M>>,
-): (map: Handlers<M>) => (json: unknown) => Promise<unknown> {
-  return (map: Handlers<M>) => async (json: unknown) => {
-    const parsed = parse(json);
-    if (!parsed.ok) {
-      throw new InvalidEventError(parsed.errors);
+export function router<M>(parse: (json: unknown) => ParseResult<EventIn<M>>): (map: Handlers<M>) => Routed {
+  return (map: Handlers<M>) => {
+    const table = map as Record<string, Record<string, (event: unknown) => unknown>>;
+    const route = async (json: unknown) => {
+      const parsed = parse(json);
+      if (!parsed.ok) {
+        throw new InvalidEventError(parsed.errors);
+      }
+      const { source, "detail-type": detailType } = parsed.event;
+      const bySource = own(table, source);
+      const handler = bySource === undefined ? undefined : own(bySource, detailType);
+      if (handler === undefined) {
+        throw new UnhandledEventError(source, detailType);
+      }
+      return await handler(parsed.event);
+    };
+    const handles: Handled[] = [];
+    for (const source of Object.keys(table).sort()) {
+      for (const detailType of Object.keys(table[source] ?? {}).sort()) {
+        if (typeof own(table[source] ?? {}, detailType) === "function") {
+          handles.push({ source, detailType });
+        }
+      }
     }
-    const { source, "detail-type": detailType } = parsed.event;
-    const bySource = own(map as Record<string, Record<string, (event: unknown) => unknown>>, source);
-    const handler = bySource === undefined ? undefined : own(bySource, detailType);
-    if (handler === undefined) {
-      throw new UnhandledEventError(source, detailType);
-    }
-    return await handler(parsed.event);
+    return Object.assign(route, { handles: Object.freeze(handles) });
   };
+}
+
+/**
+ * Who a consumer is, and the fields of each event it reads: JSON Pointers into `detail`, `*`
+ * for any array item or map value (`/trade/id`, `/tags/*`). An event it
+ * handles but lists no reads for is taken to be read whole.
+ */
+export interface Consumer<M = EventDetails> {
+  name: string;
+  team: string;
+  repository: string;
+  reads?: { [S in keyof M & string]?: { [D in keyof M[S] & string]?: readonly string[] } };
+}
+
+/**
+ * The consumer declaration of a `handlers(...)` router as `consumer`: the TOML file the
+ * contracts repository keeps as `schemas/consumers/<name>.toml`, byte for byte what the Rust
+ * runtime's `Manifest::declaration` prints. `cargo xtask schemas` checks each event and
+ * pointer against the schemas; the catalog and the compatibility gate read it. Throws if
+ * `consumer` declares reads of an event the router does not handle.
+ */
+export function declaration<M = EventDetails>(consumer: Consumer<M>, routed: Routed): string {
+  const reads = (consumer.reads ?? {}) as Record<string, Record<string, readonly string[] | undefined> | undefined>;
+  for (const source of Object.keys(reads)) {
+    for (const detailType of Object.keys(reads[source] ?? {})) {
+      if (!routed.handles.some((h) => h.source === source && h.detailType === detailType)) {
+        throw new Error(
+          `the consumer declares what it reads of ${source} ${JSON.stringify(detailType)}, which its router has no handler for; add the handler or drop the reads`,
+        );
+      }
+    }
+  }
+  const q = (text: string) => JSON.stringify(text);
+  let out =
+    `# The events the consumer \`${consumer.name}\` handles and the fields it reads: printed from its code.\n` +
+    "# Checked against the event schemas by `cargo xtask schemas`.\n" +
+    `name = ${q(consumer.name)}\nteam = ${q(consumer.team)}\nrepository = ${q(consumer.repository)}\n`;
+  for (const { source, detailType } of routed.handles) {
+    out += `\n[[handles]]\nsource = ${q(source)}\ndetail-type = ${q(detailType)}\n`;
+    const read = reads[source]?.[detailType];
+    if (read !== undefined) {
+      out += `reads = [${[...new Set(read)].sort().map(q).join(", ")}]\n`;
+    }
+  }
+  return out;
 }
 
 /** `object[key]` when `object` has it as its own property (never a prototype's). */
