@@ -37,6 +37,26 @@ pub struct Difference {
     /// acknowledgement's reason); acknowledged differences no longer fail a check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<String>,
+    /// Set by the caller from its consumer declarations: the declared consumers this
+    /// difference touches; `None` when no declarations were consulted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consumers: Option<Vec<ConsumerHit>>,
+    /// Set by the caller under a consumer policy: no declared consumer reads what changed, so
+    /// the difference no longer fails a check (it is still shown).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unread: bool,
+}
+
+/// A declared consumer a difference touches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsumerHit {
+    /// The consumer's name (`billing-lambda`).
+    pub name: String,
+    /// The team that owns it.
+    pub team: String,
+    /// The fields it reads that the difference reaches; empty when it reads the whole event
+    /// or the difference is to the event as a whole.
+    pub reads: Vec<String>,
 }
 
 impl Difference {
@@ -58,6 +78,8 @@ impl Difference {
             ),
             versions: Vec::new(),
             acknowledged: None,
+            consumers: None,
+            unread: false,
         }
     }
 
@@ -75,9 +97,35 @@ impl Difference {
         mode.directions().iter().any(|&direction| self.breaks_in(direction))
     }
 
-    /// Whether this difference fails a check in `mode`: it breaks and is not acknowledged.
+    /// Whether this difference fails a check in `mode`: it breaks, is not acknowledged, and
+    /// is not [`Difference::unread`].
     pub fn fails(&self, mode: Mode) -> bool {
-        self.breaks(mode) && self.acknowledged.is_none()
+        self.breaks(mode) && self.acknowledged.is_none() && !self.unread
+    }
+
+    /// Who it breaks, for a report: `breaks 2 consumers: billing-lambda reads /note;
+    /// inventory-sync handles the event`, `breaks no declared consumer`, or, when
+    /// [`Difference::unread`], that no declared consumer reads it; `None` when no
+    /// declarations were consulted or nothing breaks in `mode`.
+    pub fn consumer_verdict(&self, mode: Mode) -> Option<String> {
+        let hits = self.consumers.as_ref()?;
+        if !self.breaks(mode) {
+            return None;
+        }
+        if self.unread || hits.is_empty() {
+            let what = if self.instance_path.is_empty() { "/" } else { self.instance_path.as_str() };
+            let safe = if self.unread { "safe for the declared consumers: " } else { "" };
+            return Some(format!("{safe}breaks no declared consumer (none reads {what})"));
+        }
+        let each: Vec<String> = hits
+            .iter()
+            .map(|hit| match hit.reads.as_slice() {
+                [] => format!("{} ({}) handles the event", hit.name, hit.team),
+                reads => format!("{} ({}) reads {}", hit.name, hit.team, reads.join(", ")),
+            })
+            .collect();
+        let s = if hits.len() == 1 { "" } else { "s" };
+        Some(format!("breaks {} consumer{s}: {}", hits.len(), each.join("; ")))
     }
 
     /// The directions of `mode` in which this difference breaks consumers.

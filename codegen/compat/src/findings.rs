@@ -85,6 +85,8 @@ impl Findings {
             reason,
             versions: Vec::new(),
             acknowledged: None,
+            consumers: None,
+            unread: false,
         });
     }
 }

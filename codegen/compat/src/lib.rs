@@ -100,7 +100,7 @@ mod values;
 mod view;
 mod walk;
 
-pub use difference::Difference;
+pub use difference::{ConsumerHit, Difference};
 pub use error::{Error, Side};
 pub use kind::{Kind, Rule, UnknownKind, rules_markdown};
 pub use mode::{Direction, Mode, Policy, UnknownChoice};

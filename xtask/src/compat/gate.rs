@@ -5,11 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use anyhow::{Context as _, Result};
-use schema_compat::{Difference, Mode, Policy, Report, Subject, compare_transitive};
+use schema_compat::{ConsumerHit, Difference, Mode, Policy, Report, Subject, compare_transitive};
+use schema_model::instance;
 use serde_json::{Value, json};
 
 use super::history::{self, Version};
 use super::reviewed::{self, Acknowledgement, Choice, Reviewed};
+use crate::consumers::Consumers;
 use crate::workspace::{self, SCHEMAS_DIR};
 
 /// What the working tree is compared with.
@@ -54,6 +56,7 @@ impl Outcome {
 /// Compares the event schemas under `root`'s working tree with `against`.
 pub fn check(root: &Path, against: &Against, command_line: Choice) -> Result<Outcome> {
     let reviewed = Reviewed::load(root)?;
+    let consumers = declared_consumers(root)?;
     let current = working_tree_schemas(root)?;
     let earlier: BTreeMap<String, Vec<Version>> = match against {
         Against::History => {
@@ -95,6 +98,10 @@ pub fn check(root: &Path, against: &Against, command_line: Choice) -> Result<Out
             None => vec![removed(&event, &versions[0], &added_names)],
         };
         used.extend(reviewed.apply(&event, mode, &mut differences));
+        if let Some(consumers) = &consumers {
+            let judged = reviewed.consumers_for(&event, command_line);
+            name_consumers(consumers, &event, current.get(path), mode, judged, &mut differences);
+        }
         groups.entry((ModeKey(mode), PolicyKey(policy))).or_default().push(Subject::new(event, differences));
     }
     let reports = groups
@@ -111,6 +118,55 @@ pub fn check(root: &Path, against: &Against, command_line: Choice) -> Result<Out
     let known: Vec<String> = current.keys().chain(earlier.keys()).map(|p| history::event_name(p)).collect();
     let unknown_events = reviewed.unknown_events(&known).map(str::to_owned).collect();
     Ok(Outcome { reports, new_events, stale, stale_fails: *against == Against::History, unknown_events })
+}
+
+/// The consumer declarations, or `None` when there are none; each malformed one is an error.
+fn declared_consumers(root: &Path) -> Result<Option<Consumers>> {
+    let consumers = Consumers::load(root).map_err(|problems| {
+        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
+        anyhow::anyhow!("{} problem(s) in the consumer declarations:\n{}", problems.len(), list.join("\n"))
+    })?;
+    Ok((!consumers.list.is_empty()).then_some(consumers))
+}
+
+/// Names, on each difference that breaks something in `mode`, the declared consumers it hits:
+/// those reading a field at or around any place the changed schema location is used (every
+/// use of a shared definition), or handling the event without declaring reads. When `judged`
+/// (the consumer policy), a breaking difference no declared consumer reads is `unread`.
+fn name_consumers(
+    consumers: &Consumers,
+    event: &str,
+    new_schema: Option<&Value>,
+    mode: Mode,
+    judged: bool,
+    differences: &mut [Difference],
+) {
+    for difference in differences.iter_mut().filter(|d| d.breaks(mode)) {
+        let mut places =
+            new_schema.map(|schema| instance::uses_of(schema, &difference.path)).unwrap_or_default();
+        places.push(difference.instance_path.clone());
+        let mut hits: BTreeMap<&str, ConsumerHit> = BTreeMap::new();
+        for place in &places {
+            for hit in consumers.hits(event, place) {
+                let entry = hits.entry(&hit.consumer.name).or_insert_with(|| ConsumerHit {
+                    name: hit.consumer.name.clone(),
+                    team: hit.consumer.team.clone(),
+                    reads: Vec::new(),
+                });
+                entry.reads.extend(hit.reads.iter().map(|read| read.to_string()));
+            }
+        }
+        let hits: Vec<ConsumerHit> = hits
+            .into_values()
+            .map(|mut hit| {
+                hit.reads.sort();
+                hit.reads.dedup();
+                hit
+            })
+            .collect();
+        difference.unread = judged && hits.is_empty() && difference.acknowledged.is_none();
+        difference.consumers = Some(hits);
+    }
 }
 
 /// Every event schema in the working tree, parsed, by relative path.

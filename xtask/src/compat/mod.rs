@@ -8,6 +8,9 @@
 //! - The reviewed file `schemas/compat-acknowledged.toml` ([`reviewed`]) sets each event's
 //!   mode and policy and accepts named breaking changes; a stale acknowledgement fails.
 //! - File-pair mode (`--old A.json --new B.json`) compares any two schemas.
+//! - The consumer declarations (`schemas/consumers/`, [`crate::consumers`]) name, for each
+//!   breaking change, the consumers it hits; under `--consumers` a breaking change no declared
+//!   consumer reads does not fail.
 //! - `--explain KIND` prints what a difference kind means, its rule per direction, and
 //!   where its verdict differs on purpose from Confluent Schema Registry's checker.
 //!
@@ -57,6 +60,11 @@ pub struct CompatArgs {
     /// compatible). Overrides the reviewed file's choices.
     #[arg(long, value_name = "POLICY")]
     pub policy: Option<Policy>,
+    /// Judge by the consumer declarations (`schemas/consumers/`): a breaking change to a
+    /// field no declared consumer reads is shown as safe for them and does not fail. Without
+    /// it, every breaking change fails, and the report still names the consumers it hits.
+    #[arg(long, conflicts_with_all = ["old", "new"])]
+    pub consumers: bool,
     /// Report format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -92,7 +100,8 @@ fn outcome(root: &Path, args: &CompatArgs) -> Result<(String, bool)> {
     if let Some(kind) = args.explain {
         return Ok((kind.explain(), true));
     }
-    let command_line = Choice { mode: args.mode, policy: args.policy };
+    let command_line =
+        Choice { mode: args.mode, policy: args.policy, consumers: args.consumers.then_some(true) };
     if let (Some(old), Some(new)) = (&args.old, &args.new) {
         return pair(old, new, command_line, args.format);
     }

@@ -12,6 +12,7 @@
 //!
 //! [events."trading.TradeCancelled"]
 //! mode = "backward"
+//! consumers = true       # judge by the declared consumers (see `--consumers`)
 //!
 //! [[acknowledged]]
 //! event = "trading.TradeCancelled"
@@ -56,6 +57,10 @@ pub struct Choice {
     /// `strict` or `lenient`.
     #[serde(default, deserialize_with = "choice")]
     pub policy: Option<Policy>,
+    /// Whether the consumer declarations are the whole truth (`--consumers`): a breaking
+    /// change to a field no declared consumer reads does not fail.
+    #[serde(default)]
+    pub consumers: Option<bool>,
 }
 
 /// One accepted breaking change.
@@ -110,6 +115,13 @@ impl Reviewed {
             }
         }
         Ok(reviewed)
+    }
+
+    /// Whether `event` is judged by its declared consumers: the command line's `--consumers`,
+    /// else the event's own `consumers`, else the file's default, else not.
+    pub fn consumers_for(&self, event: &str, command_line: Choice) -> bool {
+        let own = self.events.get(event).and_then(|choice| choice.consumers);
+        command_line.consumers.or(own).or(self.defaults.consumers).unwrap_or(false)
     }
 
     /// The mode and policy of `event`: the command line's, else the event's own, else the
@@ -189,7 +201,7 @@ mod tests {
         let reviewed = Reviewed::parse(text).unwrap();
         assert_eq!(reviewed.choice_for("a.B", Choice::default()), (Mode::Backward, Policy::Lenient));
         assert_eq!(reviewed.choice_for("a.C", Choice::default()), (Mode::Full, Policy::Lenient));
-        let forced = Choice { mode: Some(Mode::Forward), policy: Some(Policy::Strict) };
+        let forced = Choice { mode: Some(Mode::Forward), policy: Some(Policy::Strict), consumers: None };
         assert_eq!(reviewed.choice_for("a.B", forced), (Mode::Forward, Policy::Strict));
     }
 

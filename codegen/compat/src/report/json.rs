@@ -6,16 +6,19 @@
 //!     "differences": [ { "kind": "ENUM_VALUE_ADDED", "path": "/definitions/Reason",
 //!       "instance_path": "/reason", "old": null, "new": "\"x\"",
 //!       "breaks_forward": true, "breaks_backward": false, "fails": true,
-//!       "reason": "...", "versions": [], "acknowledged": null } ] } ] }
+//!       "reason": "...", "versions": [], "acknowledged": null,
+//!       "consumers": [ { "name": "billing-lambda", "team": "billing", "reads": ["/reason"] } ],
+//!       "unread": false } ] } ] }
 //! ```
 //!
 //! `fails` is whether the difference fails the check in the report's mode (breaks in a
-//! checked direction and is not acknowledged).
+//! checked direction, is not acknowledged, and is not `unread` under a consumer policy).
+//! `consumers` is `null` when no consumer declarations were consulted.
 
 use serde::Serialize;
 
 use super::Report;
-use crate::{Kind, Mode, Policy};
+use crate::{ConsumerHit, Kind, Mode, Policy};
 
 #[derive(Serialize)]
 struct JsonReport<'r> {
@@ -45,6 +48,8 @@ struct JsonDifference<'r> {
     reason: &'r str,
     versions: &'r [String],
     acknowledged: Option<&'r str>,
+    consumers: Option<&'r [ConsumerHit]>,
+    unread: bool,
 }
 
 pub(super) fn render(report: &Report) -> String {
@@ -69,6 +74,8 @@ pub(super) fn render(report: &Report) -> String {
                     reason: &d.reason,
                     versions: &d.versions,
                     acknowledged: d.acknowledged.as_deref(),
+                    consumers: d.consumers.as_deref(),
+                    unread: d.unread,
                 })
                 .collect(),
         })

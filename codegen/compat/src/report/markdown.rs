@@ -30,9 +30,15 @@ pub(super) fn render(report: &Report) -> String {
             let verdict = match standing(difference, report.mode) {
                 Standing::Fails(broken) => format!("**breaks {}**", directions(&broken)),
                 Standing::Acknowledged(broken) => format!("acknowledged (breaks {})", directions(&broken)),
+                Standing::Unread(broken) => {
+                    format!("unread by declared consumers (breaks {})", directions(&broken))
+                }
                 Standing::Compatible => "compatible".to_owned(),
             };
             let mut why = difference.reason.clone();
+            if let Some(consumers) = difference.consumer_verdict(report.mode) {
+                why.push_str(&format!(". Consumers: {consumers}"));
+            }
             if let Some(accepted) = &difference.acknowledged {
                 why.push_str(&format!(". Accepted: {accepted}"));
             }

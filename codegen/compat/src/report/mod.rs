@@ -108,6 +108,8 @@ pub(crate) enum Standing {
     Fails(Vec<crate::Direction>),
     /// Breaks, but a reviewed acknowledgement accepts it.
     Acknowledged(Vec<crate::Direction>),
+    /// Breaks, but no declared consumer reads what changed (the caller's consumer policy).
+    Unread(Vec<crate::Direction>),
     /// Breaks nothing the mode checks.
     Compatible,
 }
@@ -118,6 +120,8 @@ pub(crate) fn standing(difference: &Difference, mode: Mode) -> Standing {
         Standing::Compatible
     } else if difference.acknowledged.is_some() {
         Standing::Acknowledged(broken)
+    } else if difference.unread {
+        Standing::Unread(broken)
     } else {
         Standing::Fails(broken)
     }
@@ -133,7 +137,8 @@ pub(crate) fn ordered(subject: &Subject, mode: Mode) -> Vec<&Difference> {
     let rank = |d: &Difference| match standing(d, mode) {
         Standing::Fails(_) => 0,
         Standing::Acknowledged(_) => 1,
-        Standing::Compatible => 2,
+        Standing::Unread(_) => 2,
+        Standing::Compatible => 3,
     };
     let mut list: Vec<&Difference> = subject.differences.iter().collect();
     list.sort_by_key(|d| rank(d));

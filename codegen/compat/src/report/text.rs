@@ -26,12 +26,18 @@ pub(super) fn render(report: &Report) -> String {
             let head = match standing(difference, report.mode) {
                 Standing::Fails(broken) => format!("BREAKS {}", directions(&broken)),
                 Standing::Acknowledged(broken) => format!("acknowledged, breaks {}", directions(&broken)),
+                Standing::Unread(broken) => {
+                    format!("unread by declared consumers, breaks {}", directions(&broken))
+                }
                 Standing::Compatible => "compatible".to_owned(),
             };
             let path = if difference.path.is_empty() { "/ (the root)" } else { difference.path.as_str() };
             let _ = writeln!(out, "  {head}: {} at {path}", difference.kind);
             let _ = writeln!(out, "    {}", change(difference));
             let _ = writeln!(out, "    why: {}", difference.reason);
+            if let Some(consumers) = difference.consumer_verdict(report.mode) {
+                let _ = writeln!(out, "    consumers: {consumers}");
+            }
             if let Some(accepted) = &difference.acknowledged {
                 let _ = writeln!(out, "    accepted: {accepted}");
             }

@@ -326,3 +326,126 @@ fn a_shallow_clone_is_refused_for_the_transitive_check() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("git fetch --unshallow"));
 }
+
+impl Repo {
+    fn declare(&self, name: &str, team: &str, handles: &str) {
+        let dir = self.path().join("schemas/consumers");
+        fs::create_dir_all(&dir).unwrap();
+        let text = format!(
+            "name = \"{name}\"\nteam = \"{team}\"\nrepository = \"https://example.com/{name}\"\n\n{handles}"
+        );
+        fs::write(dir.join(format!("{name}.toml")), text).unwrap();
+    }
+}
+
+/// `sales.OrderPlaced` with a shared `Money` used at `/total` and `/lines/*`.
+fn order_with_money(note: bool, amount_type: &str) -> Value {
+    let mut properties = json!({
+        "id": {"type": "string"},
+        "total": {"$ref": "#/definitions/Money"},
+        "lines": {"type": "array", "items": {"$ref": "#/definitions/Money"}}
+    });
+    if note {
+        properties["note"] = json!({"type": "string"});
+    }
+    let mut schema = order(properties, &["id"]);
+    schema["definitions"] = json!({"Money": {
+        "type": "object",
+        "properties": {"amount": {"type": amount_type}, "currency": {"type": "string"}},
+        "required": ["amount", "currency"]
+    }});
+    schema
+}
+
+const ORDER_PLACED: &str = "[[handles]]\nsource = \"sales\"\ndetail-type = \"OrderPlaced\"\n";
+
+#[test]
+fn each_breaking_change_names_the_declared_consumers_it_hits_and_what_they_read() {
+    let repo = Repo::new();
+    repo.write_schema("sales.OrderPlaced", &order_with_money(true, "number"));
+    repo.declare(
+        "billing-lambda",
+        "billing",
+        &format!("{ORDER_PLACED}reads = [\"/note\", \"/total/amount\"]\n"),
+    );
+    repo.declare("inventory-sync", "inventory", ORDER_PLACED);
+    repo.declare("audit", "risk", &format!("{ORDER_PLACED}reads = [\"/lines/*/currency\"]\n"));
+    repo.commit("v1 and its consumers");
+
+    // Removing the note hits its reader and the consumer that reads the whole event.
+    repo.write_schema("sales.OrderPlaced", &order_with_money(false, "number"));
+    let (code, report) = repo.compat(&["--transitive"]);
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        report.contains(
+            "consumers: breaks 2 consumers: billing-lambda (billing) reads /note; inventory-sync (inventory) handles \
+             the event"
+        ),
+        "{report}"
+    );
+
+    // A change inside the shared `Money` is a change at every place it is used: `/total/amount`
+    // (billing reads it) and `/lines/*/amount` (audit reads only the lines' currency).
+    repo.write_schema("sales.OrderPlaced", &order_with_money(true, "string"));
+    let (code, report) = repo.compat(&["--transitive", "--format", "json"]);
+    assert_eq!(code, 1, "{report}");
+    let document: Value = serde_json::from_str(&report).unwrap();
+    let differences = document["reports"][0]["subjects"][0]["differences"].as_array().unwrap();
+    let amount = differences.iter().find(|d| d["kind"] == json!("TYPE_CHANGED")).unwrap_or(&differences[0]);
+    let hit: Vec<(&str, &Value)> = amount["consumers"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{report}"))
+        .iter()
+        .map(|hit| (hit["name"].as_str().unwrap(), &hit["reads"]))
+        .collect();
+    assert_eq!(
+        hit,
+        [("billing-lambda", &json!(["/total/amount"])), ("inventory-sync", &json!([]))],
+        "{report}"
+    );
+}
+
+#[test]
+fn under_the_consumers_policy_a_break_no_declared_consumer_reads_passes_and_is_still_shown() {
+    let repo = Repo::new();
+    repo.write_schema("sales.OrderPlaced", &order_with_money(true, "number"));
+    repo.declare("billing-lambda", "billing", &format!("{ORDER_PLACED}reads = [\"/note\"]\n"));
+    repo.commit("v1 and its consumer");
+
+    // Nobody declared reading the money: the change breaks, but no declared consumer.
+    repo.write_schema("sales.OrderPlaced", &order_with_money(true, "string"));
+    let (code, report) = repo.compat(&["--transitive"]);
+    assert_eq!(code, 1, "strict by default: {report}");
+    assert!(
+        report.contains("consumers: breaks no declared consumer (none reads /lines/*/amount)"),
+        "{report}"
+    );
+    let (code, report) = repo.compat(&["--transitive", "--consumers"]);
+    assert_eq!(code, 0, "{report}");
+    assert!(report.contains("unread by declared consumers, breaks forward"), "{report}");
+    assert!(report.contains("safe for the declared consumers: breaks no declared consumer"), "{report}");
+    // The reviewed file can make the consumer policy the project's default.
+    repo.acknowledge("[defaults]\nconsumers = true\n");
+    assert_eq!(repo.compat(&["--transitive"]).0, 0);
+
+    // A change to what a declared consumer reads still fails under the policy, naming it.
+    repo.write_schema("sales.OrderPlaced", &order_with_money(false, "number"));
+    let (code, report) = repo.compat(&["--transitive", "--consumers"]);
+    assert_eq!(code, 1, "{report}");
+    assert!(report.contains("breaks 1 consumer: billing-lambda (billing) reads /note"), "{report}");
+}
+
+#[test]
+fn a_malformed_consumer_declaration_stops_the_gate_naming_the_file() {
+    let repo = Repo::new();
+    repo.write_schema("sales.OrderPlaced", &order_with_money(true, "number"));
+    repo.declare("billing-lambda", "billing", "[[handles]]\nsource = \"sales\"\n");
+    repo.commit("v1");
+    let (code, report) = repo.compat(&["--transitive"]);
+    assert_eq!(code, 2, "{report}");
+    assert!(
+        report.contains("schemas/consumers/billing-lambda.toml: is not a consumer declaration"),
+        "{report}"
+    );
+    assert!(report.contains("detail-type"), "{report}");
+}
