@@ -8,6 +8,7 @@
 mod asyncapi;
 mod catalog_browser;
 mod change_locality;
+mod consumer_declarations;
 mod consumer_package;
 mod freshness;
 mod generated_rust;
