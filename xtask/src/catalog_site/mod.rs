@@ -333,3 +333,47 @@ fn render(environment: &Environment<'_>, name: &str, context: minijinja::Value) 
 fn write(path: &Path, contents: &str) -> Result<()> {
     std::fs::write(path, contents).with_context(|| format!("could not write {}", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A temporary root holding a copy of the workspace's published schemas and consumer
+    /// declarations (no git history: the pages say so and build anyway).
+    fn copy_of_schemas() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = crate::workspace::root().join(SCHEMAS_DIR);
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let target = dir.path().join(SCHEMAS_DIR).join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn a_declaration_the_catalog_cannot_show_fails_the_build_naming_its_file() {
+        let dir = copy_of_schemas();
+        let ghost = dir.path().join("schemas/consumers/ghost.toml");
+        std::fs::write(
+            &ghost,
+            "name = \"ghost\"\nteam = \"t\"\nrepository = \"r\"\n\n\
+             [[handles]]\nsource = \"trading\"\ndetail-type = \"TradeCreatd\"\n",
+        )
+        .unwrap();
+        let error = format!("{:#}", pages(dir.path()).unwrap_err());
+        assert!(error.contains("schemas/consumers/ghost.toml"), "{error}");
+        assert!(error.contains("`TradeCreatd`, which is no event"), "{error}");
+        std::fs::write(&ghost, "name = 1\n").unwrap();
+        let error = format!("{:#}", pages(dir.path()).unwrap_err());
+        assert!(error.contains("schemas/consumers/ghost.toml: is not a consumer declaration"), "{error}");
+        std::fs::remove_file(&ghost).unwrap();
+        let pages = pages(dir.path()).unwrap();
+        let allocated = pages.iter().find(|p| p.id == "trading.TradeInventoryAllocated").unwrap();
+        assert_eq!(allocated.consumers[0].name, "trading-allocations");
+    }
+}
