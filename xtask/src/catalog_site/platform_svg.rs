@@ -68,11 +68,11 @@ pub fn render(events: &[Event<'_>]) -> String {
     let layout = Layout::new(events);
     let mut svg = String::new();
     let (width, height) = (layout.width, layout.height);
-    let _ = write!(
+    let _ = writeln!(
         svg,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"platform\" id=\"platform\" \
          viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" \
-         aria-labelledby=\"platform-title platform-desc\" font-family=\"{FONT_FAMILY}\" font-size=\"{FONT}\">\n"
+         aria-labelledby=\"platform-title platform-desc\" font-family=\"{FONT_FAMILY}\" font-size=\"{FONT}\">"
     );
     let _ = writeln!(
         svg,
