@@ -78,7 +78,7 @@ pub struct EventPage {
     pub history: Vec<versions::HistoryRow>,
     /// Why history is missing, when it is.
     pub history_note: String,
-    /// Words the search matches: names, description, field names.
+    /// Words the search matches: names, description, field names, consumers and their teams.
     pub search_text: String,
 }
 
@@ -217,10 +217,12 @@ pub fn pages(root: &Path) -> Result<Vec<EventPage>> {
         let choice = reviewed.choice_for(&qualified, Choice::default());
         let fields = fields::fields(schema);
         let description = schema.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let consumers = consumers::rows(&declared, &entry.source, &entry.detail_type, schema);
         let search_text = [entry.source.as_str(), &entry.detail_type, &description]
             .into_iter()
             .map(str::to_owned)
             .chain(fields.iter().map(|f| f.name.clone()))
+            .chain(consumers.iter().flat_map(|c| [c.name.clone(), c.team.clone()]))
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase();
@@ -245,7 +247,7 @@ pub fn pages(root: &Path) -> Result<Vec<EventPage>> {
                     entry.source
                 ),
             },
-            consumers: consumers::rows(&declared, &entry.source, &entry.detail_type, schema),
+            consumers,
             schema_file: relative.clone(),
             named_types: fields::named_types(schema),
             fields,

@@ -257,3 +257,12 @@ fn an_event_page_lists_its_consumers_with_their_team_and_what_they_read() {
         "the read field and its type: {read}"
     );
 }
+
+#[test]
+fn searching_a_consumer_lists_the_events_it_handles() {
+    let (out, pages) = site();
+    let dom = browser::dump_dom(&url(&out.join("index.html"), "?q=trading-allocations")).unwrap();
+    let visible: Vec<String> =
+        listed(&dom).into_iter().filter(|(_, hidden)| !hidden).map(|(id, _)| id).collect();
+    assert_eq!(visible, ["trading.TradeInventoryAllocated"], "of {} events", pages.len());
+}
