@@ -84,9 +84,11 @@ enum Command {
     Compat(xtask::compat::CompatArgs),
     /// Build the event catalog: static HTML pages for every event, with search.
     ///
-    /// Reads schemas/ (run `cargo xtask schemas` first) and git history; writes index.html,
-    /// events/<source>.<Name>.html, style.css and search.js into DIR (its events/ folder is
-    /// replaced). Open DIR/index.html in a browser.
+    /// Reads schemas/ (run `cargo xtask schemas` first), the consumer declarations in
+    /// schemas/consumers/ (a problem in one is an error) and git history; writes index.html
+    /// (with a picture of modules, events and consumers), events/<source>.<Name>.html,
+    /// style.css and search.js into DIR (its events/ folder is replaced). Open DIR/index.html
+    /// in a browser.
     Catalog {
         /// Folder to write the site into.
         #[arg(long, value_name = "DIR", default_value = "target/catalog")]

@@ -3,17 +3,25 @@
 //! Built from what the generator publishes (`schemas/catalog.json` and each event's schema
 //! document, kept fresh by `cargo xtask schemas --check`) and from git history:
 //!
-//! - `index.html`: every source and its events, with a search box (a little script filters
-//!   the list as you type; `index.html?q=trade` opens filtered);
+//! - `index.html`: a picture of the platform, modules to events to consumers, drawn at build
+//!   time as inline SVG ([`platform_svg`]), then every source and its events, with a search
+//!   box (a little script filters the list as you type; `index.html?q=trade` opens filtered);
 //! - `events/<source>.<Name>.html` per event: description, source, detail-type, where it is
-//!   defined, the field table ([`fields`]), its named types, the sample, the generated Rust
-//!   and TypeScript type names, the EventBridge rule pattern that subscribes to it, and its
+//!   defined, its producer and its declared consumers with what they read ([`consumers`]),
+//!   the field table ([`fields`]), its named types, the sample, the generated Rust and
+//!   TypeScript type names, the EventBridge rule pattern that subscribes to it, and its
 //!   version history with each change's compatibility verdict ([`versions`]);
 //! - `style.css` and `search.js`.
 //!
+//! The consumer declarations (`schemas/consumers/`) are loaded and checked against the
+//! published schemas as `cargo xtask schemas` does: a declaration the catalog cannot show
+//! fails the build, naming its file, rather than vanishing from the pages.
+//!
 //! Templates are minijinja (HTML auto-escaped); no JavaScript framework.
 
+pub mod consumers;
 pub mod fields;
+pub mod platform_svg;
 pub mod versions;
 
 use std::collections::BTreeMap;
@@ -28,6 +36,7 @@ use serde_json::Value;
 
 use crate::compat::history;
 use crate::compat::reviewed::{Choice, Reviewed};
+use crate::consumers::{Consumers, EventSchemas};
 use crate::workspace::SCHEMAS_DIR;
 
 /// One event's page, as the templates see it.
@@ -45,6 +54,10 @@ pub struct EventPage {
     pub defined_by: String,
     /// Whether the platform publishes it (else it is an AWS event it consumes).
     pub published: bool,
+    /// Who puts it on the bus: the module and its crate, or the AWS service.
+    pub producer: String,
+    /// The consumers that declare they handle it, by name.
+    pub consumers: Vec<consumers::ConsumerRow>,
     /// The schema file, relative to the workspace root.
     pub schema_file: String,
     /// The root object's fields.
@@ -65,7 +78,7 @@ pub struct EventPage {
     pub history: Vec<versions::HistoryRow>,
     /// Why history is missing, when it is.
     pub history_note: String,
-    /// Words the search matches: names, description, field names.
+    /// Words the search matches: names, description, field names, consumers and their teams.
     pub search_text: String,
 }
 
@@ -98,7 +111,19 @@ pub fn build(root: &Path, out: &Path) -> Result<Summary> {
         sources.entry(&page.source).or_default().push(page);
     }
     let sources: Vec<_> = sources.into_iter().map(|(name, events)| context! { name, events => minijinja::Value::from(minijinja::value::Serde(&events)) }).collect();
-    let index = render(&environment, "index.html", context! { sources, total => pages.len(), base => "" })?;
+    let consumers: std::collections::BTreeSet<&str> =
+        pages.iter().flat_map(|p| p.consumers.iter().map(|c| c.name.as_str())).collect();
+    let index = render(
+        &environment,
+        "index.html",
+        context! {
+            sources,
+            total => pages.len(),
+            consumers => consumers.len(),
+            platform_svg => platform_picture(&pages),
+            base => "",
+        },
+    )?;
     write(&out.join("index.html"), &index)?;
     for page in &pages {
         let html = render(
@@ -111,6 +136,48 @@ pub fn build(root: &Path, out: &Path) -> Result<Summary> {
     write(&out.join("style.css"), include_str!("templates/style.css"))?;
     write(&out.join("search.js"), include_str!("templates/search.js"))?;
     Ok(Summary { index: out.join("index.html"), events: pages.len() })
+}
+
+/// The index's picture of the platform, from the pages' events and their consumers.
+fn platform_picture(pages: &[EventPage]) -> String {
+    let events: Vec<platform_svg::Event<'_>> = pages
+        .iter()
+        .map(|page| platform_svg::Event {
+            id: &page.id,
+            source: &page.source,
+            detail_type: &page.detail_type,
+            published: page.published,
+            consumers: page
+                .consumers
+                .iter()
+                .map(|c| platform_svg::Consumer { name: &c.name, team: &c.team, repository: &c.repository })
+                .collect(),
+        })
+        .collect();
+    platform_svg::render(&events)
+}
+
+/// The consumer declarations under `root`, checked against the published `schemas`; every
+/// problem is an error naming its file.
+fn checked_consumers(root: &Path, schemas: &EventSchemas<'_>) -> Result<Consumers> {
+    let (consumers, problems) = match Consumers::load(root) {
+        Ok(consumers) => {
+            let problems = consumers.check(schemas);
+            (consumers, problems)
+        }
+        Err(problems) => (Consumers::default(), problems),
+    };
+    if !problems.is_empty() {
+        let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        bail!(
+            "{} problem(s) in the consumer declarations ({}); the catalog shows every consumer, so fix \
+             them first:\n  {}",
+            problems.len(),
+            crate::consumers::DIR,
+            list.join("\n  ")
+        );
+    }
+    Ok(consumers)
 }
 
 /// Every event's page model, sorted by source and detail-type.
@@ -137,6 +204,11 @@ pub fn pages(root: &Path) -> Result<Vec<EventPage>> {
         schemas.push((entry, relative, schema));
     }
     let type_names = type_names(&schemas)?;
+    let by_event: EventSchemas<'_> = schemas
+        .iter()
+        .map(|(entry, _, schema)| ((entry.source.clone(), entry.detail_type.clone()), schema))
+        .collect();
+    let declared = checked_consumers(root, &by_event)?;
     let mut pages = Vec::new();
     for ((entry, relative, schema), (module, type_name)) in schemas.iter().zip(type_names) {
         let qualified = format!("{}.{}", entry.source, entry.detail_type);
@@ -145,10 +217,12 @@ pub fn pages(root: &Path) -> Result<Vec<EventPage>> {
         let choice = reviewed.choice_for(&qualified, Choice::default());
         let fields = fields::fields(schema);
         let description = schema.get("description").and_then(Value::as_str).unwrap_or_default().to_owned();
+        let consumers = consumers::rows(&declared, &entry.source, &entry.detail_type, schema);
         let search_text = [entry.source.as_str(), &entry.detail_type, &description]
             .into_iter()
             .map(str::to_owned)
             .chain(fields.iter().map(|f| f.name.clone()))
+            .chain(consumers.iter().flat_map(|c| [c.name.clone(), c.team.clone()]))
             .collect::<Vec<_>>()
             .join(" ")
             .to_lowercase();
@@ -164,6 +238,16 @@ pub fn pages(root: &Path) -> Result<Vec<EventPage>> {
                 }
             },
             published,
+            producer: match &entry.defined_by {
+                DefinedBy::Crate { name } => {
+                    format!("The {} module publishes it (the crate {name}).", entry.source)
+                }
+                DefinedBy::Samples { .. } => format!(
+                    "AWS: the {} service puts it on the bus; the platform only consumes it.",
+                    entry.source
+                ),
+            },
+            consumers,
             schema_file: relative.clone(),
             named_types: fields::named_types(schema),
             fields,
@@ -250,4 +334,48 @@ fn render(environment: &Environment<'_>, name: &str, context: minijinja::Value) 
 
 fn write(path: &Path, contents: &str) -> Result<()> {
     std::fs::write(path, contents).with_context(|| format!("could not write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A temporary root holding a copy of the workspace's published schemas and consumer
+    /// declarations (no git history: the pages say so and build anyway).
+    fn copy_of_schemas() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let from = crate::workspace::root().join(SCHEMAS_DIR);
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let target = dir.path().join(SCHEMAS_DIR).join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+        dir
+    }
+
+    #[test]
+    fn a_declaration_the_catalog_cannot_show_fails_the_build_naming_its_file() {
+        let dir = copy_of_schemas();
+        let ghost = dir.path().join("schemas/consumers/ghost.toml");
+        std::fs::write(
+            &ghost,
+            "name = \"ghost\"\nteam = \"t\"\nrepository = \"r\"\n\n\
+             [[handles]]\nsource = \"trading\"\ndetail-type = \"TradeCreatd\"\n",
+        )
+        .unwrap();
+        let error = format!("{:#}", pages(dir.path()).unwrap_err());
+        assert!(error.contains("schemas/consumers/ghost.toml"), "{error}");
+        assert!(error.contains("`TradeCreatd`, which is no event"), "{error}");
+        std::fs::write(&ghost, "name = 1\n").unwrap();
+        let error = format!("{:#}", pages(dir.path()).unwrap_err());
+        assert!(error.contains("schemas/consumers/ghost.toml: is not a consumer declaration"), "{error}");
+        std::fs::remove_file(&ghost).unwrap();
+        let pages = pages(dir.path()).unwrap();
+        let allocated = pages.iter().find(|p| p.id == "trading.TradeInventoryAllocated").unwrap();
+        assert_eq!(allocated.consumers[0].name, "trading-allocations");
+    }
 }

@@ -131,7 +131,7 @@ pub fn generate_with(events: &[EventInput], options: &Options) -> Result<OutputS
         return Err(GenerationError { failures });
     }
     set.files.insert(format!("{SCHEMAS_DIR}/catalog.json"), schemas::catalog(events));
-    set.files.insert(asyncapi::path(), asyncapi::render(&published));
+    set.files.insert(asyncapi::path(), asyncapi::render(&published, &options.consumers));
     Ok(set)
 }
 

@@ -7,6 +7,11 @@
 //!   has one `send` operation per event it publishes, tagged with the module (the tag groups
 //!   them). Sample-only events (AWS events the platform consumes) have `receive` operations
 //!   only: the platform never sends them.
+//! - A `receive` operation per declared consumer and event it handles
+//!   (`schemas/consumers/<name>.toml`, see [`crate::consumers`]), keyed
+//!   `<consumer>.receive.<source>.<DetailType>`: who receives the event, with the consumer's
+//!   name, team, repository and declaration file in `x-consumer` and the JSON Pointers it
+//!   reads in `x-reads` (absent when it reads the whole event, as in the declaration).
 //! - A message per event whose payload is the event's published draft-07 schema, marked
 //!   `schemaFormat: application/schema+json;version=draft-07`, with its sample as the
 //!   example. The schema's own `#/definitions/...` references are rewritten to point at the
@@ -27,6 +32,7 @@ use schema_model::{pointer, subschemas_mut};
 use serde_json::{Map, Value, json};
 
 use super::preamble;
+use crate::consumers::{Consumer, Consumers, Handles};
 use crate::events::EventInput;
 use crate::workspace::SCHEMAS_DIR;
 
@@ -41,14 +47,15 @@ pub const SCHEMA_FORMAT: &str = "application/schema+json;version=draft-07";
 const ENVELOPE: &str = "EventBridgeEnvelope";
 const METADATA: &str = "EventMetadata";
 
-/// The document for `published` (each event with its published schema document), as YAML
-/// with the generated-file preamble.
-pub fn render(published: &[(&EventInput, Value)]) -> String {
-    format!("{}{}", preamble(Format::Hash), yaml::document(&document(published)))
+/// The document for `published` (each event with its published schema document) and the
+/// `consumers` that declare which of them they handle, as YAML with the generated-file
+/// preamble.
+pub fn render(published: &[(&EventInput, Value)], consumers: &Consumers) -> String {
+    format!("{}{}", preamble(Format::Hash), yaml::document(&document(published, consumers)))
 }
 
 /// The document's top-level entries, in the order they are written.
-pub fn document(published: &[(&EventInput, Value)]) -> Vec<(&'static str, Value)> {
+pub fn document(published: &[(&EventInput, Value)], consumers: &Consumers) -> Vec<(&'static str, Value)> {
     let mut events: Vec<&(&EventInput, Value)> = published.iter().collect();
     events.sort_by(|(a, _), (b, _)| (&a.source, &a.detail_type).cmp(&(&b.source, &b.detail_type)));
     let mut channels = Map::new();
@@ -73,6 +80,14 @@ pub fn document(published: &[(&EventInput, Value)]) -> Vec<(&'static str, Value)
             "tags": [{"$ref": format!("#/components/tags/{}", tag_id(&event.source))}],
         });
         operations.insert(format!("{id}.{verb}"), operation);
+        let mut receivers: Vec<_> = consumers.of_event(&event.source, &event.detail_type).collect();
+        receivers.sort_by(|(a, _), (b, _)| a.name.cmp(&b.name));
+        for (consumer, handled) in receivers {
+            operations.insert(
+                consumer_operation_id(&consumer.name, &id),
+                consumer_operation(event, consumer, handled, &channel_ref, &message),
+            );
+        }
         messages.insert(id.clone(), message_object(event, document, &id));
         tags.insert(tag_id(&event.source), tag(event));
     }
@@ -114,8 +129,58 @@ fn message_name(event: &EventInput) -> String {
     schema_ident::pascal_case(&event.detail_type)
 }
 
+/// The key of a consumer's `receive` operation of the event whose id is `event_id`:
+/// `<consumer>.receive.<source>.<DetailType>`, the consumer's name made a valid key.
+pub fn consumer_operation_id(consumer: &str, event_id: &str) -> String {
+    format!("{}.receive.{event_id}", tag_id(consumer))
+}
+
+/// A key of `components` or `operations`: `[A-Za-z0-9._-]` only.
 fn tag_id(source: &str) -> String {
     source.chars().map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' }).collect()
+}
+
+/// One declared consumer's `receive` operation of `event`: who receives it, who owns that
+/// code and which fields it reads, so a producer knows whom a change reaches.
+fn consumer_operation(
+    event: &EventInput,
+    consumer: &Consumer,
+    handled: &Handles,
+    channel_ref: &str,
+    message: &str,
+) -> Value {
+    let reads = match handled.reads.as_deref() {
+        None => "It reads the whole event.".to_owned(),
+        Some([]) => "It reads no field of the detail: the event's arrival is what it acts on.".to_owned(),
+        Some(reads) => {
+            let list: Vec<String> = reads.iter().map(|read| format!("`{read}`")).collect();
+            format!("It reads these fields of the detail: {}.", list.join(", "))
+        }
+    };
+    let mut operation = json!({
+        "action": "receive",
+        "channel": {"$ref": channel_ref},
+        "title": format!("{} receives {}", consumer.name, event.detail_type),
+        "summary": format!(
+            "`{}` (team `{}`) handles `{}` events from `{}`.",
+            consumer.name, consumer.team, event.detail_type, event.source
+        ),
+        "description": format!(
+            "Declared in `{}`; its code is at {}. {reads}",
+            consumer.file, consumer.repository
+        ),
+        "messages": [{"$ref": format!("{channel_ref}/messages/{message}")}],
+        "x-consumer": {
+            "name": consumer.name,
+            "team": consumer.team,
+            "repository": consumer.repository,
+            "declaration": consumer.file,
+        },
+    });
+    if let Some(reads) = &handled.reads {
+        operation["x-reads"] = json!(reads);
+    }
+    operation
 }
 
 fn capitalised(word: &str) -> String {
@@ -129,9 +194,11 @@ fn info() -> Value {
         "version": env!("CARGO_PKG_VERSION"),
         "description": "Every event on the platform's EventBridge bus: the domain events its modules \
             publish (one `send` operation each, tagged with the module) and the AWS events it consumes \
-            (`receive` only). Each message's payload is the event's `detail` as its draft-07 JSON Schema \
-            (also in `schemas/<source>/<detail-type>.json`), with the event's sample as the example. \
-            Events are versioned by detail-type: a breaking change is a new detail-type, which \
+            (`receive` only), with a `receive` operation per declared consumer of each event (its team \
+            and repository in `x-consumer`, the JSON Pointers it reads in `x-reads`). Each message's \
+            payload is the event's `detail` as its draft-07 JSON Schema (also in \
+            `schemas/<source>/<detail-type>.json`), with the event's sample as the example. Events \
+            are versioned by detail-type: a breaking change is a new detail-type, which \
             `cargo xtask compat` enforces.",
     })
 }
@@ -294,5 +361,66 @@ mod tests {
         );
         assert_eq!(moved["properties"]["b"]["$ref"], "other.json#/x");
         assert_eq!(moved["definitions"]["A"]["items"][0]["$ref"], "#/components/messages/m.A/payload/schema");
+    }
+
+    #[test]
+    fn each_declared_consumer_receives_on_the_events_channel_with_what_it_reads() {
+        let event = EventInput {
+            source: "trading".into(),
+            detail_type: "trade created".into(),
+            defined_in: "tests".into(),
+            schema: json!({}),
+            samples: Ok(vec![json!({})]),
+            kind: crate::events::EventKind::Test,
+        };
+        let declaration = |name: &str, reads: &str| {
+            crate::consumers::parse(
+                &format!("schemas/consumers/{name}.toml"),
+                &format!(
+                    "name = \"{name}\"\nteam = \"ops\"\nrepository = \"https://example.com/{name}\"\n\n\
+                     [[handles]]\nsource = \"trading\"\ndetail-type = \"trade created\"\n{reads}"
+                ),
+            )
+            .unwrap()
+        };
+        let consumers = Consumers {
+            list: vec![
+                declaration("whole", ""),
+                declaration("nothing", "reads = []\n"),
+                declaration("some", "reads = [\"/id\"]\n"),
+            ],
+        };
+        let entries = document(&[(&event, json!({"description": "Made."}))], &consumers);
+        let operations = entries.iter().find(|(k, _)| *k == "operations").unwrap().1.clone();
+        let keys: Vec<&String> = operations.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "trading.TradeCreated.send",
+                "nothing.receive.trading.TradeCreated",
+                "some.receive.trading.TradeCreated",
+                "whole.receive.trading.TradeCreated",
+            ]
+        );
+        let some = &operations["some.receive.trading.TradeCreated"];
+        assert_eq!(some["action"], "receive");
+        assert_eq!(some["channel"]["$ref"], "#/channels/trading.TradeCreated");
+        assert_eq!(some["messages"][0]["$ref"], "#/channels/trading.TradeCreated/messages/TradeCreated");
+        assert_eq!(some["x-consumer"]["team"], "ops");
+        assert_eq!(some["x-consumer"]["repository"], "https://example.com/some");
+        assert_eq!(some["x-consumer"]["declaration"], "schemas/consumers/some.toml");
+        assert_eq!(some["x-reads"], json!(["/id"]));
+        assert_eq!(operations["nothing.receive.trading.TradeCreated"]["x-reads"], json!([]));
+        let whole = &operations["whole.receive.trading.TradeCreated"];
+        assert!(whole.get("x-reads").is_none(), "no `reads` is the whole event, as in the declaration");
+        assert!(whole["description"].as_str().unwrap().ends_with("It reads the whole event."));
+    }
+
+    #[test]
+    fn a_consumer_name_becomes_a_valid_operation_key() {
+        assert_eq!(
+            consumer_operation_id("billing lambda/v2", "trading.A"),
+            "billing_lambda_v2.receive.trading.A"
+        );
     }
 }
