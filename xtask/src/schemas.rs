@@ -41,7 +41,7 @@ pub fn run(root: &Path, args: &SchemasArgs) -> Result<ExitCode> {
     };
     let options = outputs::Options {
         cache: Some(schema_emit::rust::Cache::new(root.join("target/xtask-cache/rust"))),
-        ..Default::default()
+        ..outputs::Options::for_workspace(root)?
     };
     let set = match outputs::generate_with(&events, &options) {
         Ok(set) => set,

@@ -82,12 +82,29 @@ impl std::error::Error for GenerationError {}
 
 /// How code emission runs: where (if anywhere) emitted Rust modules are cached, and what
 /// compiles the TypeScript package's validators.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// A cache of emitted Rust modules (see [`schema_emit::rust::Cache`]); `None` emits all.
     pub cache: Option<schema_emit::rust::Cache>,
     /// Compiles each event's validator ahead of time (ajv in Node, with its own cache).
     pub validators: typescript_package::validators::Compiler,
+    /// The generated packages' version, which the crate's manifest states: the version file's
+    /// ([`Options::for_workspace`]), else the first version.
+    pub version: crate::version::Version,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { cache: None, validators: Default::default(), version: crate::version::Version::FIRST }
+    }
+}
+
+impl Options {
+    /// The options for generating the workspace at `root`: its version file's version (the
+    /// version is an input of generation, like the events; `cargo xtask version` writes it).
+    pub fn for_workspace(root: &std::path::Path) -> anyhow::Result<Options> {
+        Ok(Options { version: crate::version::files::current(root)?, ..Options::default() })
+    }
 }
 
 /// Checks every event and renders the output set, or returns every failure.
