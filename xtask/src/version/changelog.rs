@@ -65,7 +65,7 @@ pub fn entry(release: Version, released: &Released, changes: &[Change]) -> Strin
                     None => String::new(),
                 };
                 breaking.push(format!(
-                    "{} (breaks {}{accepted})",
+                    "{}; breaks {}{accepted}",
                     described(event, difference),
                     directions.join(" and ")
                 ));
@@ -84,11 +84,11 @@ pub fn entry(release: Version, released: &Released, changes: &[Change]) -> Strin
     out
 }
 
-/// `` `trading.TradeCreated` `/comment`: `KIND` (old → new) ``: the event, the pointer into the
+/// `` `trading.TradeCreated` `/comment`: `KIND`, old → new ``: the event, the pointer into the
 /// event (what a consumer's code reads), the kind and the change.
 fn described(event: &str, difference: &schema_compat::Difference) -> String {
     let pointer = super::pointer(&difference.instance_path);
-    format!("`{event}` `{pointer}`: `{}` ({})", difference.kind, difference.change())
+    format!("`{event}` `{pointer}`: `{}`, {}", difference.kind, difference.change())
 }
 
 /// The changelog `existing` (or a new one) with `entry` as the newest entry: an entry of the

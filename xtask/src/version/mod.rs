@@ -97,13 +97,14 @@ impl Plan {
             }
         }
         for change in &self.changes {
+            // `event /pointer: KIND, old → new` for a difference, `event: what` for a whole event.
             let what = match change {
                 Change::Breaking { difference, mode, .. } => {
                     let broken: Vec<String> =
                         difference.broken_directions(*mode).iter().map(ToString::to_string).collect();
                     let accepted = if difference.acknowledged.is_some() { ", acknowledged" } else { "" };
                     format!(
-                        "{} {} ({}), breaks {}{accepted}",
+                        " {}: {}, {}, breaks {}{accepted}",
                         pointer(&difference.instance_path),
                         difference.kind,
                         difference.change(),
@@ -112,17 +113,17 @@ impl Plan {
                 }
                 Change::Compatible { difference, .. } => {
                     format!(
-                        "{} {} ({})",
+                        " {}: {}, {}",
                         pointer(&difference.instance_path),
                         difference.kind,
                         difference.change()
                     )
                 }
-                Change::Removed { .. } => "removed".to_owned(),
-                Change::Added { .. } => "added".to_owned(),
-                Change::Annotations { .. } => "descriptions or samples".to_owned(),
+                Change::Removed { .. } => ": removed".to_owned(),
+                Change::Added { .. } => ": added".to_owned(),
+                Change::Annotations { .. } => ": descriptions or samples".to_owned(),
             };
-            let _ = writeln!(out, "  {:<5}  {}: {what}", change.bump(), change.event());
+            let _ = writeln!(out, "  {:<5}  {}{what}", change.bump(), change.event());
         }
         out
     }
