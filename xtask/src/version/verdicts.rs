@@ -103,6 +103,9 @@ pub fn bump(changes: &[Change]) -> Bump {
 /// line never had the file (a branch that adds it), the commit on `HEAD` that added it;
 /// `None` when no commit has it yet.
 pub fn released(root: &Path, at: &str) -> Result<Option<Released>> {
+    if history::git(root, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_err() {
+        return Ok(None); // a repository without commits
+    }
     let newest = history::git(root, &["log", "--first-parent", "-1", "--format=%H", at, "--", VERSION_FILE])?;
     let (commit, how) = match newest.trim() {
         "" => {
