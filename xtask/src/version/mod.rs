@@ -170,11 +170,14 @@ impl Plan {
 /// Finds the last version as of `args.base` and every change since; `None` when the version
 /// file has never been committed (there is no last version yet).
 pub fn plan(root: &Path, args: &VersionArgs) -> Result<Option<Plan>> {
-    let at = match &args.base {
-        Some(base) => base.clone(),
-        None => history::default_base(root).unwrap_or_else(|_| "HEAD".to_owned()),
+    let (at, label) = match &args.base {
+        Some(base) => (base.clone(), base.clone()),
+        None => match history::default_base(root) {
+            Ok(base) => (base.clone(), format!("the merge-base with main, {}", verdicts::short(&base))),
+            Err(_) => ("HEAD".to_owned(), "HEAD (there is no main branch)".to_owned()),
+        },
     };
-    let Some(released) = verdicts::released(root, &at)? else { return Ok(None) };
+    let Some(released) = verdicts::released(root, &at, &label)? else { return Ok(None) };
     let changes = verdicts::since(root, &released)
         .with_context(|| format!("comparing the event schemas with {}", verdicts::short(&released.commit)))?;
     let computed = released.version.bumped(verdicts::bump(&changes));

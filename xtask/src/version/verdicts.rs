@@ -101,8 +101,8 @@ pub fn bump(changes: &[Change]) -> Bump {
 /// that released it, so every commit of a pull request counts towards one bump, however many
 /// there are and in whatever order the bump and the schema changes were committed. When that
 /// line never had the file (a branch that adds it), the commit on `HEAD` that added it;
-/// `None` when no commit has it yet.
-pub fn released(root: &Path, at: &str) -> Result<Option<Released>> {
+/// `None` when no commit has it yet. `label` names `at` in the printed report.
+pub fn released(root: &Path, at: &str, label: &str) -> Result<Option<Released>> {
     if history::git(root, &["rev-parse", "--verify", "--quiet", "HEAD"]).is_err() {
         return Ok(None); // a repository without commits
     }
@@ -115,7 +115,7 @@ pub fn released(root: &Path, at: &str) -> Result<Option<Released>> {
                 None => return Ok(None),
             }
         }
-        commit => (commit.to_owned(), format!("its last change as of {}", short(at))),
+        commit => (commit.to_owned(), format!("its last change as of {label}")),
     };
     let text = history::git(root, &["show", &format!("{commit}:{VERSION_FILE}")]).with_context(|| {
         format!("{VERSION_FILE} was deleted in {}; restore it from the commit before", short(&commit))
