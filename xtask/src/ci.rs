@@ -35,10 +35,10 @@ const DENY_WARNINGS: &str = "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__";
 
 /// Installs what the checks need (npm packages, Chromium, a moto server for the AWS tests, a
 /// PostgreSQL server for the runtime's tests), runs formatting, lint with the tests' build,
-/// the tests, the freshness check, the transitive compatibility gate, the AsyncAPI
-/// validation, the catalog, `tsc` and, given a corpus folder, the corpus check; then fails if
-/// the run changed the work tree (a test or step that writes files CI would not see
-/// committed). Prints every step's time and the total, whether the run passed or not.
+/// the tests, the freshness check, the transitive compatibility gate, the packages' version
+/// check, the AsyncAPI validation, the catalog, `tsc` and, given a corpus folder, the corpus
+/// check; then fails if the run changed the work tree (a test or step that writes files CI
+/// would not see committed). Prints every step's time and the total, whether the run passed or not.
 pub fn run(root: &Path, corpus: Option<&Path>) -> Result<()> {
     let steps = Steps::new();
     let result = run_steps(root, corpus, &steps);
@@ -80,6 +80,9 @@ fn run_steps(root: &Path, corpus: Option<&Path>, steps: &Steps) -> Result<()> {
     // Every event schema against every committed version of it: a clean clone with full
     // history catches a break in the newest commit.
     steps.run("compatibility", || command(root, &this, &["compat", "--transitive"]).run())?;
+    // The generated packages' version is at least what the gate's verdicts since the last
+    // version ask for, and the changelog lists those changes.
+    steps.run("package versions", || command(root, &this, &["version", "--check"]).run())?;
     let validate = format!("{}/validate.mjs", crate::outputs::asyncapi::VALIDATOR_DIR);
     steps.run("asyncapi", || command(root, "node", &[&validate, "schemas/asyncapi.yaml"]).run())?;
     steps.run("catalog", || command(root, &this, &["catalog", "--out", "target/catalog"]).run())?;

@@ -168,7 +168,7 @@ fn read_if_exists(path: &Path) -> io::Result<Option<String>> {
 }
 
 /// Writes through a temporary file and a rename, so a reader never sees half a file.
-fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
     let dir = path.parent().expect("generated files live in a folder");
     fs::create_dir_all(dir)?;
     let temporary: PathBuf = dir.join(format!(".{}.tmp", path.file_name().unwrap().to_string_lossy()));

@@ -17,8 +17,9 @@
 //!
 //! The other commands: [`infer`] (the quicktype replacement), [`corpus`] (inference and both
 //! emitters proven on real JSON), [`compat`] (the compatibility gate over git history),
-//! [`catalog_site`] (the HTML event catalog, tested in [`browser`]), [`ci`] (every check CI
-//! runs, with [`moto`] for the AWS tests). Every child process is run through [`cmd`].
+//! [`catalog_site`] (the HTML event catalog, tested in [`browser`]), [`version`] (the generated
+//! packages' version from the gate's verdicts), [`ci`] (every check CI runs, with [`moto`] for
+//! the AWS tests). Every child process is run through [`cmd`].
 
 pub mod browser;
 pub mod catalog_site;
@@ -42,6 +43,7 @@ pub mod schemas;
 pub mod services;
 pub mod snapshots;
 pub mod validation;
+pub mod version;
 pub mod workspace;
 
 pub use outputs::{GenerationError, OutputSet, generate};

@@ -12,7 +12,6 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::consumers::Consumers;
 use crate::{events, freshness, outputs, snapshots, workspace};
 
 /// The arguments of `cargo xtask schemas`.
@@ -40,18 +39,17 @@ pub fn run(root: &Path, args: &SchemasArgs) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
-    let consumers = match Consumers::load(root) {
-        Ok(consumers) => consumers,
-        Err(errors) => {
-            errors.iter().for_each(|error| eprintln!("error: {error}"));
-            eprintln!("error: {} problem(s) in the consumer declarations; nothing was written", errors.len());
+    // The consumer declarations and the packages' version: inputs of generation, like the events.
+    let options = match outputs::Options::for_workspace(root) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("error: {error:#}\nerror: nothing was written");
             return Ok(ExitCode::FAILURE);
         }
     };
     let options = outputs::Options {
-        consumers,
         cache: Some(schema_emit::rust::Cache::new(root.join("target/xtask-cache/rust"))),
-        ..Default::default()
+        ..options
     };
     let set = match outputs::generate_with(&events, &options) {
         Ok(set) => set,

@@ -83,6 +83,12 @@ impl Difference {
         }
     }
 
+    /// What changed, as every report shows it: `string | null (optional) → (absent)`.
+    pub fn change(&self) -> String {
+        let side = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".to_owned());
+        format!("{} → {}", side(&self.old), side(&self.new))
+    }
+
     /// Whether this difference breaks consumers in `direction`.
     pub fn breaks_in(&self, direction: Direction) -> bool {
         match direction {

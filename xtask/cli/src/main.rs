@@ -82,6 +82,16 @@ enum Command {
     /// two files with --old and --new. Breaking changes fail unless acknowledged in
     /// schemas/compat-acknowledged.toml. Exits 0 compatible, 1 incompatible, 2 on error.
     Compat(xtask::compat::CompatArgs),
+    /// Version the generated packages from the gate's verdicts, and write their changelog.
+    ///
+    /// Compares the working tree's event schemas with those of the last version (the commit
+    /// that last changed generated/packages.toml, as of the merge-base with main): a breaking
+    /// change (acknowledged or not) or a removed event is a major bump, an added event or a
+    /// compatible change a minor one, descriptions and samples a patch. Writes the version into
+    /// generated/packages.toml, the crate's Cargo.toml, Cargo.lock, package.json and
+    /// package-lock.json, and the version's entry into generated/CHANGELOG.md. With --check,
+    /// writes nothing and exits 1 when a package's version is behind.
+    Version(xtask::version::VersionArgs),
     /// Build the event catalog: static HTML pages for every event, with search.
     ///
     /// Reads schemas/ (run `cargo xtask schemas` first), the consumer declarations in
@@ -122,6 +132,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Infer(args) => return xtask::infer::run(&args),
         Command::Compat(args) => return Ok(xtask::compat::run(&root, &args)),
+        Command::Version(args) => return xtask::version::run(&root, &args),
         Command::Catalog { out } => {
             let started = std::time::Instant::now();
             let summary = xtask::catalog_site::build(&root, &out)?;

@@ -84,7 +84,7 @@ impl std::error::Error for GenerationError {}
 /// What generation reads besides the events, and how code emission runs: who consumes the
 /// events, where (if anywhere) emitted Rust modules are cached, and what compiles the
 /// TypeScript package's validators.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// The consumer declarations (`schemas/consumers/`): checked against the published
     /// schemas, and shown in the AsyncAPI document.
@@ -93,6 +93,33 @@ pub struct Options {
     pub cache: Option<schema_emit::rust::Cache>,
     /// Compiles each event's validator ahead of time (ajv in Node, with its own cache).
     pub validators: typescript_package::validators::Compiler,
+    /// The generated packages' version, which the crate's manifest states: the version file's
+    /// ([`Options::for_workspace`]), else the first version.
+    pub version: crate::version::Version,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            consumers: Consumers::default(),
+            cache: None,
+            validators: Default::default(),
+            version: crate::version::Version::FIRST,
+        }
+    }
+}
+
+impl Options {
+    /// The options for generating the workspace at `root`: its consumer declarations and its
+    /// version file's version (inputs of generation, like the events; `cargo xtask version`
+    /// writes the version).
+    pub fn for_workspace(root: &std::path::Path) -> anyhow::Result<Options> {
+        let consumers = Consumers::load(root).map_err(|problems| {
+            let list: Vec<String> = problems.iter().map(|problem| format!("  - {problem}")).collect();
+            anyhow::anyhow!("{} problem(s) in the consumer declarations:\n{}", problems.len(), list.join("\n"))
+        })?;
+        Ok(Options { consumers, version: crate::version::files::current(root)?, ..Options::default() })
+    }
 }
 
 /// Checks every event and renders the output set, or returns every failure.

@@ -38,9 +38,11 @@ pub fn files(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let version = options.version.to_string();
     let spec = CrateSpec {
         package: "platform-events",
         description: "Rust types for every platform event, generated from the JSON Schemas by typify.",
+        version: &version,
         toml_preamble: &preamble(Format::Hash),
         // `PlatformEvent::from_eventbridge` reports where a payload breaks its type.
         dependencies: &["serde_path_to_error"],

@@ -3,16 +3,15 @@
 
 // Links every contract crate, so the registry sees every event.
 use contracts_all as _;
-use xtask::consumers::Consumers;
-use xtask::{events, freshness, generate, outputs, workspace};
+use xtask::outputs::{Options, generate_with};
+use xtask::{events, freshness, generate, workspace};
 
 #[test]
 fn generated_files_are_fresh() {
-    // As `cargo xtask schemas` generates: with the consumer declarations, which the AsyncAPI
-    // document shows.
-    let consumers = Consumers::load(&workspace::root()).unwrap_or_else(|problems| panic!("{problems:?}"));
-    let options = outputs::Options { consumers, ..Default::default() };
-    let set = outputs::generate_with(&events::all(&workspace::root()).unwrap().0, &options)
+    // As `cargo xtask schemas` generates: with the consumer declarations (the AsyncAPI
+    // document shows them) and the version file's version (the crate's manifest states it).
+    let options = Options::for_workspace(&workspace::root()).unwrap();
+    let set = generate_with(&events::all(&workspace::root()).unwrap().0, &options)
         .unwrap_or_else(|error| panic!("{error}"));
     let drifts = freshness::compare(&workspace::root(), &set).expect("the workspace is readable");
     assert!(drifts.is_empty(), "\n{}", freshness::report(&drifts, 0));

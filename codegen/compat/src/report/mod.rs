@@ -147,8 +147,7 @@ pub(crate) fn ordered(subject: &Subject, mode: Mode) -> Vec<&Difference> {
 
 /// `a → b` with `(absent)` for a missing side.
 pub(crate) fn change(difference: &Difference) -> String {
-    let side = |v: &Option<String>| v.clone().unwrap_or_else(|| "(absent)".to_owned());
-    format!("{} → {}", side(&difference.old), side(&difference.new))
+    difference.change()
 }
 
 /// `v1, v2, v3 and 4 more`.

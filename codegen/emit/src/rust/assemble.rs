@@ -11,6 +11,10 @@ pub struct CrateSpec<'a> {
     pub package: &'a str,
     /// The package description.
     pub description: &'a str,
+    /// The package version (`MAJOR.MINOR.PATCH`). A parameter, not a constant: the generated
+    /// packages are versioned from the compatibility gate's verdicts (`cargo xtask version`),
+    /// and the manifest must say the version they are released as.
+    pub version: &'a str,
     /// The first line of `Cargo.toml`, a TOML comment saying the file is generated.
     pub toml_preamble: &'a str,
     /// Workspace dependencies the crate's own (not generated-type) code uses, by name.
@@ -46,7 +50,7 @@ pub fn manifest(spec: &CrateSpec<'_>, needs: Needs) -> String {
          [package]\n\
          name = \"{package}\"\n\
          description = \"{description}\"\n\
-         version = \"0.1.0\"\n\
+         version = \"{version}\"\n\
          edition.workspace = true\n\
          rust-version.workspace = true\n\
          license.workspace = true\n\
@@ -58,6 +62,7 @@ pub fn manifest(spec: &CrateSpec<'_>, needs: Needs) -> String {
         preamble = spec.toml_preamble,
         package = spec.package,
         description = spec.description,
+        version = spec.version,
     )
 }
 

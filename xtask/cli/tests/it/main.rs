@@ -5,4 +5,5 @@
 
 mod check_mode;
 mod compat_gate;
+mod package_versions;
 mod typescript_package;
