@@ -4,8 +4,13 @@
 //! - A difference that breaks consumers in the event's mode (`schemas/compat-acknowledged.toml`
 //!   chooses it), acknowledged or not, and a removed event: **major**. An acknowledgement lets
 //!   a break through the gate; consumers still break, so semver still says so.
-//! - An added event, or a difference no consumer in the event's mode notices (an optional
-//!   field added, an enum value removed under FORWARD): **minor**.
+//! - An added event, an added optional field, or a difference no consumer in the event's
+//!   mode notices (an enum value removed under FORWARD): **minor**. An optional property
+//!   added to an open object is minor under either policy: the strict policy calls it a
+//!   backward break because an unknown producer might have written that name with another
+//!   value into the open object, which the gate still fails on (or needs acknowledged); the
+//!   packages themselves only gain a field that old events lack, which every consumer built
+//!   from them reads as absent.
 //! - A schema whose JSON changed with no difference at all (descriptions, titles, `examples`,
 //!   which hold the samples): **patch**. The engine ignores annotations, so a schema that
 //!   differs and has no difference changed only in them.
@@ -137,7 +142,7 @@ pub fn since(root: &Path, released: &Released) -> Result<Vec<Change>> {
                 let event = subject.name.clone();
                 changes.push(if difference.kind == Kind::SchemaRemoved {
                     Change::Removed { event }
-                } else if difference.breaks(report.mode) {
+                } else if difference.breaks(report.mode) && !adds_an_optional_field(difference) {
                     Change::Breaking { event, mode: report.mode, difference: difference.clone() }
                 } else {
                     Change::Compatible { event, difference: difference.clone() }
@@ -158,6 +163,12 @@ pub fn since(root: &Path, released: &Released) -> Result<Vec<Change>> {
     }
     changes.sort_by(|a, b| a.event().cmp(b.event()));
     Ok(changes)
+}
+
+/// Whether the difference adds an optional property to an open object: minor for the
+/// packages under either policy (see the module's docs).
+fn adds_an_optional_field(difference: &Difference) -> bool {
+    difference.kind == Kind::OptionalPropertyAddedToOpenContentModel
 }
 
 /// A commit's first 12 characters, as the gate labels versions.
