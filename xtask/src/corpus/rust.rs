@@ -24,7 +24,7 @@ use crate::cmd::Cmd;
 use super::cache::{Cache, Verdicts, file_contents, tool_version};
 use super::scratch::{scratch_build, scratch_crate_manifest};
 use super::tools::{header, joined, namespace};
-use super::units::{Split, Unit, split};
+use super::units::{self, Split, Unit, split};
 use super::{Case, Module, assign};
 
 /// Most lines of generated Rust per harness binary: rustc's memory grows with a crate.
@@ -104,8 +104,11 @@ pub(super) fn run_rust_with(
     }
     let started = Instant::now();
     let units = Mutex::new(BTreeMap::new());
-    let splits = crate::parallel::map(&missed, |(_, code, _, _)| split(code, &units));
+    let ranked: Vec<(usize, &String)> =
+        missed.iter().enumerate().map(|(rank, (_, code, _, _))| (rank, code)).collect();
+    let splits = crate::parallel::map(&ranked, |(rank, code)| split(code, *rank, &units));
     let mut work = Work { pending: Vec::new(), units: units.into_inner().unwrap_or_else(|e| e.into_inner()) };
+    units::render(&mut work.units);
     for ((index, code, cases, key), split) in missed.into_iter().zip(splits) {
         if split.is_none() {
             fs::create_dir_all(dir.join("src/m"))?;
@@ -375,13 +378,13 @@ fn binary_source(
         for &c in &item.cases {
             let root_type = module_root(modules, &cases[c]);
             let place = match &item.split {
-                Some(split) => format!("u{}", split.home[root_type]),
-                None => module.id.clone(),
+                Some(split) => split.path_of(root_type, &work.units),
+                None => format!("{}::{root_type}", module.id),
             };
             let path = fs::canonicalize(&cases[c].file).unwrap_or_else(|_| cases[c].file.clone());
             let _ = writeln!(
                 checks,
-                "        corpus_check::check::<{place}::{root_type}>({:?}, {:?});",
+                "        corpus_check::check::<{place}>({:?}, {:?});",
                 cases[c].id,
                 path.display().to_string()
             );
