@@ -6,11 +6,13 @@
 //! same items again, and rustc's type and borrow checks of those dominate the check's time.
 //!
 //! So each module is split into **groups**: a type with its `impl`s (or a `mod`, a `fn`).
-//! A group's identity is its tokens, its names, and the identities of the groups it names
-//! (groups that name each other are one unit, a strongly connected component). Each distinct
-//! unit is written once, in a file of its own, as the same items made `pub`, importing the
-//! units it names under the very names it uses. rustc so resolves every name of a module's
-//! items to the same definitions as in the whole module: what compiles, and what each sample
+//! Groups that name each other are one unit (a strongly connected component). A unit's
+//! identity is its tokens with the type names it defines and names replaced by their places
+//! (its own member `i`, position `p` of the unit it imports), so units equal up to their type
+//! names are one (see [`split`] for when names are kept instead). Each distinct unit is
+//! written once, in a file of its own, as the same items made `pub`, importing the units it
+//! names; a module imports each unit's types under its own names (`use ... as`). rustc so
+//! checks the very items of every module, renamed: what compiles, and what each sample
 //! round-trips through, is unchanged. An error in a unit fails every module that has it.
 //!
 //! A module this cannot prove safe to split (a `use`, a macro, a path through `super` or

@@ -116,7 +116,11 @@ impl Options {
     pub fn for_workspace(root: &std::path::Path) -> anyhow::Result<Options> {
         let consumers = Consumers::load(root).map_err(|problems| {
             let list: Vec<String> = problems.iter().map(|problem| format!("  - {problem}")).collect();
-            anyhow::anyhow!("{} problem(s) in the consumer declarations:\n{}", problems.len(), list.join("\n"))
+            anyhow::anyhow!(
+                "{} problem(s) in the consumer declarations:\n{}",
+                problems.len(),
+                list.join("\n")
+            )
         })?;
         Ok(Options { consumers, version: crate::version::files::current(root)?, ..Options::default() })
     }
