@@ -4,67 +4,49 @@
 // Links every contract crate, so the registry sees every event.
 use contracts_all as _;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::{Value, json};
 use xtask::cmd::Cmd;
 
-/// A scratch repository with a `main` branch.
-struct Repo {
-    dir: tempfile::TempDir,
+use crate::scratch_repo::ScratchRepo;
+
+/// A scratch repository for the gate.
+struct Repo(ScratchRepo);
+
+impl std::ops::Deref for Repo {
+    type Target = ScratchRepo;
+    fn deref(&self) -> &ScratchRepo {
+        &self.0
+    }
 }
 
 impl Repo {
     fn new() -> Repo {
-        let repo = Repo { dir: tempfile::tempdir().unwrap() };
-        repo.git(&["init", "--quiet", "--initial-branch=main"]);
-        repo.git(&["config", "user.email", "gate@example.com"]);
-        repo.git(&["config", "user.name", "Gate Test"]);
-        repo.git(&["config", "commit.gpgsign", "false"]);
-        repo
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        Cmd::new("git").args(args).dir(self.path()).read().unwrap_or_else(|error| panic!("{error:#}"))
-    }
-
-    fn write_schema(&self, event: &str, schema: &Value) {
-        let (source, detail_type) = event.split_once('.').unwrap();
-        let path = self.path().join(format!("schemas/{source}/{detail_type}.json"));
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, serde_json::to_string_pretty(schema).unwrap()).unwrap();
+        Repo(ScratchRepo::new())
     }
 
     fn remove_schema(&self, event: &str) {
-        let (source, detail_type) = event.split_once('.').unwrap();
-        fs::remove_file(self.path().join(format!("schemas/{source}/{detail_type}.json"))).unwrap();
+        fs::remove_file(self.schema_path(event)).unwrap();
     }
 
     fn acknowledge(&self, toml: &str) {
-        fs::write(self.path().join("schemas/compat-acknowledged.toml"), toml).unwrap();
-    }
-
-    fn commit(&self, message: &str) {
-        self.git(&["add", "--all"]);
-        self.git(&["commit", "--quiet", "--allow-empty", "-m", message]);
+        self.reviewed(toml);
     }
 
     /// Runs `cargo xtask --root <repo> compat <args>`: exit code and stdout + stderr.
     fn compat(&self, args: &[&str]) -> (i32, String) {
-        let output = Cmd::new(env!("CARGO_BIN_EXE_xtask"))
-            .arg("--root")
-            .arg(self.path())
-            .arg("compat")
-            .args(args)
-            .output()
-            .unwrap();
-        let text =
-            format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-        (output.status.code().unwrap(), text)
+        self.xtask("compat", args)
+    }
+
+    /// Writes the consumer declaration `schemas/consumers/<name>.toml`.
+    fn declare(&self, name: &str, team: &str, handles: &str) {
+        let dir = self.path().join("schemas/consumers");
+        fs::create_dir_all(&dir).unwrap();
+        let text = format!(
+            "name = \"{name}\"\nteam = \"{team}\"\nrepository = \"https://example.com/{name}\"\n\n{handles}"
+        );
+        fs::write(dir.join(format!("{name}.toml")), text).unwrap();
     }
 }
 
@@ -325,17 +307,6 @@ fn a_shallow_clone_is_refused_for_the_transitive_check() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("git fetch --unshallow"));
-}
-
-impl Repo {
-    fn declare(&self, name: &str, team: &str, handles: &str) {
-        let dir = self.path().join("schemas/consumers");
-        fs::create_dir_all(&dir).unwrap();
-        let text = format!(
-            "name = \"{name}\"\nteam = \"{team}\"\nrepository = \"https://example.com/{name}\"\n\n{handles}"
-        );
-        fs::write(dir.join(format!("{name}.toml")), text).unwrap();
-    }
 }
 
 /// `sales.OrderPlaced` with a shared `Money` used at `/total` and `/lines/*`.

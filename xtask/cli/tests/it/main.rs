@@ -6,4 +6,5 @@
 mod check_mode;
 mod compat_gate;
 mod package_versions;
+mod scratch_repo;
 mod typescript_package;

@@ -4,11 +4,12 @@
 //! the files npm and Cargo actually wrote).
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::{Value, json};
-use xtask::cmd::Cmd;
 use xtask::version::{Bump, Version};
+
+use crate::scratch_repo::ScratchRepo;
 
 /// Every file that states the version, copied from this workspace.
 const PACKAGE_FILES: &[&str] = &[
@@ -21,25 +22,27 @@ const PACKAGE_FILES: &[&str] = &[
 /// A scratch repository on `main` whose first commit is a released version: this workspace's
 /// `trading.TradeCancelled` schema and package files, and the version file.
 struct Repo {
-    dir: tempfile::TempDir,
+    repo: ScratchRepo,
     /// The version of that first commit.
     first: Version,
 }
 
+impl std::ops::Deref for Repo {
+    type Target = ScratchRepo;
+    fn deref(&self) -> &ScratchRepo {
+        &self.repo
+    }
+}
+
 impl Repo {
     fn new() -> Repo {
-        let dir = tempfile::tempdir().unwrap();
-        let git = |args: &[&str]| Cmd::new("git").args(args).dir(dir.path()).read().unwrap();
-        git(&["init", "--quiet", "--initial-branch=main"]);
-        git(&["config", "user.email", "versions@example.com"]);
-        git(&["config", "user.name", "Version Test"]);
-        git(&["config", "commit.gpgsign", "false"]);
+        let repo = ScratchRepo::new();
         for file in PACKAGE_FILES {
-            let to = dir.path().join(file);
+            let to = repo.path().join(file);
             fs::create_dir_all(to.parent().unwrap()).unwrap();
             fs::copy(workspace().join(file), to).unwrap();
         }
-        let mut repo = Repo { dir, first: Version::FIRST };
+        let mut repo = Repo { repo, first: Version::FIRST };
         repo.write_schema("trading.TradeCancelled", &trade_cancelled());
         // No version file yet: the command starts it at the packages' version.
         let (code, output) = repo.xtask(&[]);
@@ -50,50 +53,13 @@ impl Repo {
         repo
     }
 
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn git(&self, args: &[&str]) -> String {
-        Cmd::new("git").args(args).dir(self.path()).read().unwrap_or_else(|error| panic!("{error:#}"))
-    }
-
-    fn commit(&self, message: &str) {
-        self.git(&["add", "--all"]);
-        self.git(&["commit", "--quiet", "--allow-empty", "-m", message]);
-    }
-
-    fn schema_path(&self, event: &str) -> PathBuf {
-        let (source, detail_type) = event.split_once('.').unwrap();
-        self.path().join(format!("schemas/{source}/{detail_type}.json"))
-    }
-
-    fn write_schema(&self, event: &str, schema: &Value) {
-        let path = self.schema_path(event);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, serde_json::to_string_pretty(schema).unwrap() + "\n").unwrap();
-    }
-
-    fn reviewed(&self, toml: &str) {
-        fs::write(self.path().join("schemas/compat-acknowledged.toml"), toml).unwrap();
-    }
-
     fn read(&self, file: &str) -> String {
         fs::read_to_string(self.path().join(file)).unwrap_or_default()
     }
 
     /// Runs `cargo xtask --root <repo> version <args>`: exit code and stdout + stderr.
     fn xtask(&self, args: &[&str]) -> (i32, String) {
-        let output = Cmd::new(env!("CARGO_BIN_EXE_xtask"))
-            .arg("--root")
-            .arg(self.path())
-            .arg("version")
-            .args(args)
-            .output()
-            .unwrap();
-        let text =
-            format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-        (output.status.code().unwrap(), text)
+        self.repo.xtask("version", args)
     }
 
     fn version_file(&self) -> Version {
