@@ -3,7 +3,7 @@
 //! `#[serde(flatten)]` fields (see [`super::unions`]), every variant documented from its
 //! schema (typify drops some variants' descriptions), and array lengths without suffixes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use schema_model::Resolve;
 use serde_json::Value;
@@ -15,10 +15,11 @@ use super::unions::{Flatten, pinned_string, variant_label};
 /// Reorders every struct's and struct variant's fields to the order of the object schema they
 /// come from, and adds the flattened enums' fields at the end of their structs.
 pub fn apply(file: &mut syn::File, types: &BTreeMap<String, Value>, flattens: &[Flatten]) {
-    let mut orders = Vec::new();
+    let mut lists = Vec::new();
     for schema in types.values() {
-        collect_orders(schema, &mut orders);
+        collect_orders(schema, &mut lists);
     }
+    let orders = Orders::new(lists);
     for item in &mut file.items {
         match item {
             Item::Struct(item) => {
@@ -108,30 +109,62 @@ impl VisitMut for UnsuffixedLengths {
 }
 
 /// Every object schema's property names, in order, in walk order.
-fn collect_orders(schema: &Value, orders: &mut Vec<Vec<String>>) {
+fn collect_orders<'a>(schema: &'a Value, orders: &mut Vec<Vec<&'a str>>) {
     if let Some(Value::Object(properties)) = schema.get("properties") {
-        orders.push(properties.keys().cloned().collect());
+        orders.push(properties.keys().map(String::as_str).collect());
     }
     schema_model::subschemas(schema).into_iter().for_each(|(_, sub)| collect_orders(sub, orders));
 }
 
+/// The property lists of a module's object schemas, in walk order, with the lists holding
+/// each name, so finding the list for a struct reads only lists that share a name with it.
+struct Orders<'a> {
+    lists: Vec<Vec<&'a str>>,
+    /// Name -> the positions in `lists` of the lists holding it, ascending.
+    holding: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Orders<'a> {
+    fn new(lists: Vec<Vec<&'a str>>) -> Orders<'a> {
+        let mut holding: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (index, list) in lists.iter().enumerate() {
+            for name in list {
+                let positions = holding.entry(name).or_default();
+                if positions.last() != Some(&index) {
+                    positions.push(index);
+                }
+            }
+        }
+        Orders { lists, holding }
+    }
+
+    /// The first list (in walk order) that `fits`, among those that can hold `present`.
+    fn first(&self, present: &[&String], fits: impl Fn(&[&'a str]) -> bool) -> Option<&[&'a str]> {
+        let Some(name) = present.first() else {
+            return self.lists.iter().map(Vec::as_slice).find(|list| fits(list));
+        };
+        let candidates = self.holding.get(name.as_str())?;
+        candidates.iter().map(|&index| self.lists[index].as_slice()).find(|list| fits(list))
+    }
+}
+
 /// Sorts named fields by their JSON names' places in the first property list that holds them
 /// all (with at most one more: an internally tagged variant's tag). Flattened fields stay last.
-fn reorder(fields: &mut Fields, orders: &[Vec<String>]) {
+fn reorder(fields: &mut Fields, orders: &Orders<'_>) {
     let Fields::Named(named) = fields else { return };
     let names: Vec<Option<String>> = named.named.iter().map(json_name_unless_flattened).collect();
     let present: Vec<&String> = names.iter().flatten().collect();
     // Names are distinct, so a list holding them all is at least as long: checking the
-    // length first skips most lists of a large module cheaply.
-    let fits = |order: &&Vec<String>| {
+    // length first skips most lists cheaply.
+    let fits = |order: &[&str]| {
         (present.len()..=present.len() + 1).contains(&order.len())
-            && present.iter().all(|name| order.contains(name))
+            && present.iter().all(|name| order.contains(&name.as_str()))
     };
-    let Some(order) = orders.iter().find(fits) else {
+    let Some(order) = orders.first(&present, fits) else {
         return;
     };
     let position = |name: &Option<String>| {
-        name.as_ref().and_then(|n| order.iter().position(|o| o == n)).unwrap_or(usize::MAX)
+        name.as_ref().and_then(|n| order.iter().position(|o| *o == n.as_str())).unwrap_or(usize::MAX)
     };
     let mut keyed: Vec<(usize, syn::Field)> =
         names.iter().map(position).zip(std::mem::take(&mut named.named)).collect();
