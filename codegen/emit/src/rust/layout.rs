@@ -77,9 +77,17 @@ fn document_variants(item: &mut syn::ItemEnum, schema: &Value) {
 
 /// The `rename = "..."` of a `#[serde(...)]` attribute among `attrs`.
 pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    serde_rename_and_flatten(attrs).0
+}
+
+/// The `rename = "..."` of the `#[serde(...)]` attributes among `attrs` (the last one), and
+/// whether one says `flatten`: each attribute parsed once.
+fn serde_rename_and_flatten(attrs: &[syn::Attribute]) -> (Option<String>, bool) {
     let mut rename = None;
+    let mut flattened = false;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
+            flattened |= meta.path.is_ident("flatten");
             if meta.input.peek(syn::Token![=]) {
                 let value: syn::Expr = meta.value()?.parse()?;
                 if meta.path.is_ident("rename")
@@ -91,7 +99,7 @@ pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
             Ok(())
         });
     }
-    rename
+    (rename, flattened)
 }
 
 /// `[u8; 3usize]`, as typify writes fixed-size arrays, becomes `[u8; 3]`.
@@ -138,13 +146,20 @@ impl<'a> Orders<'a> {
         Orders { lists, holding }
     }
 
-    /// The first list (in walk order) that `fits`, among those that can hold `present`.
+    /// The first list (in walk order) that `fits`, among those that hold all of `present`.
     fn first(&self, present: &[&String], fits: impl Fn(&[&'a str]) -> bool) -> Option<&[&'a str]> {
-        let Some(name) = present.first() else {
+        if present.is_empty() {
             return self.lists.iter().map(Vec::as_slice).find(|list| fits(list));
-        };
-        let candidates = self.holding.get(name.as_str())?;
-        candidates.iter().map(|&index| self.lists[index].as_slice()).find(|list| fits(list))
+        }
+        // A list holding every name holds the rarest: only its lists are read.
+        let mut candidates: Option<&Vec<usize>> = None;
+        for name in present {
+            let holding = self.holding.get(name.as_str())?;
+            if candidates.is_none_or(|c| holding.len() < c.len()) {
+                candidates = Some(holding);
+            }
+        }
+        candidates?.iter().map(|&index| self.lists[index].as_slice()).find(|list| fits(list))
     }
 }
 
@@ -174,25 +189,18 @@ fn reorder(fields: &mut Fields, orders: &Orders<'_>) {
 
 /// A field's JSON name (its `serde(rename)`, else its identifier), or `None` when flattened.
 fn json_name_unless_flattened(field: &syn::Field) -> Option<String> {
-    let flattened = field.attrs.iter().filter(|a| a.path().is_ident("serde")).any(|attr| {
-        let mut flattened = false;
-        let _ = attr.parse_nested_meta(|meta| {
-            flattened |= meta.path.is_ident("flatten");
-            if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        flattened
-    });
-    (!flattened).then(|| json_name(field))
+    let (rename, flattened) = serde_rename_and_flatten(&field.attrs);
+    (!flattened).then(|| rename.unwrap_or_else(|| identifier_name(field)))
 }
 
 /// A field's JSON name: its `serde(rename)`, or else its identifier (without `r#`).
 pub(super) fn json_name(field: &syn::Field) -> String {
-    serde_rename(&field.attrs).unwrap_or_else(|| {
-        field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default()
-    })
+    serde_rename(&field.attrs).unwrap_or_else(|| identifier_name(field))
+}
+
+/// A field's identifier without `r#`.
+fn identifier_name(field: &syn::Field) -> String {
+    field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default()
 }
 
 /// The value schema of an object's catch-all map: `additionalProperties` beside declared

@@ -83,13 +83,14 @@ pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
     if namespace.origin == Origin::Inferred {
         types.values_mut().for_each(prepass::drop_string_formats);
     }
-    let mut marked = 0;
-    let mut definitions = Vec::with_capacity(types.len());
-    for (name, schema) in &types {
+    // Marked and read into typify's model type by type, on every core.
+    let entries: Vec<(&String, &serde_json::Value)> = types.iter().collect();
+    let prepared = parallel_map(&entries, |(name, schema)| {
         let (schema, count) = prepass::mark_optional_nullable(schema, &types);
-        marked += count;
-        definitions.push((name.clone(), schema));
-    }
+        (count, typify_driver::parse(&namespace.name, name, schema).map(|schema| ((*name).clone(), schema)))
+    });
+    let marked = prepared.iter().map(|(count, _)| count).sum();
+    let definitions = prepared.into_iter().map(|(_, parsed)| parsed).collect::<Result<Vec<_>, _>>()?;
     let (tokens, mut needs) = typify_driver::run(&namespace.name, definitions)?;
     let tokens = variant_names.restore(tokens, &namespace.name)?;
     let layout = postpass::Layout { types: &types, flattens: &flattens };
@@ -106,11 +107,17 @@ pub fn emit_modules(namespaces: &[Namespace], preamble: &str) -> Vec<Emitted> {
 }
 
 /// `f` over `items` on up to as many threads as the machine has cores, results in order.
-/// typify is single-threaded and modules are independent, so this is all the parallelism
-/// emission needs.
+/// typify is single-threaded, but modules are independent, and so is the preparation of a
+/// module's definitions for it.
+///
+/// Called on one of its own threads (a module's work inside [`emit_modules`]), it runs on
+/// that thread: the cores are busy already.
 pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    thread_local! {
+        static WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
-    if workers <= 1 {
+    if workers <= 1 || WORKER.with(std::cell::Cell::get) {
         return items.iter().map(f).collect();
     }
     let next = AtomicUsize::new(0);
@@ -118,6 +125,7 @@ pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + 
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
+                    WORKER.with(|worker| worker.set(true));
                     let mut done = Vec::new();
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);
