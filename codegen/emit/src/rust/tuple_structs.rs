@@ -63,11 +63,11 @@ fn as_tuple_struct(item: &Item) -> Option<(String, syn::ItemStruct)> {
 /// Whether the item's tokens have what a newtype over a tuple has: a `( .. )` group (tuple
 /// fields) holding a `( .. )` group (the tuple type). Attributes are `[ .. ]` groups.
 fn may_wrap_a_tuple(item: &Item) -> bool {
-    let parenthesised = |tree: &TokenTree| {
-        matches!(tree, TokenTree::Group(group) if group.delimiter() == proc_macro2::Delimiter::Parenthesis)
-    };
+    let parenthesised = |tree: &TokenTree| matches!(tree, TokenTree::Group(group) if group.delimiter() == proc_macro2::Delimiter::Parenthesis);
     item.tokens.iter().any(|tree| match tree {
-        TokenTree::Group(group) if parenthesised(tree) => group.stream().into_iter().any(|t| parenthesised(&t)),
+        TokenTree::Group(group) if parenthesised(tree) => {
+            group.stream().into_iter().any(|t| parenthesised(&t))
+        }
         _ => false,
     })
 }
