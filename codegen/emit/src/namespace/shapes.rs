@@ -102,7 +102,8 @@ pub(super) fn assign(nodes: &[Node], roots: &[String]) -> Result<Vec<String>, Ve
     }
     // Prefixed names, in a stable order: by wanted name, then by the first item using it.
     let first_item = |class: usize| members[class].iter().map(|&n| nodes[n].item).min().unwrap_or(0);
-    prefixed.sort_by_key(|&class| (nodes[members[class][0]].wanted.clone(), first_item(class), class));
+    prefixed
+        .sort_by_cached_key(|&class| (nodes[members[class][0]].wanted.as_str(), first_item(class), class));
     let mut next: HashMap<String, usize> = HashMap::new();
     for class in prefixed {
         let candidate = format!("{}{}", roots[first_item(class)], nodes[members[class][0]].wanted);
@@ -163,7 +164,7 @@ fn classify(nodes: &[Node]) -> Vec<usize> {
             stack.pop();
             state[node] = DONE;
             key_of(nodes, node, &cyclic, &class, &mut tokens);
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            let mut hasher = FxHasher::default();
             tokens.hash(&mut hasher);
             let same = interned.entry(hasher.finish()).or_default();
             let found = same.iter().copied().find(|&first| {
@@ -181,6 +182,41 @@ fn classify(nodes: &[Node]) -> Vec<usize> {
         }
     }
     class
+}
+
+/// A fast, non-cryptographic hasher (rustc's Fx) for node keys: a collision only costs a
+/// comparison of the two keys, which decides.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        for &byte in chunks.remainder() {
+            self.add(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.add(value);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 /// One step of a node's key: what its type is compared by, in the order its JSON text would

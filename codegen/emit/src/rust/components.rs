@@ -37,9 +37,7 @@ pub fn parts(types: &BTreeMap<String, Value>, workers: usize) -> Option<Vec<Vec<
         weight[at] = walk(schema, &mut targets);
         for target in targets {
             // A `$ref` to no definition fails typify in any part: the whole module reports it.
-            let Some(&other) = target.strip_prefix("#/definitions/").and_then(|name| index.get(name)) else {
-                return None;
-            };
+            let &other = target.strip_prefix("#/definitions/").and_then(|name| index.get(name))?;
             let (a, b) = (find(&mut root, at), find(&mut root, other));
             root[a.max(b)] = a.min(b);
         }
@@ -52,7 +50,7 @@ pub fn parts(types: &BTreeMap<String, Value>, workers: usize) -> Option<Vec<Vec<
         component.1.push(name);
     }
     let mut components: Vec<(usize, Vec<&str>)> = components.into_values().collect();
-    components.sort_by(|a, b| b.0.cmp(&a.0));
+    components.sort_by_key(|component| std::cmp::Reverse(component.0));
     let total: usize = components.iter().map(|c| c.0).sum();
     let mut parts: Vec<(usize, Vec<&str>)> = vec![(0, Vec::new()); workers.min(components.len())];
     for (component_weight, members) in components {

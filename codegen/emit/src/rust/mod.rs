@@ -106,13 +106,16 @@ pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
     Ok(RustModule { code, needs })
 }
 
+/// How many properties were marked, and the definitions as typify reads them.
+type Prepared = (usize, Vec<(String, Schema)>);
+
 /// The definitions of `types` that `wanted` picks, marked and read into typify's model type
 /// by type on every core, with how many properties were marked.
 fn prepare(
     module: &str,
     types: &BTreeMap<String, serde_json::Value>,
     wanted: impl Fn(&str) -> bool,
-) -> Result<(usize, Vec<(String, Schema)>), Vec<Diagnostic>> {
+) -> Result<Prepared, Vec<Diagnostic>> {
     let entries: Vec<(&String, &serde_json::Value)> = types.iter().filter(|(name, _)| wanted(name)).collect();
     let prepared = parallel_map(&entries, |(name, schema)| {
         let (schema, count) = prepass::mark_optional_nullable(schema, types);
