@@ -155,7 +155,7 @@ pub fn run(args: &InferArgs) -> Result<ExitCode> {
     let inferred = match lang {
         Lang::Schema => inference::infer_all_then(&types, &hints, render::schema_file),
         Lang::Typescript | Lang::Rust => infer_all(&types, &hints).and_then(|(schemas, warnings)| {
-            render(lang, &schemas).map(|files| (files, warnings)).map_err(|e| vec![e])
+            emit_code(lang, schemas).map(|files| (files, warnings)).map_err(|e| vec![e])
         }),
     };
     let (files, warnings) = match inferred {

@@ -35,5 +35,5 @@ pub mod rust;
 pub mod typescript;
 
 pub use diagnostic::Diagnostic;
-pub use namespace::{Namespace, Origin, SchemaItem, namespace};
+pub use namespace::{Namespace, Origin, SchemaItem, namespace, namespace_of};
 pub use preamble::{Format, preamble};

@@ -4,7 +4,7 @@ mod shapes;
 
 use std::collections::BTreeMap;
 
-use schema_model::subschemas;
+use schema_model::{Holds, Key, Place, holds, is_schema};
 use serde_json::Value;
 
 use crate::Diagnostic;
@@ -63,9 +63,17 @@ const UNSUPPORTED_KEYWORDS: &[&str] = &["if", "then", "else", "not", "patternPro
 /// rules and why adding an item renames nothing it does not clash with. An unsupported
 /// keyword is an error with its JSON Pointer.
 pub fn namespace(name: &str, items: &[SchemaItem]) -> Result<Namespace, Vec<Diagnostic>> {
+    namespace_of(name, items.to_vec())
+}
+
+/// [`namespace`], consuming `items`: their schemas become the namespace's types without a
+/// copy, so a caller that has no further use for them holds each schema once.
+pub fn namespace_of(name: &str, mut items: Vec<SchemaItem>) -> Result<Namespace, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    for item in items {
-        for (keyword, place) in unsupported_keywords(&item.schema, String::new()) {
+    for item in &items {
+        let mut found = Vec::new();
+        unsupported_keywords(&item.schema, &mut Vec::new(), &mut found);
+        for (keyword, place) in found {
             errors.push(
                 Diagnostic::new(
                     &item.label,
@@ -95,7 +103,7 @@ pub fn namespace(name: &str, items: &[SchemaItem]) -> Result<Namespace, Vec<Diag
     if !errors.is_empty() {
         return Err(errors);
     }
-    let (nodes, is_root) = nodes_of(items, &roots);
+    let (nodes, is_root) = nodes_of(&mut items, &roots);
     let names = shapes::assign(&nodes, &roots).map_err(|clashes| {
         clashes
             .into_iter()
@@ -113,11 +121,11 @@ pub fn namespace(name: &str, items: &[SchemaItem]) -> Result<Namespace, Vec<Diag
             .collect::<Vec<_>>()
     })?;
     let mut types: BTreeMap<String, Value> = BTreeMap::new();
-    for (index, node) in nodes.iter().enumerate() {
+    for (index, node) in nodes.into_iter().enumerate() {
         if types.contains_key(&names[index]) {
             continue;
         }
-        let mut body = node.body.clone();
+        let mut body = node.body;
         shapes::replace_refs(&mut body, &|target| {
             node.refs.get(target).map(|&t| format!("#/definitions/{}", names[t]))
         });
@@ -138,11 +146,12 @@ pub fn namespace(name: &str, items: &[SchemaItem]) -> Result<Namespace, Vec<Diag
 
 /// Every root and definition of every item as a node, with its `$ref`s resolved within its
 /// item; and for each node whether it is a root.
-fn nodes_of(items: &[SchemaItem], roots: &[String]) -> (Vec<shapes::Node>, Vec<bool>) {
+/// The items' schemas are moved into the nodes (leaving `null`).
+fn nodes_of(items: &mut [SchemaItem], roots: &[String]) -> (Vec<shapes::Node>, Vec<bool>) {
     let mut nodes = Vec::new();
     let mut is_root = Vec::new();
-    for (index, item) in items.iter().enumerate() {
-        let mut root = item.schema.clone();
+    for (index, item) in items.iter_mut().enumerate() {
+        let mut root = std::mem::take(&mut item.schema);
         let definitions = take_definitions(&mut root);
         strip_document_keywords(&mut root);
         let first = nodes.len();
@@ -187,19 +196,34 @@ fn strip_document_keywords(root: &mut Value) {
 }
 
 /// `(keyword, JSON Pointer)` of every unsupported keyword in a schema and its subschemas
-/// (not in `enum`, `const` or `examples` data, where keys are not keywords).
-fn unsupported_keywords(schema: &Value, pointer: String) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    let subs = subschemas(schema);
-    for key in schema.as_object().into_iter().flat_map(|object| object.keys()) {
+/// (not in `enum`, `const` or `examples` data, where keys are not keywords), into `found`;
+/// `path` is where `schema` is, as places from the root (a pointer is made only for a find).
+fn unsupported_keywords<'a>(schema: &'a Value, path: &mut Vec<Place<'a>>, found: &mut Vec<(String, String)>) {
+    let Some(object) = schema.as_object() else { return };
+    for (key, value) in object {
         if UNSUPPORTED_KEYWORDS.contains(&key.as_str()) {
-            found.push((key.clone(), if pointer.is_empty() { "the root".into() } else { pointer.clone() }));
+            let pointer = path.iter().fold(String::new(), |pointer, place| place.pointer_from(&pointer));
+            found.push((key.clone(), if pointer.is_empty() { "the root".into() } else { pointer }));
         }
-        for (place, sub) in subs.iter().filter(|(place, _)| place.keyword == key) {
-            found.extend(unsupported_keywords(sub, place.pointer_from(&pointer)));
+        let keyword = key.as_str();
+        let mut visit = |sub: &'a Value, key: Option<Key<'a>>, path: &mut Vec<Place<'a>>| {
+            path.push(Place { keyword, key });
+            unsupported_keywords(sub, path, found);
+            path.pop();
+        };
+        match (holds(keyword, value), value) {
+            (Holds::One, _) => visit(value, None, path),
+            (Holds::List, Value::Array(list)) => {
+                list.iter().enumerate().for_each(|(index, sub)| visit(sub, Some(Key::Index(index)), path));
+            }
+            (Holds::Map, Value::Object(entries)) => {
+                for (name, sub) in entries.iter().filter(|(_, sub)| is_schema(sub)) {
+                    visit(sub, Some(Key::Name(name)), path);
+                }
+            }
+            _ => {}
         }
     }
-    found
 }
 
 #[cfg(test)]

@@ -76,22 +76,46 @@ impl Place<'_> {
     }
 }
 
+/// What a keyword's value holds, by the keyword and the value's JSON type: the one rule
+/// [`subschemas`], [`subschemas_mut`] and every walk that reads a schema's data too (hashing
+/// or comparing whole schemas) follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// The value is one subschema.
+    One,
+    /// The value is a list of subschemas.
+    List,
+    /// The value maps names to subschemas; entries that are not objects or booleans (a
+    /// `dependencies` property list) are data.
+    Map,
+    /// The value is data (`enum`, `const`, `default`, `examples`, `type`, ...), not a schema.
+    Data,
+}
+
+/// What the value of `keyword` holds (see [`Holds`]).
+pub fn holds(keyword: &str, value: &Value) -> Holds {
+    match value {
+        Value::Object(_) | Value::Bool(_) if ONE.contains(&keyword) => Holds::One,
+        Value::Array(_) if LIST.contains(&keyword) => Holds::List,
+        Value::Object(_) if MAP.contains(&keyword) => Holds::Map,
+        _ => Holds::Data,
+    }
+}
+
 /// The direct subschemas of `schema`, with their places, in the order of the schema's keys.
 pub fn subschemas(schema: &Value) -> Vec<(Place<'_>, &Value)> {
     let Some(map) = schema.as_object() else { return Vec::new() };
     let mut found = Vec::new();
     for (keyword, value) in map {
         let keyword = keyword.as_str();
-        match value {
-            Value::Object(_) | Value::Bool(_) if ONE.contains(&keyword) => {
-                found.push((Place { keyword, key: None }, value));
-            }
-            Value::Array(list) if LIST.contains(&keyword) => {
+        match (holds(keyword, value), value) {
+            (Holds::One, _) => found.push((Place { keyword, key: None }, value)),
+            (Holds::List, Value::Array(list)) => {
                 for (index, sub) in list.iter().enumerate() {
                     found.push((Place { keyword, key: Some(Key::Index(index)) }, sub));
                 }
             }
-            Value::Object(entries) if MAP.contains(&keyword) => {
+            (Holds::Map, Value::Object(entries)) => {
                 for (name, sub) in entries.iter().filter(|(_, sub)| is_schema(sub)) {
                     found.push((Place { keyword, key: Some(Key::Name(name)) }, sub));
                 }
@@ -107,20 +131,26 @@ pub fn subschemas_mut(schema: &mut Value) -> Vec<&mut Value> {
     let Some(map) = schema.as_object_mut() else { return Vec::new() };
     let mut found = Vec::new();
     for (keyword, value) in map.iter_mut() {
-        let keyword = keyword.as_str();
-        match value {
-            Value::Object(_) | Value::Bool(_) if ONE.contains(&keyword) => found.push(value),
-            Value::Array(list) if LIST.contains(&keyword) => found.extend(list.iter_mut()),
-            Value::Object(entries) if MAP.contains(&keyword) => {
-                found.extend(entries.values_mut().filter(|sub| is_schema(sub)));
+        match holds(keyword, value) {
+            Holds::One => found.push(value),
+            Holds::List => found.extend(value.as_array_mut().into_iter().flatten()),
+            Holds::Map => {
+                found.extend(
+                    value
+                        .as_object_mut()
+                        .into_iter()
+                        .flat_map(|m| m.values_mut())
+                        .filter(|sub| is_schema(sub)),
+                );
             }
-            _ => {}
+            Holds::Data => {}
         }
     }
     found
 }
 
-fn is_schema(value: &Value) -> bool {
+/// Whether an entry of a [`Holds::Map`] keyword's value is a subschema.
+pub fn is_schema(value: &Value) -> bool {
     value.is_object() || value.is_boolean()
 }
 

@@ -25,7 +25,7 @@ pub struct OutputFile {
 pub fn render(lang: Lang, schemas: &[NamedSchema]) -> Result<Vec<OutputFile>> {
     match lang {
         Lang::Schema => Ok(schemas.iter().cloned().map(schema_file).collect()),
-        other => emit_code(other, schemas),
+        other => emit_code(other, schemas.to_vec()),
     }
 }
 
@@ -71,24 +71,25 @@ fn canonical_text(value: &Value) -> String {
 /// All types go into one module (`<Name>.ts` or `<Name>.rs` for one type, `types.ts` or
 /// `types.rs` for several), so shapes they share are declared once; names that clash get
 /// their type's name as a prefix (see [`schema_emit::namespace`]).
-pub fn emit_code(lang: Lang, schemas: &[NamedSchema]) -> Result<Vec<OutputFile>> {
+pub fn emit_code(lang: Lang, schemas: Vec<NamedSchema>) -> Result<Vec<OutputFile>> {
     if schemas.is_empty() {
         bail!("no types to emit");
     }
-    let items: Vec<SchemaItem> = schemas
-        .iter()
-        .map(|s| SchemaItem {
-            name: s.name.clone(),
-            schema: s.schema.clone(),
-            origin: Origin::Inferred,
-            label: s.name.clone(),
-        })
-        .collect();
-    let stem = match schemas {
+    let stem = match schemas.as_slice() {
         [one] => one.name.clone(),
         _ => "types".to_owned(),
     };
-    let namespace = schema_emit::namespace(&stem, &items).map_err(diagnostics)?;
+    // The schemas move into the namespace: each is held once.
+    let items: Vec<SchemaItem> = schemas
+        .into_iter()
+        .map(|s| SchemaItem {
+            label: s.name.clone(),
+            name: s.name,
+            schema: s.schema,
+            origin: Origin::Inferred,
+        })
+        .collect();
+    let namespace = schema_emit::namespace_of(&stem, items).map_err(diagnostics)?;
     let header = preamble(TOOL, Format::Slashes);
     let (extension, text) = match lang {
         Lang::Typescript => ("ts", typescript::emit_module(&namespace, &header)),

@@ -23,6 +23,9 @@
 //! or outnumbers it, or takes the name for a root.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash as _, Hasher as _};
+
+use schema_model::Holds;
 
 use serde_json::Value;
 
@@ -99,7 +102,8 @@ pub(super) fn assign(nodes: &[Node], roots: &[String]) -> Result<Vec<String>, Ve
     }
     // Prefixed names, in a stable order: by wanted name, then by the first item using it.
     let first_item = |class: usize| members[class].iter().map(|&n| nodes[n].item).min().unwrap_or(0);
-    prefixed.sort_by_key(|&class| (nodes[members[class][0]].wanted.clone(), first_item(class), class));
+    prefixed
+        .sort_by_cached_key(|&class| (nodes[members[class][0]].wanted.as_str(), first_item(class), class));
     let mut next: HashMap<String, usize> = HashMap::new();
     for class in prefixed {
         let candidate = format!("{}{}", roots[first_item(class)], nodes[members[class][0]].wanted);
@@ -128,7 +132,10 @@ fn classify(nodes: &[Node]) -> Vec<usize> {
     let mut state = vec![UNSEEN; nodes.len()];
     let mut cyclic = vec![false; nodes.len()];
     let mut class = vec![usize::MAX; nodes.len()];
-    let mut interned: HashMap<String, usize> = HashMap::new();
+    // Per key hash, the first node of each class with that hash.
+    let mut interned: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut class_count = 0;
+    let (mut tokens, mut other) = (Vec::new(), Vec::new());
     let targets: Vec<Vec<usize>> = nodes.iter().map(|n| n.refs.values().copied().collect()).collect();
     for start in 0..nodes.len() {
         if state[start] != UNSEEN {
@@ -156,28 +163,182 @@ fn classify(nodes: &[Node]) -> Vec<usize> {
             }
             stack.pop();
             state[node] = DONE;
-            let key = if cyclic[node] {
-                format!("{}\u{0}text\u{0}{}", nodes[node].wanted, without_title(&nodes[node].body))
-            } else {
-                let mut body = without_title(&nodes[node].body);
-                replace_refs(&mut body, &|target| {
-                    nodes[node].refs.get(target).map(|&t| format!("\u{0}{}", class[t]))
-                });
-                format!("{}\u{0}{}", nodes[node].wanted, body)
+            key_of(nodes, node, &cyclic, &class, &mut tokens);
+            let mut hasher = FxHasher::default();
+            tokens.hash(&mut hasher);
+            let same = interned.entry(hasher.finish()).or_default();
+            let found = same.iter().copied().find(|&first| {
+                key_of(nodes, first, &cyclic, &class, &mut other);
+                other == tokens
+            });
+            class[node] = match found {
+                Some(first) => class[first],
+                None => {
+                    same.push(node);
+                    class_count += 1;
+                    class_count - 1
+                }
             };
-            let next_class = interned.len();
-            class[node] = *interned.entry(key).or_insert(next_class);
         }
     }
     class
 }
 
-fn without_title(body: &Value) -> Value {
-    let mut body = body.clone();
-    if let Some(object) = body.as_object_mut() {
-        object.remove("title");
+/// A fast, non-cryptographic hasher (rustc's Fx) for node keys: a collision only costs a
+/// comparison of the two keys, which decides.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        for &byte in chunks.remainder() {
+            self.add(u64::from(byte));
+        }
     }
-    body
+
+    fn write_u64(&mut self, value: u64) {
+        self.add(value);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.add(value as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// One step of a node's key: what its type is compared by, in the order its JSON text would
+/// say it. Equal keys are equal texts of the name it wants and its body without `title`
+/// (removed as `serde_json` removes a key, by moving the last key into its place), with each
+/// `$ref` to a node read as that node's class (unless the node is on a cycle: then as written).
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum Token<'a> {
+    Wanted(&'a str),
+    /// The node is on a cycle: its `$ref`s are compared as written.
+    AsWritten,
+    Object(usize),
+    Array(usize),
+    Key(&'a str),
+    String(&'a str),
+    /// A number by its representation: `1`, `-1` and `1.0` are written differently.
+    Number(Option<u64>, Option<i64>, Option<u64>),
+    Bool(bool),
+    Null,
+    Class(usize),
+}
+
+/// The key of node `index` into `tokens` (cleared first); `class` holds the classes of the
+/// nodes it refers to.
+fn key_of<'a>(
+    nodes: &'a [Node],
+    index: usize,
+    cyclic: &[bool],
+    class: &[usize],
+    tokens: &mut Vec<Token<'a>>,
+) {
+    tokens.clear();
+    let node = &nodes[index];
+    tokens.push(Token::Wanted(&node.wanted));
+    let on_cycle = cyclic[index];
+    if on_cycle {
+        tokens.push(Token::AsWritten);
+    }
+    let resolve = |target: &str| if on_cycle { None } else { node.refs.get(target).map(|&t| class[t]) };
+    let Value::Object(object) = &node.body else {
+        return schema_tokens(&node.body, &resolve, tokens);
+    };
+    // Without `title`, removed as `serde_json` removes a key: the last entry takes its place.
+    let entries: Vec<(&'a String, &'a Value)> = object.iter().collect();
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    if let Some(at) = entries.iter().position(|(key, _)| *key == "title") {
+        order.swap_remove(at);
+    }
+    tokens.push(Token::Object(order.len()));
+    for at in order {
+        schema_entry(entries[at].0, entries[at].1, &resolve, tokens);
+    }
+}
+
+/// The tokens of a subschema: its `$ref` resolved, its subschemas walked as schemas and the
+/// rest as data (see [`schema_model::holds`]).
+fn schema_tokens<'a>(
+    schema: &'a Value,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    tokens: &mut Vec<Token<'a>>,
+) {
+    let Value::Object(object) = schema else { return data_tokens(schema, tokens) };
+    tokens.push(Token::Object(object.len()));
+    for (key, value) in object {
+        schema_entry(key, value, resolve, tokens);
+    }
+}
+
+fn schema_entry<'a>(
+    key: &'a str,
+    value: &'a Value,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    tokens: &mut Vec<Token<'a>>,
+) {
+    tokens.push(Token::Key(key));
+    if let ("$ref", Value::String(target)) = (key, value)
+        && let Some(class) = resolve(target)
+    {
+        return tokens.push(Token::Class(class));
+    }
+    match (schema_model::holds(key, value), value) {
+        (Holds::One, _) => schema_tokens(value, resolve, tokens),
+        (Holds::List, Value::Array(list)) => {
+            tokens.push(Token::Array(list.len()));
+            list.iter().for_each(|sub| schema_tokens(sub, resolve, tokens));
+        }
+        (Holds::Map, Value::Object(entries)) => {
+            tokens.push(Token::Object(entries.len()));
+            for (name, sub) in entries {
+                tokens.push(Token::Key(name));
+                if schema_model::is_schema(sub) {
+                    schema_tokens(sub, resolve, tokens);
+                } else {
+                    data_tokens(sub, tokens);
+                }
+            }
+        }
+        _ => data_tokens(value, tokens),
+    }
+}
+
+/// The tokens of JSON data, as it is.
+fn data_tokens<'a>(value: &'a Value, tokens: &mut Vec<Token<'a>>) {
+    match value {
+        Value::Null => tokens.push(Token::Null),
+        Value::Bool(flag) => tokens.push(Token::Bool(*flag)),
+        Value::Number(number) => {
+            tokens.push(Token::Number(number.as_u64(), number.as_i64(), number.as_f64().map(f64::to_bits)))
+        }
+        Value::String(text) => tokens.push(Token::String(text)),
+        Value::Array(list) => {
+            tokens.push(Token::Array(list.len()));
+            list.iter().for_each(|item| data_tokens(item, tokens));
+        }
+        Value::Object(object) => {
+            tokens.push(Token::Object(object.len()));
+            for (key, item) in object {
+                tokens.push(Token::Key(key));
+                data_tokens(item, tokens);
+            }
+        }
+    }
 }
 
 /// Replaces each `$ref` whose target `new` maps, in place (in subschemas only: `enum`,

@@ -38,6 +38,11 @@ impl Item {
     pub fn is_impl(&self) -> bool {
         self.head.is_impl()
     }
+
+    /// Whether the item is a module (`pub mod error { .. }`).
+    pub fn is_mod(&self) -> bool {
+        self.head.keyword.as_deref() == Some("mod")
+    }
 }
 
 /// Splits typify's output into top-level items, in order. An item ends at a `;` or at its

@@ -3,7 +3,7 @@
 //! `#[serde(flatten)]` fields (see [`super::unions`]), every variant documented from its
 //! schema (typify drops some variants' descriptions), and array lengths without suffixes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use schema_model::Resolve;
 use serde_json::Value;
@@ -15,10 +15,11 @@ use super::unions::{Flatten, pinned_string, variant_label};
 /// Reorders every struct's and struct variant's fields to the order of the object schema they
 /// come from, and adds the flattened enums' fields at the end of their structs.
 pub fn apply(file: &mut syn::File, types: &BTreeMap<String, Value>, flattens: &[Flatten]) {
-    let mut orders = Vec::new();
+    let mut lists = Vec::new();
     for schema in types.values() {
-        collect_orders(schema, &mut orders);
+        collect_orders(schema, &mut lists);
     }
+    let orders = Orders::new(lists);
     for item in &mut file.items {
         match item {
             Item::Struct(item) => {
@@ -76,9 +77,17 @@ fn document_variants(item: &mut syn::ItemEnum, schema: &Value) {
 
 /// The `rename = "..."` of a `#[serde(...)]` attribute among `attrs`.
 pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
+    serde_rename_and_flatten(attrs).0
+}
+
+/// The `rename = "..."` of the `#[serde(...)]` attributes among `attrs` (the last one), and
+/// whether one says `flatten`: each attribute parsed once.
+fn serde_rename_and_flatten(attrs: &[syn::Attribute]) -> (Option<String>, bool) {
     let mut rename = None;
+    let mut flattened = false;
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
+            flattened |= meta.path.is_ident("flatten");
             if meta.input.peek(syn::Token![=]) {
                 let value: syn::Expr = meta.value()?.parse()?;
                 if meta.path.is_ident("rename")
@@ -90,7 +99,7 @@ pub(super) fn serde_rename(attrs: &[syn::Attribute]) -> Option<String> {
             Ok(())
         });
     }
-    rename
+    (rename, flattened)
 }
 
 /// `[u8; 3usize]`, as typify writes fixed-size arrays, becomes `[u8; 3]`.
@@ -108,30 +117,69 @@ impl VisitMut for UnsuffixedLengths {
 }
 
 /// Every object schema's property names, in order, in walk order.
-fn collect_orders(schema: &Value, orders: &mut Vec<Vec<String>>) {
+fn collect_orders<'a>(schema: &'a Value, orders: &mut Vec<Vec<&'a str>>) {
     if let Some(Value::Object(properties)) = schema.get("properties") {
-        orders.push(properties.keys().cloned().collect());
+        orders.push(properties.keys().map(String::as_str).collect());
     }
     schema_model::subschemas(schema).into_iter().for_each(|(_, sub)| collect_orders(sub, orders));
 }
 
+/// The property lists of a module's object schemas, in walk order, with the lists holding
+/// each name, so finding the list for a struct reads only lists that share a name with it.
+struct Orders<'a> {
+    lists: Vec<Vec<&'a str>>,
+    /// Name -> the positions in `lists` of the lists holding it, ascending.
+    holding: HashMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> Orders<'a> {
+    fn new(lists: Vec<Vec<&'a str>>) -> Orders<'a> {
+        let mut holding: HashMap<&'a str, Vec<usize>> = HashMap::new();
+        for (index, list) in lists.iter().enumerate() {
+            for name in list {
+                let positions = holding.entry(name).or_default();
+                if positions.last() != Some(&index) {
+                    positions.push(index);
+                }
+            }
+        }
+        Orders { lists, holding }
+    }
+
+    /// The first list (in walk order) that `fits`, among those that hold all of `present`.
+    fn first(&self, present: &[&String], fits: impl Fn(&[&'a str]) -> bool) -> Option<&[&'a str]> {
+        if present.is_empty() {
+            return self.lists.iter().map(Vec::as_slice).find(|list| fits(list));
+        }
+        // A list holding every name holds the rarest: only its lists are read.
+        let mut candidates: Option<&Vec<usize>> = None;
+        for name in present {
+            let holding = self.holding.get(name.as_str())?;
+            if candidates.is_none_or(|c| holding.len() < c.len()) {
+                candidates = Some(holding);
+            }
+        }
+        candidates?.iter().map(|&index| self.lists[index].as_slice()).find(|list| fits(list))
+    }
+}
+
 /// Sorts named fields by their JSON names' places in the first property list that holds them
 /// all (with at most one more: an internally tagged variant's tag). Flattened fields stay last.
-fn reorder(fields: &mut Fields, orders: &[Vec<String>]) {
+fn reorder(fields: &mut Fields, orders: &Orders<'_>) {
     let Fields::Named(named) = fields else { return };
     let names: Vec<Option<String>> = named.named.iter().map(json_name_unless_flattened).collect();
     let present: Vec<&String> = names.iter().flatten().collect();
     // Names are distinct, so a list holding them all is at least as long: checking the
-    // length first skips most lists of a large module cheaply.
-    let fits = |order: &&Vec<String>| {
+    // length first skips most lists cheaply.
+    let fits = |order: &[&str]| {
         (present.len()..=present.len() + 1).contains(&order.len())
-            && present.iter().all(|name| order.contains(name))
+            && present.iter().all(|name| order.contains(&name.as_str()))
     };
-    let Some(order) = orders.iter().find(fits) else {
+    let Some(order) = orders.first(&present, fits) else {
         return;
     };
     let position = |name: &Option<String>| {
-        name.as_ref().and_then(|n| order.iter().position(|o| o == n)).unwrap_or(usize::MAX)
+        name.as_ref().and_then(|n| order.iter().position(|o| *o == n.as_str())).unwrap_or(usize::MAX)
     };
     let mut keyed: Vec<(usize, syn::Field)> =
         names.iter().map(position).zip(std::mem::take(&mut named.named)).collect();
@@ -141,25 +189,18 @@ fn reorder(fields: &mut Fields, orders: &[Vec<String>]) {
 
 /// A field's JSON name (its `serde(rename)`, else its identifier), or `None` when flattened.
 fn json_name_unless_flattened(field: &syn::Field) -> Option<String> {
-    let flattened = field.attrs.iter().filter(|a| a.path().is_ident("serde")).any(|attr| {
-        let mut flattened = false;
-        let _ = attr.parse_nested_meta(|meta| {
-            flattened |= meta.path.is_ident("flatten");
-            if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        flattened
-    });
-    (!flattened).then(|| json_name(field))
+    let (rename, flattened) = serde_rename_and_flatten(&field.attrs);
+    (!flattened).then(|| rename.unwrap_or_else(|| identifier_name(field)))
 }
 
 /// A field's JSON name: its `serde(rename)`, or else its identifier (without `r#`).
 pub(super) fn json_name(field: &syn::Field) -> String {
-    serde_rename(&field.attrs).unwrap_or_else(|| {
-        field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default()
-    })
+    serde_rename(&field.attrs).unwrap_or_else(|| identifier_name(field))
+}
+
+/// A field's identifier without `r#`.
+fn identifier_name(field: &syn::Field) -> String {
+    field.ident.as_ref().map(|i| i.to_string().trim_start_matches("r#").to_owned()).unwrap_or_default()
 }
 
 /// The value schema of an object's catch-all map: `additionalProperties` beside declared

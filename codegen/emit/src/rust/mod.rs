@@ -17,6 +17,7 @@
 
 mod assemble;
 mod cache;
+mod components;
 mod deep_nesting;
 mod enum_variants;
 mod field_types;
@@ -34,7 +35,10 @@ pub use cache::Cache;
 pub use deep_nesting::recursion_limit_needed;
 pub use field_types::FIXED_OFFSET;
 
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use schemars08::schema::Schema;
 
 use crate::{Diagnostic, Namespace, Origin};
 
@@ -76,6 +80,9 @@ pub struct RustModule {
 pub type Emitted = Result<RustModule, Vec<Diagnostic>>;
 
 /// Generates the Rust module of one namespace; `preamble` starts the file.
+///
+/// Types that do not refer to each other are emitted on separate cores when the module has
+/// such parts (see `components.rs`); the code is the same as from one piece.
 pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
     let mut types = hoist::hoist_inline_types(&namespace.types);
     let flattens = unions::prepare(&mut types);
@@ -83,20 +90,82 @@ pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
     if namespace.origin == Origin::Inferred {
         types.values_mut().for_each(prepass::drop_string_formats);
     }
-    let mut marked = 0;
-    let mut definitions = Vec::with_capacity(types.len());
-    for (name, schema) in &types {
-        let (schema, count) = prepass::mark_optional_nullable(schema, &types);
-        marked += count;
-        definitions.push((name.clone(), schema));
-    }
-    let (tokens, mut needs) = typify_driver::run(&namespace.name, definitions)?;
-    let tokens = variant_names.restore(tokens, &namespace.name)?;
     let layout = postpass::Layout { types: &types, flattens: &flattens };
-    let code = postpass::format_module(&namespace.name, tokens, marked, namespace.origin, &layout, preamble)?;
+    let module = namespace.name.as_str();
+    if let Some(parts) = components::parts(&types, free_cores())
+        && let Some(emitted) = emit_parts(module, &parts, &variant_names, namespace.origin, &layout, preamble)
+    {
+        return emitted;
+    }
+    let (marked, definitions) = prepare(module, &types, |_| true)?;
+    let (tokens, mut needs) = typify_driver::run(module, definitions)?;
+    let tokens = variant_names.restore(tokens, module)?;
+    let code = postpass::format_module(module, tokens, marked, namespace.origin, &layout, preamble)?;
     // The post-pass measured how deep the module's types nest, and said so in the code.
     needs.recursion_limit = recursion_limit_needed(&code);
     Ok(RustModule { code, needs })
+}
+
+/// How many properties were marked, and the definitions as typify reads them.
+type Prepared = (usize, Vec<(String, Schema)>);
+
+/// The definitions of `types` that `wanted` picks, marked and read into typify's model type
+/// by type on every core, with how many properties were marked.
+fn prepare(
+    module: &str,
+    types: &BTreeMap<String, serde_json::Value>,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<Prepared, Vec<Diagnostic>> {
+    let entries: Vec<(&String, &serde_json::Value)> = types.iter().filter(|(name, _)| wanted(name)).collect();
+    let prepared = parallel_map(&entries, |(name, schema)| {
+        let (schema, count) = prepass::mark_optional_nullable(schema, types);
+        (count, typify_driver::parse(module, name, schema).map(|schema| ((*name).clone(), schema)))
+    });
+    let marked = prepared.iter().map(|(count, _)| count).sum();
+    let definitions = prepared.into_iter().map(|(_, parsed)| parsed).collect::<Result<Vec<_>, _>>()?;
+    Ok((marked, definitions))
+}
+
+/// The module emitted part by part, each on a core of its own, and merged; `None` when any
+/// part fails or does not merge (the caller then emits the module in one piece, which also
+/// gives any diagnostics exactly as one piece has them).
+fn emit_parts(
+    module: &str,
+    parts: &[Vec<&str>],
+    variant_names: &enum_variants::Placeholders,
+    origin: Origin,
+    layout: &postpass::Layout<'_>,
+    preamble: &str,
+) -> Option<Emitted> {
+    let types = layout.types;
+    let emit_part = |names: &Vec<&str>| -> Option<(usize, postpass::Formatted, Needs)> {
+        // Each part has a core: its own work stays on its thread.
+        let was_worker = WORKER.with(|worker| worker.replace(true));
+        let _restore = Restore(move || WORKER.with(|worker| worker.set(was_worker)));
+        let (marked, definitions) = prepare(module, types, |name| names.contains(&name)).ok()?;
+        let (tokens, needs) = typify_driver::run(module, definitions).ok()?;
+        let tokens = variant_names.restore(tokens, module).ok()?;
+        Some((marked, postpass::format_parts(module, tokens, origin, layout).ok()?, needs))
+    };
+    let done: Vec<Option<(usize, postpass::Formatted, Needs)>> = std::thread::scope(|scope| {
+        let others: Vec<_> = parts[1..].iter().map(|part| scope.spawn(move || emit_part(part))).collect();
+        let mut done = vec![emit_part(&parts[0])];
+        done.extend(others.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))));
+        done
+    });
+    let mut marked = 0;
+    let mut needs = Needs::default();
+    let mut formatted = Vec::with_capacity(done.len());
+    for (part_marked, part, part_needs) in done.into_iter().collect::<Option<Vec<_>>>()? {
+        marked += part_marked;
+        needs = needs.union(part_needs);
+        formatted.push(part);
+    }
+    let merged = components::merge(formatted)?;
+    let texts = merged.items.iter().map(|item| item.text.as_str());
+    let code = postpass::assemble(module, texts, marked, merged.rewritten, merged.chain, preamble).ok()?;
+    needs.recursion_limit = recursion_limit_needed(&code);
+    Some(Ok(RustModule { code, needs }))
 }
 
 /// [`emit_module`] for every namespace, in parallel on the machine's cores; results in
@@ -105,11 +174,37 @@ pub fn emit_modules(namespaces: &[Namespace], preamble: &str) -> Vec<Emitted> {
     parallel_map(namespaces, |namespace| emit_module(namespace, preamble))
 }
 
+/// Runs its closure when dropped.
+struct Restore<F: FnMut()>(F);
+
+impl<F: FnMut()> Drop for Restore<F> {
+    fn drop(&mut self) {
+        (self.0)();
+    }
+}
+
+thread_local! {
+    /// Set on [`parallel_map`]'s threads, and on each thread emitting a part of a module.
+    static WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The cores work may be shared among: the machine's, or one on a thread of
+/// [`parallel_map`] (the others are busy already).
+fn free_cores() -> usize {
+    if WORKER.with(std::cell::Cell::get) {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
 /// `f` over `items` on up to as many threads as the machine has cores, results in order.
-/// typify is single-threaded and modules are independent, so this is all the parallelism
-/// emission needs.
+/// typify is single-threaded, but modules are independent, and so is the preparation of a
+/// module's definitions for it.
+///
+/// Called on one of its own threads (a module's work inside [`emit_modules`]), it runs on
+/// that thread: the cores are busy already.
 pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
+    let workers = free_cores().min(items.len());
     if workers <= 1 {
         return items.iter().map(f).collect();
     }
@@ -118,6 +213,7 @@ pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + 
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 scope.spawn(|| {
+                    WORKER.with(|worker| worker.set(true));
                     let mut done = Vec::new();
                     loop {
                         let index = next.fetch_add(1, Ordering::Relaxed);

@@ -39,7 +39,41 @@ pub fn format_module(
     layout: &Layout<'_>,
     preamble: &str,
 ) -> Result<String, Vec<Diagnostic>> {
+    let formatted = format_parts(module, tokens, origin, layout)?;
+    let texts = formatted.items.iter().map(|item| item.text.as_str());
+    assemble(module, texts, marked, formatted.rewritten, formatted.chain, preamble)
+}
+
+/// typify's output for some types, item by item, after the passes.
+pub struct Formatted {
+    /// Every item, in typify's order.
+    pub items: Vec<Printed>,
+    /// How many fields became `Option<Option<T>>`.
+    pub rewritten: usize,
+    /// The longest chain of types, each holding the next.
+    pub chain: usize,
+}
+
+/// One formatted item.
+pub struct Printed {
+    /// The type it defines, if it defines one.
+    pub defines: Option<String>,
+    /// Whether it is a module (typify's `error` and `defaults`).
+    pub is_mod: bool,
+    /// Its text.
+    pub text: String,
+}
+
+/// typify's `tokens` through the passes, formatted item by item.
+pub fn format_parts(
+    module: &str,
+    tokens: TokenStream,
+    origin: Origin,
+    layout: &Layout<'_>,
+) -> Result<Formatted, Vec<Diagnostic>> {
     let items = super::tuple_structs::unwrap(items::split(tokens));
+    let heads: Vec<(Option<String>, bool)> =
+        items.iter().map(|item| (item.defines().map(str::to_owned), item.is_mod())).collect();
     let plan = items::Plan::new(&items);
     let mut rewritten = 0;
     let mut chain = 0;
@@ -49,6 +83,22 @@ pub fn format_module(
         chain = chain.max(longest);
         Ok::<_, Vec<Diagnostic>>(texts)
     })?;
+    let items =
+        heads.into_iter().zip(texts).map(|((defines, is_mod), text)| Printed { defines, is_mod, text });
+    Ok(Formatted { items: items.collect(), rewritten, chain })
+}
+
+/// The module's source: `preamble`, the `recursion_limit` note its `chain` needs, the items'
+/// `texts` and the `double_option` glue when `rewritten` fields use it. `marked` is how many
+/// optional nullable properties the pre-pass marked: each must have been rewritten.
+pub fn assemble<'a>(
+    module: &str,
+    texts: impl Iterator<Item = &'a str> + Clone,
+    marked: usize,
+    rewritten: usize,
+    chain: usize,
+    preamble: &str,
+) -> Result<String, Vec<Diagnostic>> {
     if rewritten != marked {
         return Err(vec![Diagnostic::new(
             module,
@@ -58,12 +108,12 @@ pub fn format_module(
             ),
         )]);
     }
-    let mut code = String::with_capacity(preamble.len() + texts.iter().map(String::len).sum::<usize>());
+    let mut code = String::with_capacity(preamble.len() + texts.clone().map(str::len).sum::<usize>());
     code.push_str(preamble);
     if let Some(limit) = super::deep_nesting::recursion_limit_for(chain) {
         code.push_str(&super::deep_nesting::recursion_limit_line(chain, limit));
     }
-    texts.iter().for_each(|text| code.push_str(text));
+    texts.for_each(|text| code.push_str(text));
     if rewritten > 0 {
         code.push_str(DOUBLE_OPTION);
     }

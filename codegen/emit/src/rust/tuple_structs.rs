@@ -37,6 +37,9 @@ pub fn unwrap(items: Vec<Item>) -> Vec<Item> {
 
 /// The struct's name and its tuple-struct form, when it is a transparent newtype over a tuple.
 fn as_tuple_struct(item: &Item) -> Option<(String, syn::ItemStruct)> {
+    if !may_wrap_a_tuple(item) {
+        return None; // Most items: spare parsing them.
+    }
     let mut parsed: syn::ItemStruct = syn::parse2(item.tokens.iter().cloned().collect()).ok()?;
     let Fields::Unnamed(fields) = &parsed.fields else { return None };
     let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..] else { return None };
@@ -55,6 +58,18 @@ fn as_tuple_struct(item: &Item) -> Option<(String, syn::ItemStruct)> {
     parsed.fields = Fields::Unnamed(syn::parse_quote!((#(pub #elems),*)));
     parsed.attrs.retain(|attr| !transparent(attr));
     Some((parsed.ident.to_string(), parsed))
+}
+
+/// Whether the item's tokens have what a newtype over a tuple has: a `( .. )` group (tuple
+/// fields) holding a `( .. )` group (the tuple type). Attributes are `[ .. ]` groups.
+fn may_wrap_a_tuple(item: &Item) -> bool {
+    let parenthesised = |tree: &TokenTree| matches!(tree, TokenTree::Group(group) if group.delimiter() == proc_macro2::Delimiter::Parenthesis);
+    item.tokens.iter().any(|tree| match tree {
+        TokenTree::Group(group) if parenthesised(tree) => {
+            group.stream().into_iter().any(|t| parenthesised(&t))
+        }
+        _ => false,
+    })
 }
 
 /// Whether an `impl` is typify's `Deref` to, or `From` to or from, the tuple of one of the

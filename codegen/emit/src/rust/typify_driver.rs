@@ -12,20 +12,16 @@ use typify_impl::{TypeSpace, TypeSpaceSettings};
 use super::Needs;
 use crate::Diagnostic;
 
-/// typify's tokens for `definitions` (name and schema), with what the code needs.
-pub fn run(module: &str, definitions: Vec<(String, Value)>) -> Result<(TokenStream, Needs), Vec<Diagnostic>> {
-    let mut parsed = Vec::with_capacity(definitions.len());
-    for (name, schema) in definitions {
-        match serde_json::from_value::<Schema>(schema) {
-            Ok(schema) => parsed.push((name, schema)),
-            Err(error) => {
-                return Err(vec![Diagnostic::new(
-                    module,
-                    format!("type `{name}` is not a valid schema: {error}"),
-                )]);
-            }
-        }
-    }
+/// A definition as typify reads it: `schema` in schemars 0.8's model.
+pub fn parse(module: &str, name: &str, schema: Value) -> Result<Schema, Vec<Diagnostic>> {
+    serde_json::from_value::<Schema>(schema).map_err(|error| {
+        vec![Diagnostic::new(module, format!("type `{name}` is not a valid schema: {error}"))]
+    })
+}
+
+/// typify's tokens for `parsed` definitions (name and schema, see [`parse`]), with what the
+/// code needs.
+pub fn run(module: &str, parsed: Vec<(String, Schema)>) -> Result<(TokenStream, Needs), Vec<Diagnostic>> {
     let mut settings = TypeSpaceSettings::default();
     settings
         .with_struct_builder(false)

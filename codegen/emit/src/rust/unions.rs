@@ -32,7 +32,8 @@ pub struct Flatten {
 /// Prepares every enum of `types` (after hoisting, so every enum is a definition) for typify;
 /// returns the flattened enums to add back.
 pub fn prepare(types: &mut BTreeMap<String, Value>) -> Vec<Flatten> {
-    let snapshot = types.clone();
+    // The types newtype variants refer to, as they are before any is prepared.
+    let snapshot = newtype_targets(types);
     let mut flattens = Vec::new();
     let mut split = BTreeMap::new();
     let mut names: BTreeSet<String> = types.keys().cloned().collect();
@@ -63,6 +64,32 @@ pub fn prepare(types: &mut BTreeMap<String, Value>) -> Vec<Flatten> {
     }
     types.extend(split);
     flattens
+}
+
+/// A copy of each type that a branch of a union refers to as a newtype variant
+/// (`allOf: [{"$ref": X}]`): all [`merge_newtype_variant`] reads.
+fn newtype_targets(types: &BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+    let mut targets: Vec<*const Value> = Vec::new();
+    for schema in types.values() {
+        let Some(Value::Array(branches)) = union_keyword(schema).and_then(|keyword| schema.get(keyword))
+        else {
+            continue;
+        };
+        for branch in branches {
+            if let Some(Value::Array(parts)) = branch.get("allOf")
+                && let [part] = parts.as_slice()
+                && let Some(Ok((target, _))) =
+                    part.get("$ref").map(|reference| types.resolve_value(reference))
+            {
+                targets.push(target);
+            }
+        }
+    }
+    types
+        .iter()
+        .filter(|(_, schema)| targets.contains(&std::ptr::from_ref(*schema)))
+        .map(|(name, schema)| (name.clone(), schema.clone()))
+        .collect()
 }
 
 /// `oneOf` or `anyOf`, when `schema` is a union that is more than "X or null".

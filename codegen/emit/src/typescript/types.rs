@@ -42,11 +42,11 @@ pub fn expr(schema: &Value, indent: &str) -> String {
         }
     }
     if let Some(types) = type_names(object) {
-        parts.push(union(types.iter().map(|t| type_expr(t, object, indent)).collect()));
+        parts.push(union(types.iter().map(|t| type_expr(t, schema, object, indent)).collect()));
     } else if object.contains_key("properties") || object.contains_key("additionalProperties") {
-        parts.push(type_expr("object", object, indent));
+        parts.push(type_expr("object", schema, object, indent));
     } else if object.contains_key("items") {
-        parts.push(type_expr("array", object, indent));
+        parts.push(type_expr("array", schema, object, indent));
     }
     match parts.len() {
         0 => "unknown".into(),
@@ -93,7 +93,13 @@ fn type_names(object: &serde_json::Map<String, Value>) -> Option<Vec<String>> {
     }
 }
 
-fn type_expr(json_type: &str, object: &serde_json::Map<String, Value>, indent: &str) -> String {
+/// The TypeScript type of one JSON type of `schema` (whose object is `object`).
+fn type_expr(
+    json_type: &str,
+    schema: &Value,
+    object: &serde_json::Map<String, Value>,
+    indent: &str,
+) -> String {
     match json_type {
         "string" => "string".into(),
         "integer" | "number" => "number".into(),
@@ -110,7 +116,7 @@ fn type_expr(json_type: &str, object: &serde_json::Map<String, Value>, indent: &
             },
             None => "unknown[]".into(),
         },
-        "object" => object_body(&Value::Object(object.clone()), indent),
+        "object" => object_body(schema, indent),
         _ => "unknown".into(),
     }
 }
