@@ -103,7 +103,7 @@ fn an_event_without_a_doc_comment_borrows_no_description() {
 fn every_zoo_sample_round_trips_through_its_generated_rust_type() {
     let dir = workspace::root().join("target/zoo-check/rust");
     fs::create_dir_all(dir.join("src")).unwrap();
-    fs::write(dir.join("src/zoo.rs"), file("generated/rust/src/zoo.rs")).unwrap();
+    write_if_changed(&dir.join("src/zoo.rs"), &file("generated/rust/src/zoo.rs"));
     let mut checks = String::new();
     let mut samples_written = 0;
     for (path, text) in &zoo().files {
@@ -113,20 +113,22 @@ fn every_zoo_sample_round_trips_through_its_generated_rust_type() {
         };
         let document: Value = serde_json::from_str(text).unwrap();
         let samples = dir.join(format!("{detail_type}.samples.json"));
-        fs::write(&samples, document["examples"].to_string()).unwrap();
+        write_if_changed(&samples, &document["examples"].to_string());
         samples_written += document["examples"].as_array().map_or(0, Vec::len);
         checks.push_str(&format!(
             "    check::<zoo::{detail_type}>({detail_type:?}, {:?});\n",
             samples.display().to_string()
         ));
     }
-    fs::write(
-        dir.join("src/main.rs"),
-        format!("#[allow(warnings, clippy::all)]\nmod zoo;\n{MAIN_PRELUDE}fn main() {{\n{checks}}}\n"),
-    )
-    .unwrap();
-    fs::write(dir.join("Cargo.toml"), xtask::corpus::scratch_crate_manifest("zoo-check")).unwrap();
-    fs::copy(workspace::root().join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+    write_if_changed(
+        &dir.join("src/main.rs"),
+        &format!("#[allow(warnings, clippy::all)]\nmod zoo;\n{MAIN_PRELUDE}fn main() {{\n{checks}}}\n"),
+    );
+    write_if_changed(&dir.join("Cargo.toml"), &xtask::corpus::scratch_crate_manifest("zoo-check"));
+    write_if_changed(
+        &dir.join("Cargo.lock"),
+        &fs::read_to_string(workspace::root().join("Cargo.lock")).unwrap(),
+    );
     let output =
         xtask::corpus::scratch_build(&workspace::root(), &dir.join("Cargo.toml"), &["run", "--quiet"])
             .output()
@@ -136,6 +138,14 @@ fn every_zoo_sample_round_trips_through_its_generated_rust_type() {
     let verdicts: Vec<&str> = stdout.lines().collect();
     assert_eq!(verdicts.len(), samples_written, "one verdict per sample: {stdout}");
     assert!(verdicts.iter().all(|line| line.ends_with(" ok")), "{stdout}");
+}
+
+/// Writes `text` unless the file already holds it: cargo decides what to rebuild by the
+/// files' times, so an unchanged zoo is not compiled again on the next run.
+fn write_if_changed(path: &std::path::Path, text: &str) {
+    if fs::read_to_string(path).ok().as_deref() != Some(text) {
+        fs::write(path, text).unwrap();
+    }
 }
 
 const MAIN_PRELUDE: &str = r#"fn check<T: serde::de::DeserializeOwned + serde::Serialize>(name: &str, path: &str) {
