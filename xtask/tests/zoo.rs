@@ -103,7 +103,7 @@ fn an_event_without_a_doc_comment_borrows_no_description() {
 fn every_zoo_sample_round_trips_through_its_generated_rust_type() {
     let dir = workspace::root().join("target/zoo-check/rust");
     fs::create_dir_all(dir.join("src")).unwrap();
-    write_if_changed(&dir.join("src/zoo.rs"), &file("generated/rust/src/zoo.rs"));
+    write_if_changed(&dir.join("src/zoo.rs"), file("generated/rust/src/zoo.rs"));
     let mut checks = String::new();
     let mut samples_written = 0;
     for (path, text) in &zoo().files {
