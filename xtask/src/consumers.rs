@@ -143,6 +143,19 @@ impl Consumers {
         if problems.is_empty() { Ok(Consumers { list }) } else { Err(problems) }
     }
 
+    /// [`Consumers::load`] for commands that stop on the first error: every problem listed
+    /// in one error.
+    pub fn read(root: &Path) -> anyhow::Result<Consumers> {
+        Consumers::load(root).map_err(|problems| {
+            let list: Vec<String> = problems.iter().map(|problem| format!("  - {problem}")).collect();
+            anyhow::anyhow!(
+                "{} problem(s) in the consumer declarations:\n{}",
+                problems.len(),
+                list.join("\n")
+            )
+        })
+    }
+
     /// Checks every declaration against the published event schemas (each event's whole
     /// schema document by source and detail-type): each handled event exists and each
     /// pointer it reads is a field of that event.
@@ -197,11 +210,6 @@ impl Consumers {
             .filter(|(_, handled)| handled.event() == event && handled.touches(instance_path))
             .map(|(consumer, handled)| Hit { consumer, reads: handled.reads_touching(instance_path) })
             .collect()
-    }
-
-    /// Whether any consumer declares that it handles the event named `event`.
-    pub fn handle(&self, event: &str) -> bool {
-        self.list.iter().any(|c| c.handles.iter().any(|h| h.event() == event))
     }
 }
 

@@ -122,10 +122,7 @@ pub fn check(root: &Path, against: &Against, command_line: Choice) -> Result<Out
 
 /// The consumer declarations, or `None` when there are none; each malformed one is an error.
 fn declared_consumers(root: &Path) -> Result<Option<Consumers>> {
-    let consumers = Consumers::load(root).map_err(|problems| {
-        let list: Vec<String> = problems.iter().map(|p| format!("  - {p}")).collect();
-        anyhow::anyhow!("{} problem(s) in the consumer declarations:\n{}", problems.len(), list.join("\n"))
-    })?;
+    let consumers = Consumers::read(root)?;
     Ok((!consumers.list.is_empty()).then_some(consumers))
 }
 
