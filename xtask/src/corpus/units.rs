@@ -149,7 +149,8 @@ fn identity(
         places.insert(local.clone(), format!("__unit{hash}_{position}"));
     }
     let mut key = Key::new();
-    if renamable(items, &places) {
+    let streams = component.iter().map(|member| &tokens[member.as_str()]);
+    if renamable(items, streams, &places) {
         key.add(b"renamed");
         for member in component {
             key.add(canonical(tokens[member.as_str()].clone(), &places).as_bytes());
@@ -171,7 +172,11 @@ fn identity(
 /// aliases and `impl`s only, and none of the names is a field, a variant, a generic, an
 /// `impl`'s item, a path segment after `::` or `.`, or a word of a string literal other than
 /// a doc comment.
-fn renamable(items: &[syn::Item], places: &HashMap<String, String>) -> bool {
+fn renamable<'t>(
+    items: &[syn::Item],
+    streams: impl Iterator<Item = &'t TokenStream>,
+    places: &HashMap<String, String>,
+) -> bool {
     let mut other_roles: Vec<String> = Vec::new();
     let generics = |generics: &syn::Generics, out: &mut Vec<String>| {
         for param in &generics.params {
@@ -212,7 +217,10 @@ fn renamable(items: &[syn::Item], places: &HashMap<String, String>) -> bool {
             }
             _ => return false,
         }
-        if !only_type_positions(item.to_token_stream(), places, &mut other_roles) {
+    }
+    // The items' tokens, as the split already holds them for each group.
+    for stream in streams {
+        if !only_type_positions(stream.clone(), places, &mut other_roles) {
             return false;
         }
     }
