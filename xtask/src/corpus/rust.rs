@@ -1,13 +1,14 @@
 //! Check 5: every module's generated Rust (typify) compiles, and every sample round-trips
 //! through its type.
 //!
-//! The modules share one scratch crate, split among a few binaries of bounded size (built
-//! two at a time, as cargo does), each distinct group of items compiled once per binary
-//! ([`super::units`]). A module that does not compile is named by rustc's diagnostics and
+//! The modules share one scratch crate, split among a few binaries of bounded size, at least
+//! one per core (cargo builds them side by side), each distinct group of items compiled once
+//! per binary ([`super::units`]) and modules that share groups in the same binary. A module that does not compile is named by rustc's diagnostics and
 //! built again without the others' company, so it fails alone and every other module keeps
 //! its own verdict. Verdicts are kept by content ([`super::cache`]).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -27,8 +28,9 @@ use super::tools::{header, joined, namespace};
 use super::units::{self, Split, Unit, split};
 use super::{Case, Module, assign};
 
-/// Most lines of generated Rust per harness binary: rustc's memory grows with a crate.
-const LINES_PER_BINARY: usize = 20_000;
+/// Most lines of generated Rust per harness binary: rustc's memory grows with a crate (a
+/// binary of 20,000 lines peaked at 2.3 GB), and two build side by side.
+const LINES_PER_BINARY: usize = 30_000;
 
 /// A module to build: its index, its cases with samples, its cache key, and how its code is
 /// compiled (split into shared units, or whole from `src/m/<id>.rs`).
@@ -188,7 +190,7 @@ fn build_in_rounds(
 ) -> Result<BTreeMap<String, Option<String>>> {
     let pending = &work.pending;
     let mut verdicts = BTreeMap::new();
-    let mut groups = group_by_lines(work);
+    let mut groups = group_by_lines(work, modules);
     while !groups.is_empty() {
         let built = build(root, dir, modules, cases, work, &groups)?;
         let mut next = Vec::new();
@@ -225,31 +227,78 @@ fn build_in_rounds(
     Ok(verdicts)
 }
 
-/// Pending modules (by index into `pending`) in groups of at most [`LINES_PER_BINARY`] lines,
-/// counting each unit once per group (neighbouring modules share most of theirs).
-fn group_by_lines(work: &Work) -> Vec<Vec<usize>> {
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut units: BTreeSet<&str> = BTreeSet::new();
-    let mut lines = 0;
-    let added = |units: &BTreeSet<&str>, item: &Pending| match &item.split {
-        Some(split) => {
-            split.units.iter().filter(|u| !units.contains(u.as_str())).map(|u| work.units[u].lines).sum()
+/// Pending modules (by index into `pending`) in groups, one harness binary each: at most
+/// [`LINES_PER_BINARY`] lines per group, and at least as many groups as there are cores
+/// (rustc checks a crate on one thread), of even size.
+fn group_by_lines(work: &Work, modules: &[Module]) -> Vec<Vec<usize>> {
+    // Each module as the files it compiles: its units, or its own code compiled whole.
+    let parts: Vec<Vec<(&str, usize)>> = work
+        .pending
+        .iter()
+        .map(|item| match &item.split {
+            Some(split) => split.units.iter().map(|u| (u.as_str(), work.units[u].lines)).collect(),
+            None => vec![(modules[item.module].id.as_str(), item.lines)],
+        })
+        .collect();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    even_groups(&parts, LINES_PER_BINARY, cores)
+}
+
+/// Groups of modules (each a set of named parts and their lines) of at most `limit` lines
+/// each, counting a part once per group, and at least `cores` groups of even size if there
+/// are that many modules: the binaries build side by side, and the largest decides when all
+/// are done.
+fn even_groups(modules: &[Vec<(&str, usize)>], limit: usize, cores: usize) -> Vec<Vec<usize>> {
+    let groups = groups_sharing_parts(modules, limit);
+    let wanted = groups.len().max(cores).min(modules.len()).max(1);
+    let total: usize = groups.iter().map(|group| group_lines(modules, group)).sum();
+    let even = groups_sharing_parts(modules, total.div_ceil(wanted) * 21 / 20);
+    if even.len() <= wanted { even } else { groups }
+}
+
+/// Groups of at most `limit` lines (a module larger than that is a group alone). Modules
+/// share most of their parts with some others (a folder's files, the folder's own module),
+/// and a part in two groups is compiled twice, so a group starts from the largest module
+/// left and grows by the module that adds the fewest lines to it: the one sharing the most.
+fn groups_sharing_parts(modules: &[Vec<(&str, usize)>], limit: usize) -> Vec<Vec<usize>> {
+    let mut holders: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (m, parts) in modules.iter().enumerate() {
+        parts.iter().for_each(|(part, _)| holders.entry(part).or_default().push(m));
+    }
+    let size = |m: usize| modules[m].iter().map(|(_, lines)| lines).sum::<usize>();
+    let mut left: BTreeSet<usize> = (0..modules.len()).collect();
+    let mut groups = Vec::new();
+    while let Some(seed) = left.iter().copied().max_by_key(|&m| (size(m), Reverse(m))) {
+        // What each module would add to the group: the lines of its parts not yet in it.
+        let mut added: Vec<usize> = (0..modules.len()).map(size).collect();
+        let mut by_added: BTreeSet<(usize, usize)> = left.iter().map(|&m| (added[m], m)).collect();
+        let mut parts: HashSet<&str> = HashSet::new();
+        let (mut group, mut lines) = (Vec::new(), 0);
+        let mut next = Some(seed);
+        while let Some(m) = next {
+            by_added.remove(&(added[m], m));
+            left.remove(&m);
+            lines += added[m];
+            group.push(m);
+            for &(part, part_lines) in modules[m].iter().filter(|(part, _)| parts.insert(part)) {
+                for &other in holders[part].iter().filter(|other| left.contains(other)) {
+                    by_added.remove(&(added[other], other));
+                    added[other] -= part_lines;
+                    by_added.insert((added[other], other));
+                }
+            }
+            next = by_added.first().filter(|(more, _)| lines + more <= limit).map(|&(_, m)| m);
         }
-        None => item.lines,
-    };
-    for (index, item) in work.pending.iter().enumerate() {
-        if groups.is_empty() || lines + added(&units, item) > LINES_PER_BINARY {
-            groups.push(Vec::new());
-            units.clear();
-            lines = 0;
-        }
-        lines += added(&units, item);
-        if let Some(split) = &item.split {
-            units.extend(split.units.iter().map(String::as_str));
-        }
-        groups.last_mut().expect("a group was started").push(index);
+        group.sort_unstable();
+        groups.push(group);
     }
     groups
+}
+
+/// The lines a group compiles: each part once.
+fn group_lines(modules: &[Vec<(&str, usize)>], group: &[usize]) -> usize {
+    let parts: BTreeMap<&str, usize> = group.iter().flat_map(|&m| modules[m].iter().copied()).collect();
+    parts.values().sum()
 }
 
 /// What one build produced: the executables that linked (by binary number), the errors rustc
@@ -460,3 +509,42 @@ pub fn difference(a: &serde_json::Value, b: &serde_json::Value, at: String) -> O
 }
 
 "#;
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::{LINES_PER_BINARY, even_groups, group_lines};
+
+    /// Four modules: two pairs, each pair sharing a part of 10 lines.
+    fn pairs() -> Vec<Vec<(&'static str, usize)>> {
+        vec![
+            vec![("x", 10), ("a", 10)],
+            vec![("p", 10), ("c", 10)],
+            vec![("x", 10), ("b", 5)],
+            vec![("p", 10), ("d", 5)],
+        ]
+    }
+
+    #[test]
+    fn modules_sharing_parts_are_grouped_together_so_each_part_compiles_once() {
+        let groups = even_groups(&pairs(), 30, 1);
+        assert_eq!(groups, vec![vec![0, 2], vec![1, 3]]);
+        assert_eq!(groups.iter().map(|g| group_lines(&pairs(), g)).sum::<usize>(), 50);
+    }
+
+    #[test]
+    fn no_group_is_over_the_limit_unless_one_module_is() {
+        let modules = vec![vec![("big", 50)], vec![("a", 20)], vec![("b", 20)], vec![("c", 20)]];
+        let groups = even_groups(&modules, 45, 1);
+        assert_eq!(groups, vec![vec![0], vec![1, 2], vec![3]]);
+    }
+
+    #[test]
+    fn there_is_a_group_per_core_of_even_size() {
+        let modules: Vec<Vec<(&str, usize)>> = ["a", "b", "c", "d"].iter().map(|&p| vec![(p, 10)]).collect();
+        let groups = even_groups(&modules, LINES_PER_BINARY, 2);
+        assert_eq!(groups.len(), 2);
+        assert!(groups.iter().all(|g| group_lines(&modules, g) == 20), "{groups:?}");
+        // Never more groups than modules.
+        assert_eq!(even_groups(&modules[..1], LINES_PER_BINARY, 8), vec![vec![0]]);
+    }
+}
