@@ -1,6 +1,6 @@
 //! What every content-keyed store under `target/` shares (the corpus check's verdicts, the
-//! compiled TypeScript validators): a key built from length-prefixed parts, and entries
-//! written whole.
+//! compiled TypeScript validators, the consumer package test's build of `dist/`): a key built
+//! from length-prefixed parts, and entries written whole.
 
 use std::fs;
 use std::path::Path;
@@ -18,6 +18,12 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// A cache key being built: every part is length-prefixed, so `ab`+`c` and `a`+`bc` differ.
 pub struct Key(sha1_smol::Sha1);
+
+impl Default for Key {
+    fn default() -> Key {
+        Key::new()
+    }
+}
 
 impl Key {
     /// An empty key.

@@ -33,7 +33,7 @@ pub mod events;
 pub mod freshness;
 pub mod infer;
 pub mod json;
-pub(crate) mod keyed;
+pub mod keyed;
 pub mod moto;
 pub mod outputs;
 pub mod panics;

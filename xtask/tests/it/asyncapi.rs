@@ -5,6 +5,7 @@
 // Links every contract crate, so the registry sees every event.
 use contracts_all as _;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use serde_json::Value;
 use xtask::consumers::Consumers;
@@ -156,39 +157,73 @@ fn validator() -> PathBuf {
     dir
 }
 
-/// Runs the validator on `text`: success and its output.
-fn validate(text: &str) -> (bool, String) {
+/// The documents the validator is run on: the published one first, then each broken one.
+const PUBLISHED: usize = 0;
+const DANGLING_CHANNEL: usize = 1;
+const UNKNOWN_ACTION: usize = 2;
+const EXAMPLE_NOT_FITTING: usize = 3;
+
+/// The validator's verdict on each document of [`documents`], from one run over all of them
+/// (the parser loads once): whether it passes, and its part of the output.
+fn verdicts() -> &'static [(bool, String)] {
+    static VERDICTS: OnceLock<Vec<(bool, String)>> = OnceLock::new();
+    VERDICTS.get_or_init(|| validate(&documents()))
+}
+
+/// Runs the validator once on `texts`: for each, whether it passes and its part of the output
+/// (its problems and its summary line, `<file>: ...; <n> error(s), ...`, which ends the part).
+fn validate(texts: &[String]) -> Vec<(bool, String)> {
     validator();
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("asyncapi.yaml");
-    std::fs::write(&file, text).unwrap();
-    let output = asyncapi::validator_command(&xtask::workspace::root(), &file).output().unwrap();
-    let text =
-        format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    (output.status.success(), text)
+    let files: Vec<PathBuf> =
+        (0..texts.len()).map(|n| dir.path().join(format!("asyncapi-{n}.yaml"))).collect();
+    for (file, text) in files.iter().zip(texts) {
+        std::fs::write(file, text).unwrap();
+    }
+    let root = xtask::workspace::root();
+    let output = asyncapi::validator_command(&root, files.iter().map(PathBuf::as_path)).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let everything = format!("{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    let mut parts = Vec::new();
+    let mut part = String::new();
+    let mut lines = stdout.lines();
+    for file in &files {
+        let summary = format!("{}: ", file.display());
+        for line in lines.by_ref() {
+            part.push_str(line);
+            part.push('\n');
+            if line.starts_with(&summary) {
+                // As the validator decides: no error, and the document parsed.
+                let ok =
+                    line.contains("; 0 error(s), ") && !line.starts_with(&format!("{summary}not parsed;"));
+                parts.push((ok, std::mem::take(&mut part)));
+                break;
+            }
+        }
+    }
+    assert_eq!(
+        parts.len(),
+        files.len(),
+        "the validator did not give a verdict on every document:\n{everything}"
+    );
+    let any_failed = parts.iter().any(|(ok, _)| !ok);
+    assert_eq!(
+        output.status.success(),
+        !any_failed,
+        "the exit status disagrees with the verdicts:\n{everything}"
+    );
+    parts
 }
 
-#[test]
-fn the_asyncapi_parser_accepts_the_document_with_zero_errors() {
-    let (_, _, file) = published();
-    let (ok, output) = validate(&file);
-    assert!(ok, "{output}");
-    assert!(output.contains("AsyncAPI 3.0.0") && output.contains("; 0 error(s)"), "{output}");
-}
-
-#[test]
-fn the_validation_step_fails_on_a_broken_document() {
+/// The published document, then the broken ones the validation step must fail on.
+fn documents() -> Vec<String> {
     let (events, _, file) = published();
     let id = asyncapi::id(&events[0]);
     // An operation on a channel that does not exist.
     let dangling = file.replacen(&format!("$ref: \"#/channels/{id}\""), "$ref: \"#/channels/nowhere\"", 1);
     assert_ne!(dangling, file);
-    let (ok, output) = validate(&dangling);
-    assert!(!ok, "a dangling channel reference must fail:\n{output}");
-    assert!(output.contains("#/channels/nowhere"), "{output}");
     // An action AsyncAPI 3 does not have.
-    let (ok, output) = validate(&file.replacen("action: \"send\"", "action: \"publish\"", 1));
-    assert!(!ok && output.contains("action"), "{output}");
+    let unknown_action = file.replacen("action: \"send\"", "action: \"publish\"", 1);
     // An example that does not fit its payload: a string-typed property given a number.
     // A message example (not the payload schema's own `examples`): the `correlationId` line
     // inside the `payload:` block of a message's `- name: "sample"` example.
@@ -209,8 +244,31 @@ fn the_validation_step_fails_on_a_broken_document() {
     let mut broken_lines = lines.clone();
     let replaced = format!("{}correlationId: 42", " ".repeat(indent(lines[sample_at])));
     broken_lines[sample_at] = &replaced;
-    let broken = broken_lines.join("\n") + "\n";
-    let (ok, output) = validate(&broken);
+    let not_fitting = broken_lines.join("\n") + "\n";
+    let mut documents = vec![String::new(); 4];
+    documents[PUBLISHED] = file;
+    documents[DANGLING_CHANNEL] = dangling;
+    documents[UNKNOWN_ACTION] = unknown_action;
+    documents[EXAMPLE_NOT_FITTING] = not_fitting;
+    documents
+}
+
+#[test]
+fn the_asyncapi_parser_accepts_the_document_with_zero_errors() {
+    let (ok, output) = &verdicts()[PUBLISHED];
+    assert!(ok, "{output}");
+    assert!(output.contains("AsyncAPI 3.0.0") && output.contains("; 0 error(s)"), "{output}");
+}
+
+#[test]
+fn the_validation_step_fails_on_a_broken_document() {
+    let verdicts = verdicts();
+    let (ok, output) = &verdicts[DANGLING_CHANNEL];
+    assert!(!ok, "a dangling channel reference must fail:\n{output}");
+    assert!(output.contains("#/channels/nowhere"), "{output}");
+    let (ok, output) = &verdicts[UNKNOWN_ACTION];
+    assert!(!ok && output.contains("action"), "{output}");
+    let (ok, output) = &verdicts[EXAMPLE_NOT_FITTING];
     assert!(!ok, "{output}");
     assert!(output.contains("/payload/correlationId: must be string [example-matches-payload]"), "{output}");
 }

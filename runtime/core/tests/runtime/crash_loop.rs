@@ -4,6 +4,10 @@
 //! incarnations (so across a crash), and applied once by the inbox.
 //!
 //! The child is this test binary re-run on the ignored test `crash_loop::crash_loop_child`.
+//! Each child is killed 0-50 ms after it is ready, but not before it has committed a unit, so
+//! every incarnation does work however slow the machine is (on a loaded machine a child killed
+//! 0-50 ms after it was ready often had not committed anything yet, and the check that the
+//! children did work failed on timing alone).
 
 use std::collections::{HashMap, HashSet};
 use std::process::Stdio;
@@ -24,6 +28,7 @@ const KILLS: u64 = 200;
 const LOCATION: &str = "EVENT_RUNTIME_CRASH_LOOP_DATABASE";
 const INCARNATION: &str = "EVENT_RUNTIME_CRASH_LOOP_INCARNATION";
 const READY: &str = "CRASH-LOOP-CHILD-READY";
+const COMMITTED: &str = "CRASH-LOOP-CHILD-COMMITTED";
 
 /// Short leases, so a killed child's claims pass to the next one quickly.
 fn options() -> RelayOptions {
@@ -74,6 +79,7 @@ async fn crash_loop_child() {
     let runtime = Runtime::start_local(database.clone(), bus, options()).await.unwrap();
     let _worker = runtime.spawn_relay();
     println!("{READY}");
+    let mut first_commit = true;
     let mut rng = Rng::new(incarnation.parse::<u64>().unwrap() + 1);
     loop {
         let ctx = request(&runtime);
@@ -104,6 +110,10 @@ async fn crash_loop_child() {
             uow.rollback().await.unwrap();
         } else {
             uow.commit().await.unwrap();
+            if first_commit {
+                println!("{COMMITTED}");
+                first_commit = false;
+            }
         }
     }
 }
@@ -158,7 +168,7 @@ async fn two_hundred_sigkills_lose_nothing_and_deliver_nothing_rolled_back(backe
 }
 
 /// Starts incarnation `incarnation` of the child, waits until it runs, lets it work for
-/// `work`, and kills it with SIGKILL.
+/// `work` and until it has committed a unit, and kills it with SIGKILL.
 async fn run_and_kill(location: &str, incarnation: u64, work: Duration) {
     let mut child = tokio::process::Command::new(std::env::current_exe().unwrap())
         .args(["--exact", "crash_loop::crash_loop_child", "--ignored", "--nocapture", "--test-threads=1"])
@@ -170,16 +180,21 @@ async fn run_and_kill(location: &str, incarnation: u64, work: Duration) {
         .spawn()
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut ready_at = None;
     let ready = tokio::time::timeout(Duration::from_secs(60), async {
         while let Some(line) = lines.next_line().await.unwrap() {
             if line.contains(READY) {
+                ready_at = Some(Instant::now());
+            } else if line.contains(COMMITTED) {
                 return true;
             }
         }
         false
     })
     .await;
-    tokio::time::sleep(work).await;
+    if let Some(ready_at) = ready_at {
+        tokio::time::sleep_until((ready_at + work).into()).await;
+    }
     if ready != Ok(true) || child.try_wait().unwrap().is_some() {
         let mut stderr = String::new();
         child.stderr.take().unwrap().read_to_string(&mut stderr).await.unwrap();

@@ -4,8 +4,9 @@
 // Links every contract crate, so the registry sees every event.
 use contracts_all as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::OnceLock;
 
 use xtask::cmd::Cmd;
 use xtask::freshness::{self, Drift};
@@ -15,12 +16,35 @@ fn xtask(root: &Path, args: &[&str]) -> Output {
     Cmd::new(env!("CARGO_BIN_EXE_xtask")).arg("--root").arg(root).args(args).output().expect("xtask runs")
 }
 
-/// A temporary root with this workspace's sample-only events, and every file generated.
-fn fresh_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&workspace::root().join("contracts/consumed"), &dir.path().join("contracts/consumed"));
-    let written = xtask(dir.path(), &["schemas"]);
+/// Writes into `dir` this workspace's sample-only events, and every file `cargo xtask
+/// schemas` generates there.
+fn generate_into(dir: &Path) {
+    copy_dir(&workspace::root().join("contracts/consumed"), &dir.join("contracts/consumed"));
+    let written = xtask(dir, &["schemas"]);
     assert!(written.status.success(), "{}", String::from_utf8_lossy(&written.stderr));
+}
+
+/// A temporary root with this workspace's sample-only events, and every file generated.
+fn generated() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    generate_into(dir.path());
+    dir
+}
+
+/// A copy, for one test to change, of a root generated once per run of these tests (under
+/// cargo's `target/tmp`, replaced by the next run): every test starts from the same output,
+/// and `cargo xtask schemas` runs once, not once per test. (`two_runs_are_byte_identical`
+/// compares a copy with a second, separate run.)
+fn fresh_copy() -> tempfile::TempDir {
+    static GENERATED: OnceLock<PathBuf> = OnceLock::new();
+    let template = GENERATED.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("check-mode-generated");
+        let _ = fs::remove_dir_all(&dir);
+        generate_into(&dir);
+        dir
+    });
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(template, dir.path());
     dir
 }
 
@@ -138,7 +162,7 @@ fn files_outside_the_generated_folders_are_never_touched() {
 
 #[test]
 fn two_runs_are_byte_identical() {
-    let (first, second) = (fresh_copy(), fresh_copy());
+    let (first, second) = (fresh_copy(), generated());
     let set = generate(&events::all(first.path()).unwrap().0).unwrap();
     for path in set.files.keys() {
         let a = fs::read(first.path().join(path)).unwrap();

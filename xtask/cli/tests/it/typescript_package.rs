@@ -5,13 +5,15 @@
 use contracts_all as _;
 use std::fs;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use schema_emit::typescript::TSC_STRICT_ARGS;
 use xtask::cmd::Cmd;
+use xtask::outputs::typescript_package::{self, TypeCheck};
 
 /// The package's pinned TypeScript compiler, installed by `npm ci` (`cargo xtask ci` does it).
 fn tsc() -> PathBuf {
-    let tsc = xtask::outputs::typescript_package::tsc(&xtask::workspace::root());
+    let tsc = typescript_package::tsc(&xtask::workspace::root());
     assert!(
         tsc.exists(),
         "tsc is not installed: run `npm ci` in generated/typescript (`cargo xtask ci` does this first)"
@@ -19,18 +21,38 @@ fn tsc() -> PathBuf {
     tsc
 }
 
-/// Runs `tsc` on the generated package (`src/`, with its validators, plus the sample fixture
-/// `test/samples.ts`) copied into `dir`, after `edit` changes the fixture; returns tsc's exit
-/// and output.
-fn check_package(edit: impl Fn(&str) -> String) -> (bool, String) {
-    let root = xtask::workspace::root();
-    tsc();
-    let mut files = std::collections::BTreeMap::new();
-    for sub in ["src", "test"] {
-        collect(&root, &root.join("generated/typescript").join(sub), &mut files);
-    }
-    let dir = tempfile::tempdir().unwrap();
-    xtask::outputs::typescript_package::type_check(&root, dir.path(), &files, edit).unwrap()
+/// The fixture edits whose rejection is tested below, in the order of [`checked_package`]'s
+/// cases.
+const UNKNOWN_PROPERTY: usize = 0;
+const WRONG_TYPE: usize = 1;
+const DETAIL_OF_ANOTHER_EVENT: usize = 2;
+
+/// `tsc` on the generated package (`src/`, with its validators, plus the sample fixture
+/// `test/samples.ts`) copied into a scratch folder, with a copy of the fixture per edit below:
+/// one tsc program for the tests of this file, each reading its own verdict from it.
+fn checked_package() -> &'static TypeCheck {
+    static CHECK: OnceLock<TypeCheck> = OnceLock::new();
+    CHECK.get_or_init(|| {
+        let root = xtask::workspace::root();
+        tsc();
+        let mut files = std::collections::BTreeMap::new();
+        for sub in ["src", "test"] {
+            collect(&root, &root.join("generated/typescript").join(sub), &mut files);
+        }
+        let cases: [&dyn Fn(&str) -> String; 3] = [
+            &|fixture| {
+                fixture.replacen(
+                    "\"correlationId\": ",
+                    "\"correlationIdentifier\": \"x\",\n  \"correlationId\": ",
+                    1,
+                )
+            },
+            &|fixture| replace_first_value(fixture, "\"quantityKg\": ", "\"many\""),
+            &|fixture| replace_first_value(fixture, "\"detail-type\": ", "\"TradeCancelled\""),
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        typescript_package::type_check(&root, dir.path(), &files, &cases).unwrap()
+    })
 }
 
 /// Every `.ts` and `.js` file under `dir`, by path relative to `root`.
@@ -51,32 +73,29 @@ fn collect(
 
 #[test]
 fn the_generated_package_and_every_sample_type_check() {
-    let (ok, output) = check_package(str::to_owned);
-    assert!(ok, "tsc rejected the generated package:\n{output}");
+    let errors = &checked_package().package;
+    assert!(errors.is_empty(), "tsc rejected the generated package:\n{errors}");
 }
 
 #[test]
 fn tsc_rejects_a_sample_with_an_unknown_property() {
-    let (ok, output) = check_package(|fixture| {
-        fixture.replacen("\"correlationId\": ", "\"correlationIdentifier\": \"x\",\n  \"correlationId\": ", 1)
-    });
-    assert!(!ok, "tsc accepted an excess property");
-    assert!(output.contains("error TS2353") && output.contains("correlationIdentifier"), "{output}");
+    let errors = &checked_package().cases[UNKNOWN_PROPERTY];
+    assert!(!errors.is_empty(), "tsc accepted an excess property");
+    assert!(errors.contains("error TS2353") && errors.contains("correlationIdentifier"), "{errors}");
 }
 
 #[test]
 fn tsc_rejects_a_sample_with_a_wrong_type() {
-    let (ok, output) = check_package(|fixture| replace_first_value(fixture, "\"quantityKg\": ", "\"many\""));
-    assert!(!ok, "tsc accepted a string for a number");
-    assert!(output.contains("error TS2322"), "{output}");
+    let errors = &checked_package().cases[WRONG_TYPE];
+    assert!(!errors.is_empty(), "tsc accepted a string for a number");
+    assert!(errors.contains("error TS2322"), "{errors}");
 }
 
 #[test]
 fn tsc_rejects_an_envelope_whose_detail_does_not_match_its_detail_type() {
-    let (ok, output) =
-        check_package(|fixture| replace_first_value(fixture, "\"detail-type\": ", "\"TradeCancelled\""));
-    assert!(!ok, "tsc accepted a payload under another event's detail-type");
-    assert!(output.contains("error TS2322"), "{output}");
+    let errors = &checked_package().cases[DETAIL_OF_ANOTHER_EVENT];
+    assert!(!errors.is_empty(), "tsc accepted a payload under another event's detail-type");
+    assert!(errors.contains("error TS2322"), "{errors}");
 }
 
 /// Replaces the value after the first `key` (up to the next `,` or newline) with `value`.
@@ -147,12 +166,7 @@ fn two_sources_may_share_a_detail_type() {
     );
     let dir = tempfile::tempdir().unwrap();
     tsc();
-    let (ok, output) = xtask::outputs::typescript_package::type_check(
-        &xtask::workspace::root(),
-        dir.path(),
-        &set.files,
-        str::to_owned,
-    )
-    .unwrap();
-    assert!(ok, "{output}");
+    let check =
+        typescript_package::type_check(&xtask::workspace::root(), dir.path(), &set.files, &[]).unwrap();
+    assert!(check.package.is_empty(), "{}", check.package);
 }

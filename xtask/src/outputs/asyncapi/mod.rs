@@ -114,9 +114,14 @@ pub fn document(published: &[(&EventInput, Value)], consumers: &Consumers) -> Ve
 /// The validator's folder (`npm ci` there installs it; `cargo xtask ci` does).
 pub const VALIDATOR_DIR: &str = "xtask/asyncapi-check";
 
-/// `node <validator> <file>`: the AsyncAPI parser and an example check; exits 1 on any error.
-pub fn validator_command(root: &std::path::Path, file: &std::path::Path) -> crate::cmd::Cmd {
-    crate::cmd::Cmd::new("node").arg(root.join(VALIDATOR_DIR).join("validate.mjs")).arg(file)
+/// `node <validator> <file>...`: the AsyncAPI parser and an example check on each file, in one
+/// process (the parser loads once); each file's problems, then its summary line
+/// (`<file>: ...; <n> error(s), ...`); exits 1 on any error in any file.
+pub fn validator_command<'f>(
+    root: &std::path::Path,
+    files: impl IntoIterator<Item = &'f std::path::Path>,
+) -> crate::cmd::Cmd {
+    crate::cmd::Cmd::new("node").arg(root.join(VALIDATOR_DIR).join("validate.mjs")).args(files)
 }
 
 /// The id of an event's channel, message and operations: `source.DetailType` with the

@@ -27,29 +27,92 @@ pub fn tsc(root: &std::path::Path) -> std::path::PathBuf {
 
 /// Type-checks package files with the pinned `tsc -p`, in the scratch folder `dir`: each of
 /// `files` (by path relative to the workspace root) under the package folder is written there,
-/// `test/samples.ts` after `edit`, beside the package's `tsconfig.json` and a link to its
-/// installed dependencies. Returns whether tsc accepted them, and its output.
+/// beside the package's `tsconfig.json` and a link to its installed dependencies, and so is,
+/// for each of `cases`, a copy of the sample fixture `test/samples.ts` after that case's edit
+/// (`test/case_<n>.ts`, `n` counting from 1). One program: tsc reads and checks the package and
+/// its libraries once, however many cases there are. A copy is a module that nothing imports,
+/// so tsc reports an error in it at its own file, and each case gets its own verdict.
 pub fn type_check<'f>(
     root: &std::path::Path,
     dir: &std::path::Path,
     files: impl IntoIterator<Item = (&'f String, &'f String)>,
-    edit: impl Fn(&str) -> String,
-) -> anyhow::Result<(bool, String)> {
+    cases: &[&dyn Fn(&str) -> String],
+) -> anyhow::Result<TypeCheck> {
     let package = root.join(TYPESCRIPT_PACKAGE_DIR);
     for (path, text) in files {
         let Some(relative) = path.strip_prefix(&format!("{TYPESCRIPT_PACKAGE_DIR}/")) else { continue };
         let target = dir.join(relative);
         std::fs::create_dir_all(target.parent().unwrap_or(dir))?;
-        let text = if relative == "test/samples.ts" { edit(text) } else { text.clone() };
         std::fs::write(target, text)?;
+        if relative == FIXTURE {
+            for (index, edit) in cases.iter().enumerate() {
+                std::fs::write(dir.join(case_file(index)), edit(text))?;
+            }
+        }
     }
     std::fs::copy(package.join("tsconfig.json"), dir.join("tsconfig.json"))?;
     let modules = dir.join("node_modules");
     if !modules.exists() {
         std::os::unix::fs::symlink(package.join("node_modules"), &modules)?;
     }
-    let output = crate::cmd::Cmd::new(tsc(root)).arg("-p").arg(dir).output()?;
-    Ok((output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned()))
+    // From `dir`, so tsc names each file by its path there: `test/case_1.ts(3,5): error TS...`.
+    let tsc = crate::cmd::Cmd::new(tsc(root)).args(["-p", "."]).dir(dir);
+    let output = tsc.output()?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let check = TypeCheck::read(&text, cases.len());
+    let attributed = !check.package.is_empty() || check.cases.iter().any(|errors| !errors.is_empty());
+    match output.status.code() {
+        Some(0) => Ok(check),
+        Some(_) if attributed => Ok(check),
+        _ => anyhow::bail!(
+            "{tsc} failed ({}) without reporting an error:
+{text}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    }
+}
+
+/// The sample fixture, relative to the package folder.
+const FIXTURE: &str = "test/samples.ts";
+
+/// The copy of the fixture that case `index` (from 0) edits, relative to the package folder.
+fn case_file(index: usize) -> String {
+    format!("test/case_{}.ts", index + 1)
+}
+
+/// What tsc said of a package and its edited fixtures ([`type_check`]).
+#[derive(Debug, Default)]
+pub struct TypeCheck {
+    /// tsc's errors outside the cases' copies (in the package and its unedited fixture), and
+    /// any line of its output that names no file: empty when it accepted them.
+    pub package: String,
+    /// For each case, in order, tsc's errors in its copy of the fixture: empty when tsc
+    /// accepted the edit.
+    pub cases: Vec<String>,
+}
+
+impl TypeCheck {
+    /// Splits tsc's plain output into errors (a line `<file>(<line>,<column>): error ...` and
+    /// the indented lines that continue it), each given to the case whose copy it names, or
+    /// else to the package.
+    fn read(output: &str, cases: usize) -> TypeCheck {
+        let files: Vec<String> = (0..cases).map(|index| format!("{}(", case_file(index))).collect();
+        let mut check = TypeCheck { package: String::new(), cases: vec![String::new(); cases] };
+        let mut current: Option<usize> = None;
+        for line in output.lines().filter(|line| !line.trim().is_empty()) {
+            if !line.starts_with(char::is_whitespace) {
+                current = files.iter().position(|file| line.starts_with(file.as_str()));
+            }
+            let errors = match current {
+                Some(case) => &mut check.cases[case],
+                None => &mut check.package,
+            };
+            errors.push_str(line);
+            errors.push('\n');
+        }
+        check
+    }
 }
 
 /// Every generated file of the package, by path relative to the workspace root; or a
@@ -384,5 +447,33 @@ pub fn sample_constant(module_name: &str, type_name: &str, index: usize) -> Stri
     match index {
         0 => format!("{module_name}_{type_name}"),
         n => format!("{module_name}_{type_name}_{}", n + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TypeCheck;
+
+    #[test]
+    fn each_error_goes_to_the_case_whose_copy_it_names_and_the_rest_to_the_package() {
+        let output = "test/case_2.ts(3,5): error TS2322: Type '\"cheque\"' is not assignable to type '\"card\"'.\n\
+                      \x20 The expected type comes from property 'kind'.\n\
+                      src/zoo.ts(1,1): error TS1005: ';' expected.\n\
+                      test/case_12.ts(1,1): error TS2304: Cannot find name 'x'.\n\
+                      \n\
+                      test/case_1.ts(9,9): error TS2353: Object literal may only specify known properties.\n";
+        let check = TypeCheck::read(output, 2);
+        assert_eq!(
+            check.cases,
+            [
+                "test/case_1.ts(9,9): error TS2353: Object literal may only specify known properties.\n",
+                "test/case_2.ts(3,5): error TS2322: Type '\"cheque\"' is not assignable to type '\"card\"'.\n\
+                 \x20 The expected type comes from property 'kind'.\n",
+            ]
+        );
+        assert_eq!(
+            check.package,
+            "src/zoo.ts(1,1): error TS1005: ';' expected.\ntest/case_12.ts(1,1): error TS2304: Cannot find name 'x'.\n"
+        );
     }
 }
