@@ -19,6 +19,7 @@ mod assemble;
 mod cache;
 mod components;
 mod deep_nesting;
+mod detached;
 mod enum_variants;
 mod field_types;
 mod hoist;
