@@ -531,7 +531,5 @@ fn resolve_refs(schema: &mut Value, names: &[String]) {
     {
         *target = format!("#/definitions/{}", names[id]);
     }
-    for sub in schema_model::subschemas_mut(schema) {
-        resolve_refs(sub, names);
-    }
+    schema_model::for_each_subschema_mut(schema, |sub| resolve_refs(sub, names));
 }

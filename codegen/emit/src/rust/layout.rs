@@ -133,7 +133,7 @@ fn collect_orders<'a>(schema: &'a Value, orders: &mut Vec<Vec<&'a str>>) {
     if let Some(Value::Object(properties)) = schema.get("properties") {
         orders.push(properties.keys().map(String::as_str).collect());
     }
-    schema_model::subschemas(schema).into_iter().for_each(|(_, sub)| collect_orders(sub, orders));
+    schema_model::for_each_subschema(schema, |_, sub| collect_orders(sub, orders));
 }
 
 /// The property lists of a module's object schemas, in walk order, with the lists holding
