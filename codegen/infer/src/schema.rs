@@ -17,6 +17,7 @@
 //!   one-kind schemas (plus `{"type": "null"}` when nullable);
 //! - nothing known (always null, items of arrays always empty): `{}`, with a [`Warning`].
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
@@ -37,7 +38,7 @@ const PLACEHOLDER: char = '\u{0}';
 pub fn build(root: &str, shape: &Shape, hints: &Hints) -> Result<(Value, Vec<Warning>), InferError> {
     let mut builder =
         Builder { hints, defs: Vec::new(), interned: HashMap::new(), warnings: Vec::new(), order: 0 };
-    let place = Place { up: None, base: root.to_owned(), parent: root, root: true, inline: 0 };
+    let place = Place { up: None, base: Base::Known(root.to_owned()), parent: root, root: true, inline: 0 };
     let mut schema = builder.place(shape, &place)?;
     let wishes: Vec<Wish> = builder.defs.iter().map(Def::wish).collect();
     let names = naming::assign(root, &wishes);
@@ -71,14 +72,13 @@ pub fn build(root: &str, shape: &Shape, hints: &Hints) -> Result<(Value, Vec<War
 pub const MAX_INLINE_DEPTH: usize = 32;
 
 /// Where in the samples a schema is being built, and what a definition there would be called.
-#[derive(Clone)]
 struct Place<'a> {
     /// The enclosing place and this place's key under it (`-` for array elements and map
     /// values); `None` at the root. The JSON Pointer is built from these only when needed,
     /// so deep samples do not cost a pointer string per level.
     up: Option<(&'a Place<'a>, &'a str)>,
-    /// Name a definition here would like.
-    base: String,
+    /// Name a definition here would like (see [`Place::base`]).
+    base: Base<'a>,
     /// Name of the enclosing place, the prefix on a name collision.
     parent: &'a str,
     /// The sample's root, whose record or enum is the schema itself, not a definition.
@@ -87,9 +87,42 @@ struct Place<'a> {
     inline: usize,
 }
 
+/// A place's base name, made only when asked for: most places (strings, numbers) never
+/// define anything, so most never need theirs.
+enum Base<'a> {
+    Known(String),
+    /// A property's name in PascalCase, made once.
+    Field(&'a str, OnceCell<String>),
+    /// Another place's base (a branch of the same place).
+    Same(&'a Place<'a>),
+    /// Another place's base with a suffix, made once.
+    Suffixed(&'a Place<'a>, &'static str, OnceCell<String>),
+}
+
 impl<'a> Place<'a> {
-    fn child(&'a self, segment: &'a str, base: String, parent: &'a str, inline: usize) -> Place<'a> {
+    fn child(&'a self, segment: &'a str, base: Base<'a>, parent: &'a str, inline: usize) -> Place<'a> {
         Place { up: Some((self, segment)), base, parent, root: false, inline }
+    }
+
+    /// The name a definition here would like.
+    fn base(&self) -> &str {
+        match &self.base {
+            Base::Known(name) => name,
+            Base::Field(name, made) => made.get_or_init(|| naming::pascal_case(name)),
+            Base::Same(place) => place.base(),
+            Base::Suffixed(place, suffix, made) => made.get_or_init(|| format!("{}{suffix}", place.base())),
+        }
+    }
+
+    /// This place as one branch of the schemas it holds, whose definition at the root
+    /// (several kinds there) takes `suffix`.
+    fn branch(&'a self, suffix: &'static str, inline: bool) -> Place<'a> {
+        let base = if self.root && !inline {
+            Base::Suffixed(self, suffix, OnceCell::new())
+        } else {
+            Base::Same(self)
+        };
+        Place { up: self.up, base, parent: self.parent, root: self.root, inline: self.inline }
     }
 
     /// JSON Pointer of the place (RFC 6901; the hints file's syntax).
@@ -179,10 +212,6 @@ impl Builder<'_> {
             return Ok(json!({}));
         }
         let inline = place.root && kinds.len() == 1;
-        let branch_place = |suffix: &str| Place {
-            base: if place.root && !inline { format!("{}{suffix}", place.base) } else { place.base.clone() },
-            ..place.clone()
-        };
         // Too deep inline: this place becomes a definition, and its children start over.
         let nests = shape.arrays.is_some() || shape.objects.is_some();
         let defining = !place.root && place.inline >= MAX_INLINE_DEPTH && nests;
@@ -197,13 +226,17 @@ impl Builder<'_> {
         }
         if let Some(strings) = &shape.strings {
             let (schema, is_def) =
-                self.strings(strings, shape, &hint, &branch_place("Enum"), order, inline)?;
+                self.strings(strings, shape, &hint, &place.branch("Enum", inline), order, inline)?;
             defined |= is_def;
             branches.push(schema);
         }
         if let Some(arrays) = &shape.arrays {
-            let items_place =
-                place.child("-", naming::element_name(&place.base, "Item"), place.parent, child_inline);
+            let items_place = place.child(
+                "-",
+                Base::Known(naming::element_name(place.base(), "Item")),
+                place.parent,
+                child_inline,
+            );
             let items = if arrays.items.is_unseen() {
                 self.warn(place, "array is always empty in the samples; its items accept anything");
                 json!({})
@@ -213,8 +246,15 @@ impl Builder<'_> {
             branches.push(object([("type", "array".into()), ("items", items)]));
         }
         if let Some(objects) = &shape.objects {
-            let (schema, is_def) =
-                self.objects(objects, shape, &hint, &branch_place("Object"), order, inline, child_inline)?;
+            let (schema, is_def) = self.objects(
+                objects,
+                shape,
+                &hint,
+                &place.branch("Object", inline),
+                order,
+                inline,
+                child_inline,
+            )?;
             defined |= is_def;
             branches.push(schema);
         }
@@ -290,8 +330,12 @@ impl Builder<'_> {
                     merged.map.as_deref().unwrap_or(shape)
                 }
             };
-            let values_place =
-                place.child("-", naming::element_name(&place.base, "Value"), &place.base, child_inline);
+            let values_place = place.child(
+                "-",
+                Base::Known(naming::element_name(place.base(), "Value")),
+                place.base(),
+                child_inline,
+            );
             let schema = if values.is_unseen() {
                 // A `map` hint already says the emptiness is expected: no warning then.
                 if !matches!(hint, Some(Hint::Map)) {
@@ -312,7 +356,8 @@ impl Builder<'_> {
         let mut properties = Map::with_capacity(fields.len());
         let mut required = Vec::new();
         for field in fields {
-            let field_place = place.child(&field.name, naming::pascal_case(&field.name), &place.base, 1);
+            let field_place =
+                place.child(&field.name, Base::Field(&field.name, OnceCell::new()), place.base(), 1);
             properties.insert(field.name.clone(), self.place(&field.shape, &field_place)?);
             if field.present == objects.count {
                 required.push(Value::String(field.name.clone()));
@@ -362,7 +407,7 @@ impl Builder<'_> {
                 self.defs.len() - 1
             }
         };
-        self.defs[id].occurrences.push((order, place.base.clone(), place.parent.to_owned()));
+        self.defs[id].occurrences.push((order, place.base().to_owned(), place.parent.to_owned()));
         object([("$ref", format!("{PLACEHOLDER}{id}").into())])
     }
 }
