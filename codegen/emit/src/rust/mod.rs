@@ -200,7 +200,7 @@ thread_local! {
 
 /// The cores work may be shared among: the machine's, or one on a thread of
 /// [`parallel_map`] (the others are busy already).
-fn free_cores() -> usize {
+pub(crate) fn free_cores() -> usize {
     if WORKER.with(std::cell::Cell::get) {
         return 1;
     }
