@@ -10,7 +10,7 @@ pub mod inference;
 pub mod plan;
 pub mod render;
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -168,9 +168,12 @@ pub fn run(args: &InferArgs) -> Result<ExitCode> {
             return Ok(ExitCode::FAILURE);
         }
     };
+    // One write: standard error is unbuffered, and a run can have hundreds of warnings.
+    let mut lines = String::new();
     for (name, warning) in &warnings {
-        eprintln!("warning: {name}: {warning}");
+        let _ = writeln!(lines, "warning: {name}: {warning}");
     }
+    eprint!("{lines}");
     match destination {
         Destination::Stdout => print!("{}", render::single_text(lang, &files)),
         Destination::File(path) => {

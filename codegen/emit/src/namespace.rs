@@ -53,7 +53,9 @@ pub struct Namespace {
 
 /// Keywords typify cannot handle (it panics on them) and the TypeScript emitter does not
 /// translate; a schema using one is rejected with its location.
-const UNSUPPORTED_KEYWORDS: &[&str] = &["if", "then", "else", "not", "patternProperties"];
+fn is_unsupported_keyword(key: &str) -> bool {
+    matches!(key, "if" | "then" | "else" | "not" | "patternProperties")
+}
 
 /// Merges `items` into the namespace `name`. Identical types are shared; each root keeps its
 /// name and two roots are never merged. A contract's definitions keep their names, and two
@@ -201,7 +203,7 @@ fn strip_document_keywords(root: &mut Value) {
 fn unsupported_keywords<'a>(schema: &'a Value, path: &mut Vec<Place<'a>>, found: &mut Vec<(String, String)>) {
     let Some(object) = schema.as_object() else { return };
     for (key, value) in object {
-        if UNSUPPORTED_KEYWORDS.contains(&key.as_str()) {
+        if is_unsupported_keyword(key) {
             let pointer = path.iter().fold(String::new(), |pointer, place| place.pointer_from(&pointer));
             found.push((key.clone(), if pointer.is_empty() { "the root".into() } else { pointer }));
         }

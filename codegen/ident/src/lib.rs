@@ -40,17 +40,18 @@ pub fn pascal_case(text: &str) -> String {
 /// An enum variant's name: [`pascal_case`] without the `Type` suffix for reserved names, which
 /// only types need (`Reading::Number` shadows nothing).
 pub fn variant_name(text: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len() + 4);
+    // Words are ASCII letters and digits only, so they are cut and cased byte by byte.
     for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
         let all_caps = word.len() > 1 && !word.bytes().any(|b| b.is_ascii_lowercase());
-        let mut chars = word.chars();
-        if let Some(first) = chars.next() {
-            out.push(first.to_ascii_uppercase());
-            if all_caps {
-                out.extend(chars.map(|c| c.to_ascii_lowercase()));
-            } else {
-                out.extend(chars);
-            }
+        let (first, rest) = word.split_at(1);
+        let start = out.len();
+        out.push_str(first);
+        out[start..].make_ascii_uppercase();
+        let rest_start = out.len();
+        out.push_str(rest);
+        if all_caps {
+            out[rest_start..].make_ascii_lowercase();
         }
     }
     // Single letters can join into an all-caps name (`a.b.c` gives `ABC`), which the rule
@@ -154,6 +155,41 @@ mod tests {
         assert_eq!(pascal_case("1st place"), "Type1stPlace");
         assert_eq!(pascal_case("self"), "SelfType");
         assert_eq!(pascal_case("Ünïcode"), "NCode");
+    }
+
+    #[test]
+    fn variant_names_are_cased_as_char_by_char_casing_does() {
+        fn char_by_char(text: &str) -> String {
+            let mut out = String::new();
+            for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+                let all_caps = word.len() > 1 && !word.bytes().any(|b| b.is_ascii_lowercase());
+                let mut chars = word.chars();
+                if let Some(first) = chars.next() {
+                    out.push(first.to_ascii_uppercase());
+                    if all_caps {
+                        out.extend(chars.map(|c| c.to_ascii_lowercase()));
+                    } else {
+                        out.extend(chars);
+                    }
+                }
+            }
+            if out.len() > 1 && !out.bytes().any(|b| b.is_ascii_lowercase()) {
+                out[1..].make_ascii_lowercase();
+            }
+            if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+                out.insert_str(0, "Type");
+            }
+            out
+        }
+        let pieces = ["a", "B", "url", "URL", "x1", "9", "é", "💩", "_", "-", " ", "..", "ünï", "ID", "iD"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(variant_name(&text), char_by_char(&text), "{text:?}");
+                }
+            }
+        }
     }
 
     #[test]

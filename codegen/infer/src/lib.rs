@@ -311,7 +311,20 @@ impl FoldedSample {
     /// before. On an error the shape holds part of the failed sample: discard it (an
     /// [`Inferrer`] adding samples one by one never keeps a failed one).
     pub fn fold_json_bytes(&mut self, hints: &Hints, origin: &str, bytes: &[u8]) -> Result<(), InferError> {
-        let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+        // Valid UTF-8 (checked at once, which is faster than string by string) is read as
+        // text; otherwise as bytes, so serde_json reports where the bad byte is.
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.fold_from(hints, origin, serde_json::Deserializer::from_str(text)),
+            Err(_) => self.fold_from(hints, origin, serde_json::Deserializer::from_slice(bytes)),
+        }
+    }
+
+    fn fold_from<'de, R: serde_json::de::Read<'de>>(
+        &mut self,
+        hints: &Hints,
+        origin: &str,
+        mut deserializer: serde_json::Deserializer<R>,
+    ) -> Result<(), InferError> {
         // Depth is handled by the fold itself (see `stack`), so serde_json need not stop.
         deserializer.disable_recursion_limit();
         let mut context = Context { hints, reached: &mut self.reached };

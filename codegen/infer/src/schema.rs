@@ -17,6 +17,7 @@
 //!   one-kind schemas (plus `{"type": "null"}` when nullable);
 //! - nothing known (always null, items of arrays always empty): `{}`, with a [`Warning`].
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use serde_json::{Map, Value, json};
@@ -37,7 +38,7 @@ const PLACEHOLDER: char = '\u{0}';
 pub fn build(root: &str, shape: &Shape, hints: &Hints) -> Result<(Value, Vec<Warning>), InferError> {
     let mut builder =
         Builder { hints, defs: Vec::new(), interned: HashMap::new(), warnings: Vec::new(), order: 0 };
-    let place = Place { up: None, base: root.to_owned(), parent: root, root: true, inline: 0 };
+    let place = Place { up: None, base: Base::Known(root.to_owned()), parent: root, root: true, inline: 0 };
     let mut schema = builder.place(shape, &place)?;
     let wishes: Vec<Wish> = builder.defs.iter().map(Def::wish).collect();
     let names = naming::assign(root, &wishes);
@@ -71,14 +72,13 @@ pub fn build(root: &str, shape: &Shape, hints: &Hints) -> Result<(Value, Vec<War
 pub const MAX_INLINE_DEPTH: usize = 32;
 
 /// Where in the samples a schema is being built, and what a definition there would be called.
-#[derive(Clone)]
 struct Place<'a> {
     /// The enclosing place and this place's key under it (`-` for array elements and map
     /// values); `None` at the root. The JSON Pointer is built from these only when needed,
     /// so deep samples do not cost a pointer string per level.
     up: Option<(&'a Place<'a>, &'a str)>,
-    /// Name a definition here would like.
-    base: String,
+    /// Name a definition here would like (see [`Place::base`]).
+    base: Base<'a>,
     /// Name of the enclosing place, the prefix on a name collision.
     parent: &'a str,
     /// The sample's root, whose record or enum is the schema itself, not a definition.
@@ -87,9 +87,42 @@ struct Place<'a> {
     inline: usize,
 }
 
+/// A place's base name, made only when asked for: most places (strings, numbers) never
+/// define anything, so most never need theirs.
+enum Base<'a> {
+    Known(String),
+    /// A property's name in PascalCase, made once.
+    Field(&'a str, OnceCell<String>),
+    /// Another place's base (a branch of the same place).
+    Same(&'a Place<'a>),
+    /// Another place's base with a suffix, made once.
+    Suffixed(&'a Place<'a>, &'static str, OnceCell<String>),
+}
+
 impl<'a> Place<'a> {
-    fn child(&'a self, segment: &'a str, base: String, parent: &'a str, inline: usize) -> Place<'a> {
+    fn child(&'a self, segment: &'a str, base: Base<'a>, parent: &'a str, inline: usize) -> Place<'a> {
         Place { up: Some((self, segment)), base, parent, root: false, inline }
+    }
+
+    /// The name a definition here would like.
+    fn base(&self) -> &str {
+        match &self.base {
+            Base::Known(name) => name,
+            Base::Field(name, made) => made.get_or_init(|| naming::pascal_case(name)),
+            Base::Same(place) => place.base(),
+            Base::Suffixed(place, suffix, made) => made.get_or_init(|| format!("{}{suffix}", place.base())),
+        }
+    }
+
+    /// This place as one branch of the schemas it holds, whose definition at the root
+    /// (several kinds there) takes `suffix`.
+    fn branch(&'a self, suffix: &'static str, inline: bool) -> Place<'a> {
+        let base = if self.root && !inline {
+            Base::Suffixed(self, suffix, OnceCell::new())
+        } else {
+            Base::Same(self)
+        };
+        Place { up: self.up, base, parent: self.parent, root: self.root, inline: self.inline }
     }
 
     /// JSON Pointer of the place (RFC 6901; the hints file's syntax).
@@ -131,7 +164,8 @@ impl Def {
 struct Builder<'h> {
     hints: &'h Hints,
     defs: Vec<Def>,
-    interned: HashMap<String, usize>,
+    /// Per hash of a definition's text (hinted name and body), the definitions with it.
+    interned: HashMap<u64, Vec<usize>>,
     warnings: Vec<Warning>,
     order: usize,
 }
@@ -178,10 +212,6 @@ impl Builder<'_> {
             return Ok(json!({}));
         }
         let inline = place.root && kinds.len() == 1;
-        let branch_place = |suffix: &str| Place {
-            base: if place.root && !inline { format!("{}{suffix}", place.base) } else { place.base.clone() },
-            ..place.clone()
-        };
         // Too deep inline: this place becomes a definition, and its children start over.
         let nests = shape.arrays.is_some() || shape.objects.is_some();
         let defining = !place.root && place.inline >= MAX_INLINE_DEPTH && nests;
@@ -189,31 +219,42 @@ impl Builder<'_> {
         let mut branches = Vec::new();
         let mut defined = false;
         if shape.booleans > 0 {
-            branches.push(json!({"type": "boolean"}));
+            branches.push(object([("type", "boolean".into())]));
         }
         if shape.integers + shape.floats > 0 {
             branches.push(number_schema(shape));
         }
         if let Some(strings) = &shape.strings {
             let (schema, is_def) =
-                self.strings(strings, shape, &hint, &branch_place("Enum"), order, inline)?;
+                self.strings(strings, shape, &hint, &place.branch("Enum", inline), order, inline)?;
             defined |= is_def;
             branches.push(schema);
         }
         if let Some(arrays) = &shape.arrays {
-            let items_place =
-                place.child("-", naming::element_name(&place.base, "Item"), place.parent, child_inline);
+            let items_place = place.child(
+                "-",
+                Base::Known(naming::element_name(place.base(), "Item")),
+                place.parent,
+                child_inline,
+            );
             let items = if arrays.items.is_unseen() {
                 self.warn(place, "array is always empty in the samples; its items accept anything");
                 json!({})
             } else {
                 self.place(&arrays.items, &items_place)?
             };
-            branches.push(json!({"type": "array", "items": items}));
+            branches.push(object([("type", "array".into()), ("items", items)]));
         }
         if let Some(objects) = &shape.objects {
-            let (schema, is_def) =
-                self.objects(objects, shape, &hint, &branch_place("Object"), order, inline, child_inline)?;
+            let (schema, is_def) = self.objects(
+                objects,
+                shape,
+                &hint,
+                &place.branch("Object", inline),
+                order,
+                inline,
+                child_inline,
+            )?;
             defined |= is_def;
             branches.push(schema);
         }
@@ -244,19 +285,22 @@ impl Builder<'_> {
         inline: bool,
     ) -> Result<(Value, bool), InferError> {
         let values = match hint {
-            Some(Hint::String) => return Ok((json!({"type": "string"}), false)),
+            Some(Hint::String) => return Ok((object([("type", "string".into())]), false)),
             Some(h @ Hint::Enum) => Some(evidence::sorted_values(strings).ok_or_else(|| {
                 self.mismatch(shape, h, "the samples have more than 1000 distinct strings there")
             })?),
             _ => evidence::enum_values(strings),
         };
         if let Some(values) = values {
-            let body = json!({"type": "string", "enum": values});
+            let values = values.into_iter().map(Value::String).collect();
+            let body = definition([("type", "string".into()), ("enum", Value::Array(values))]);
             return Ok((self.define(body, place, hint, order, inline), true));
         }
         Ok(match strings.format {
-            FormatState::All(format) => (json!({"type": "string", "format": format.keyword()}), false),
-            _ => (json!({"type": "string"}), false),
+            FormatState::All(format) => {
+                (object([("type", "string".into()), ("format", format.keyword().into())]), false)
+            }
+            _ => (object([("type", "string".into())]), false),
         })
     }
 
@@ -286,8 +330,12 @@ impl Builder<'_> {
                     merged.map.as_deref().unwrap_or(shape)
                 }
             };
-            let values_place =
-                place.child("-", naming::element_name(&place.base, "Value"), &place.base, child_inline);
+            let values_place = place.child(
+                "-",
+                Base::Known(naming::element_name(place.base(), "Value")),
+                place.base(),
+                child_inline,
+            );
             let schema = if values.is_unseen() {
                 // A `map` hint already says the emptiness is expected: no warning then.
                 if !matches!(hint, Some(Hint::Map)) {
@@ -297,27 +345,31 @@ impl Builder<'_> {
             } else {
                 self.place(values, &values_place)?
             };
-            return Ok((json!({"type": "object", "additionalProperties": schema}), false));
+            return Ok((object([("type", "object".into()), ("additionalProperties", schema)]), false));
         }
         if objects.fields.is_empty() {
             self.warn(place, "object is always empty in the samples; accepts any object");
-            return Ok((json!({"type": "object"}), false));
+            return Ok((object([("type", "object".into())]), false));
         }
         let mut fields: Vec<_> = objects.fields.iter().collect();
         fields.sort_by(|a, b| a.name.cmp(&b.name));
-        let mut properties = Map::new();
+        let mut properties = Map::with_capacity(fields.len());
         let mut required = Vec::new();
         for field in fields {
-            let field_place = place.child(&field.name, naming::pascal_case(&field.name), &place.base, 1);
+            let field_place =
+                place.child(&field.name, Base::Field(&field.name, OnceCell::new()), place.base(), 1);
             properties.insert(field.name.clone(), self.place(&field.shape, &field_place)?);
             if field.present == objects.count {
                 required.push(Value::String(field.name.clone()));
             }
         }
-        let mut body = json!({"type": "object", "properties": properties});
+        let mut body = Map::with_capacity(4);
+        body.insert("type".into(), "object".into());
+        body.insert("properties".into(), Value::Object(properties));
         if !required.is_empty() {
-            body["required"] = Value::Array(required);
+            body.insert("required".into(), Value::Array(required));
         }
+        let body = Value::Object(body);
         Ok((self.define(body, place, hint, order, inline), true))
     }
 
@@ -337,13 +389,100 @@ impl Builder<'_> {
             Some(Hint::Name(name)) => Some(name.clone()),
             _ => None,
         };
-        let key = format!("{}\u{0}{}", hinted.as_deref().unwrap_or(""), body);
-        let id = *self.interned.entry(key).or_insert_with(|| {
-            self.defs.push(Def { body, hinted, occurrences: Vec::new() });
-            self.defs.len() - 1
+        // Interned by text (hinted name and body): compared in place, not written out.
+        let hinted_text = hinted.as_deref().unwrap_or("");
+        let mut hasher = TextHasher::default();
+        hasher.str(hinted_text);
+        hasher.value(&body);
+        let same = self.interned.entry(hasher.0).or_default();
+        let defs = &self.defs;
+        let found = same.iter().copied().find(|&id| {
+            defs[id].hinted.as_deref().unwrap_or("") == hinted_text && same_text(&defs[id].body, &body)
         });
-        self.defs[id].occurrences.push((order, place.base.clone(), place.parent.to_owned()));
-        json!({"$ref": format!("{PLACEHOLDER}{id}")})
+        let id = match found {
+            Some(id) => id,
+            None => {
+                same.push(self.defs.len());
+                self.defs.push(Def { body, hinted, occurrences: Vec::new() });
+                self.defs.len() - 1
+            }
+        };
+        self.defs[id].occurrences.push((order, place.base().to_owned(), place.parent.to_owned()));
+        object([("$ref", format!("{PLACEHOLDER}{id}").into())])
+    }
+}
+
+/// Whether `a` and `b` have the same JSON text: the same values with object keys in the same
+/// order, numbers by their representation (`1`, `-1` and `1.0` are written differently).
+fn same_text(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(a), Value::Bool(b)) => a == b,
+        (Value::Number(a), Value::Number(b)) => number_key(a) == number_key(b),
+        (Value::String(a), Value::String(b)) => a == b,
+        (Value::Array(a), Value::Array(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| same_text(a, b))
+        }
+        (Value::Object(a), Value::Object(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|((ka, va), (kb, vb))| ka == kb && same_text(va, vb))
+        }
+        _ => false,
+    }
+}
+
+/// A number as its representation: which of `u64`, `i64` and `f64` it reads as.
+fn number_key(number: &serde_json::Number) -> (Option<u64>, Option<i64>, Option<u64>) {
+    (number.as_u64(), number.as_i64(), number.as_f64().map(f64::to_bits))
+}
+
+/// A fast, non-cryptographic hash (rustc's Fx) of JSON text, consistent with [`same_text`]: a
+/// collision only costs a comparison, which decides.
+#[derive(Default)]
+struct TextHasher(u64);
+
+impl TextHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn str(&mut self, text: &str) {
+        self.add(text.len() as u64);
+        let mut chunks = text.as_bytes().chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().expect("eight bytes")));
+        }
+        for &byte in chunks.remainder() {
+            self.add(u64::from(byte));
+        }
+    }
+
+    fn value(&mut self, value: &Value) {
+        match value {
+            Value::Null => self.add(1),
+            Value::Bool(flag) => self.add(2 + u64::from(*flag)),
+            Value::Number(number) => {
+                let (unsigned, signed, float) = number_key(number);
+                self.add(4);
+                self.add(unsigned.unwrap_or(0) ^ signed.unwrap_or(0) as u64 ^ float.unwrap_or(0));
+            }
+            Value::String(text) => {
+                self.add(5);
+                self.str(text);
+            }
+            Value::Array(list) => {
+                self.add(6);
+                self.add(list.len() as u64);
+                list.iter().for_each(|item| self.value(item));
+            }
+            Value::Object(map) => {
+                self.add(7);
+                self.add(map.len() as u64);
+                for (key, item) in map {
+                    self.str(key);
+                    self.value(item);
+                }
+            }
+        }
     }
 }
 
@@ -353,13 +492,13 @@ impl Builder<'_> {
 fn number_schema(shape: &Shape) -> Value {
     let beyond_i64 = shape.integers_beyond_i64 > 0;
     if shape.floats > 0 || (beyond_i64 && shape.negative_integers > 0) {
-        json!({"type": "number"})
+        object([("type", "number".into())])
     } else if beyond_i64 {
-        json!({"type": "integer", "format": "uint64", "minimum": 0})
+        object([("type", "integer".into()), ("format", "uint64".into()), ("minimum", 0.into())])
     } else if shape.unsafe_integers > 0 {
-        json!({"type": "integer", "format": "int64"})
+        object([("type", "integer".into()), ("format", "int64".into())])
     } else {
-        json!({"type": "integer"})
+        object([("type", "integer".into())])
     }
 }
 
@@ -380,7 +519,7 @@ fn combine(mut branches: Vec<Value>, nullable: bool) -> Value {
         {
             return with_null_type(branch);
         }
-        return json!({"anyOf": [branch, {"type": "null"}]});
+        return object([("anyOf", Value::Array(vec![branch, object([("type", "null".into())])]))]);
     }
     let scalar = |b: &Value| b.as_object().is_some_and(|m| m.keys().all(|k| k == "type" || k == "format"));
     // One `type` array only while at most one kind has a keyword of its own (a string's
@@ -391,16 +530,35 @@ fn combine(mut branches: Vec<Value>, nullable: bool) -> Value {
         if nullable {
             types.push("null".into());
         }
-        let mut union = json!({"type": types});
-        if let Some(format) = branches.iter().find_map(|b| b.get("format")) {
-            union["format"] = format.clone();
-        }
-        return union;
+        return match branches.iter().find_map(|b| b.get("format")) {
+            Some(format) => object([("type", Value::Array(types)), ("format", format.clone())]),
+            None => object([("type", Value::Array(types))]),
+        };
     }
     if nullable {
-        branches.push(json!({"type": "null"}));
+        branches.push(object([("type", "null".into())]));
     }
-    json!({"anyOf": branches})
+    branches.shrink_to_fit();
+    object([("anyOf", Value::Array(branches))])
+}
+
+/// A schema object of `entries`, in order, with room for no more. (`json!` would copy each
+/// value it is given, and leave room for four entries.)
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    object_with_room(entries, 0)
+}
+
+/// [`object`] with room for its `title` too: the body of a definition.
+fn definition<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    object_with_room(entries, 1)
+}
+
+fn object_with_room<const N: usize>(entries: [(&str, Value); N], room: usize) -> Value {
+    let mut map = Map::with_capacity(N + room);
+    for (key, value) in entries {
+        map.insert(key.to_owned(), value);
+    }
+    Value::Object(map)
 }
 
 /// `{"type": T, …}` as `{"type": [T, "null"], …}`.
@@ -418,7 +576,5 @@ fn resolve_refs(schema: &mut Value, names: &[String]) {
     {
         *target = format!("#/definitions/{}", names[id]);
     }
-    for sub in schema_model::subschemas_mut(schema) {
-        resolve_refs(sub, names);
-    }
+    schema_model::for_each_subschema_mut(schema, |sub| resolve_refs(sub, names));
 }

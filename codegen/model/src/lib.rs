@@ -40,4 +40,7 @@ mod subschemas;
 pub use node::Node;
 pub use nullability::{admits_null, is_null_only};
 pub use reference::{RefError, Resolve, follow};
-pub use subschemas::{Holds, Key, Place, holds, is_annotation, is_schema, subschemas, subschemas_mut};
+pub use subschemas::{
+    Holds, Key, Place, entry_subschemas, for_each_subschema, for_each_subschema_mut, holds, is_annotation,
+    is_schema, subschemas, subschemas_mut,
+};

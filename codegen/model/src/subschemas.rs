@@ -7,25 +7,34 @@ use serde_json::Value;
 use crate::pointer;
 
 /// Keywords whose value is one subschema (`items` too, when it is not a tuple).
-const ONE: [&str; 9] = [
-    "items",
-    "additionalItems",
-    "additionalProperties",
-    "contains",
-    "propertyNames",
-    "if",
-    "then",
-    "else",
-    "not",
-];
+fn holds_one(keyword: &str) -> bool {
+    matches!(
+        keyword,
+        "items"
+            | "additionalItems"
+            | "additionalProperties"
+            | "contains"
+            | "propertyNames"
+            | "if"
+            | "then"
+            | "else"
+            | "not"
+    )
+}
 
 /// Keywords whose value is a list of subschemas (`items` too, when it is a tuple).
-const LIST: [&str; 5] = ["items", "allOf", "anyOf", "oneOf", "prefixItems"];
+fn holds_list(keyword: &str) -> bool {
+    matches!(keyword, "items" | "allOf" | "anyOf" | "oneOf" | "prefixItems")
+}
 
 /// Keywords whose value maps names to subschemas (`dependencies` holds property lists too,
 /// which are skipped).
-const MAP: [&str; 6] =
-    ["properties", "patternProperties", "definitions", "$defs", "dependencies", "dependentSchemas"];
+fn holds_map(keyword: &str) -> bool {
+    matches!(
+        keyword,
+        "properties" | "patternProperties" | "definitions" | "$defs" | "dependencies" | "dependentSchemas"
+    )
+}
 
 /// Keywords that describe a value without constraining it.
 pub fn is_annotation(key: &str) -> bool {
@@ -95,58 +104,70 @@ pub enum Holds {
 /// What the value of `keyword` holds (see [`Holds`]).
 pub fn holds(keyword: &str, value: &Value) -> Holds {
     match value {
-        Value::Object(_) | Value::Bool(_) if ONE.contains(&keyword) => Holds::One,
-        Value::Array(_) if LIST.contains(&keyword) => Holds::List,
-        Value::Object(_) if MAP.contains(&keyword) => Holds::Map,
+        Value::Object(_) | Value::Bool(_) if holds_one(keyword) => Holds::One,
+        Value::Array(_) if holds_list(keyword) => Holds::List,
+        Value::Object(_) if holds_map(keyword) => Holds::Map,
         _ => Holds::Data,
     }
 }
 
 /// The direct subschemas of `schema`, with their places, in the order of the schema's keys.
 pub fn subschemas(schema: &Value) -> Vec<(Place<'_>, &Value)> {
-    let Some(map) = schema.as_object() else { return Vec::new() };
     let mut found = Vec::new();
-    for (keyword, value) in map {
-        let keyword = keyword.as_str();
-        match (holds(keyword, value), value) {
-            (Holds::One, _) => found.push((Place { keyword, key: None }, value)),
-            (Holds::List, Value::Array(list)) => {
-                for (index, sub) in list.iter().enumerate() {
-                    found.push((Place { keyword, key: Some(Key::Index(index)) }, sub));
-                }
-            }
-            (Holds::Map, Value::Object(entries)) => {
-                for (name, sub) in entries.iter().filter(|(_, sub)| is_schema(sub)) {
-                    found.push((Place { keyword, key: Some(Key::Name(name)) }, sub));
-                }
-            }
-            _ => {}
-        }
-    }
+    for_each_subschema(schema, |place, sub| found.push((place, sub)));
     found
+}
+
+/// Calls `visit` with each direct subschema of `schema` and its place, in the order of
+/// [`subschemas`], without collecting them: for walks over whole schemas.
+pub fn for_each_subschema<'a>(schema: &'a Value, mut visit: impl FnMut(Place<'a>, &'a Value)) {
+    let Some(map) = schema.as_object() else { return };
+    for (keyword, value) in map {
+        entry_subschemas(keyword, value, &mut visit);
+    }
+}
+
+/// Calls `visit` with each subschema that the entry `keyword: value` of a schema holds, and
+/// its place, in order.
+pub fn entry_subschemas<'a>(keyword: &'a str, value: &'a Value, mut visit: impl FnMut(Place<'a>, &'a Value)) {
+    match (holds(keyword, value), value) {
+        (Holds::One, _) => visit(Place { keyword, key: None }, value),
+        (Holds::List, Value::Array(list)) => {
+            for (index, sub) in list.iter().enumerate() {
+                visit(Place { keyword, key: Some(Key::Index(index)) }, sub);
+            }
+        }
+        (Holds::Map, Value::Object(entries)) => {
+            for (name, sub) in entries.iter().filter(|(_, sub)| is_schema(sub)) {
+                visit(Place { keyword, key: Some(Key::Name(name)) }, sub);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The direct subschemas of `schema`, to edit in place, in the schema's key order.
 pub fn subschemas_mut(schema: &mut Value) -> Vec<&mut Value> {
-    let Some(map) = schema.as_object_mut() else { return Vec::new() };
     let mut found = Vec::new();
+    for_each_subschema_mut(schema, |sub| found.push(sub));
+    found
+}
+
+/// Calls `visit` with each direct subschema of `schema`, to edit in place, in the order of
+/// [`subschemas_mut`], without collecting them.
+pub fn for_each_subschema_mut<'a>(schema: &'a mut Value, mut visit: impl FnMut(&'a mut Value)) {
+    let Some(map) = schema.as_object_mut() else { return };
     for (keyword, value) in map.iter_mut() {
         match holds(keyword, value) {
-            Holds::One => found.push(value),
-            Holds::List => found.extend(value.as_array_mut().into_iter().flatten()),
+            Holds::One => visit(value),
+            Holds::List => value.as_array_mut().into_iter().flatten().for_each(&mut visit),
             Holds::Map => {
-                found.extend(
-                    value
-                        .as_object_mut()
-                        .into_iter()
-                        .flat_map(|m| m.values_mut())
-                        .filter(|sub| is_schema(sub)),
-                );
+                let entries = value.as_object_mut().into_iter().flat_map(|m| m.values_mut());
+                entries.filter(|sub| is_schema(sub)).for_each(&mut visit);
             }
             Holds::Data => {}
         }
     }
-    found
 }
 
 /// Whether an entry of a [`Holds::Map`] keyword's value is a subschema.

@@ -54,15 +54,16 @@ pub fn plan(inputs: &[PathBuf], name: Option<&str>) -> Result<Vec<TypeInput>> {
             types.push((TypeInput { name: STDIN_TYPE.into(), files: vec![input.clone()] }, input.clone()));
         } else if input.is_dir() {
             let mut found = 0;
-            for entry in sorted_entries(input)? {
-                if entry.is_dir() {
+            for (entry, is_dir) in sorted_entries(input)? {
+                if is_dir {
                     let files = json_files_under(&entry)?;
                     if !files.is_empty() {
-                        types.push((TypeInput { name: type_name(&entry), files }, entry));
+                        types.push((TypeInput { name: name_of(&entry, true), files }, entry));
                         found += 1;
                     }
                 } else if is_json(&entry) {
-                    types.push((TypeInput { name: type_name(&entry), files: vec![entry.clone()] }, entry));
+                    let name = name_of(&entry, false);
+                    types.push((TypeInput { name, files: vec![entry.clone()] }, entry));
                     found += 1;
                 }
             }
@@ -91,7 +92,12 @@ pub fn plan(inputs: &[PathBuf], name: Option<&str>) -> Result<Vec<TypeInput>> {
 }
 
 fn type_name(path: &Path) -> String {
-    let stem = if path.is_dir() { path.file_name() } else { path.file_stem() };
+    name_of(path, path.is_dir())
+}
+
+/// The type a file (its stem) or directory (its name) stands for.
+fn name_of(path: &Path, is_dir: bool) -> String {
+    let stem = if is_dir { path.file_name() } else { path.file_stem() };
     pascal_case(&stem.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())
 }
 
@@ -99,14 +105,60 @@ fn is_json(path: &Path) -> bool {
     path.extension().is_some_and(|e| e == "json")
 }
 
-/// The entries directly in `dir`, sorted.
-fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+// A folder of folders is read with one directory read per folder and the file types the
+// reads give (no `stat` per entry but for symbolic links), which is most of planning's time
+// on a large corpus. On any error the reads are done again through `crate::workspace`,
+// whose messages name the problem.
+
+/// The entries directly in `dir`, sorted, each with whether it is a directory (a symbolic
+/// link followed, as `Path::is_dir` does).
+fn sorted_entries(dir: &Path) -> Result<Vec<(PathBuf, bool)>> {
+    let read = || -> std::io::Result<Vec<(PathBuf, bool)>> {
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            let path = entry.path();
+            let is_dir = if kind.is_symlink() { path.is_dir() } else { kind.is_dir() };
+            entries.push((path, is_dir));
+        }
+        entries.sort_by(|a, b| a.0.file_name().cmp(&b.0.file_name()));
+        Ok(entries)
+    };
+    if let Ok(entries) = read() {
+        return Ok(entries);
+    }
     let entries = crate::workspace::walk(dir, 1).map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(entries.into_iter().map(walkdir::DirEntry::into_path).collect())
+    let with_kind = |path: PathBuf| {
+        let is_dir = path.is_dir();
+        (path, is_dir)
+    };
+    Ok(entries.into_iter().map(walkdir::DirEntry::into_path).map(with_kind).collect())
 }
 
-/// Every `*.json` file under `dir`, recursively, sorted by path.
+/// Every `*.json` file under `dir`, recursively (symbolic links inside not followed), sorted
+/// by path.
 fn json_files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    fn read(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            if kind.is_dir() {
+                read(&entry.path(), files)?;
+            } else if kind.is_file() {
+                let path = entry.path();
+                if is_json(&path) {
+                    files.push(path);
+                }
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    if read(dir, &mut files).is_ok() {
+        files.sort();
+        return Ok(files);
+    }
     crate::workspace::files_with_extension(dir, "json", usize::MAX).map_err(|e| anyhow::anyhow!("{e}"))
 }
 
@@ -135,6 +187,31 @@ mod tests {
         let types = plan(&[dir.path().to_path_buf()], None).unwrap();
         let summary: Vec<_> = types.iter().map(|t| (t.name.as_str(), t.files.len())).collect();
         assert_eq!(summary, [("OrderPlaced", 2), ("ScheduledEvent", 1)]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_folder_is_a_type_and_a_linked_file_inside_a_type_is_not_a_sample() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "real/a.json", "{}");
+        write(dir.path(), "real/nested/b.json", "{}");
+        std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("linked")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("real/a.json"), dir.path().join("real/c.json")).unwrap();
+        let types = plan(&[dir.path().to_path_buf()], None).unwrap();
+        let summary: Vec<(&str, Vec<String>)> = types
+            .iter()
+            .map(|t| {
+                let files = t.files.iter().map(|f| f.strip_prefix(dir.path()).unwrap().display().to_string());
+                (t.name.as_str(), files.collect())
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("Linked", vec!["linked/a.json".to_owned(), "linked/nested/b.json".to_owned()]),
+                ("Real", vec!["real/a.json".to_owned(), "real/nested/b.json".to_owned()]),
+            ]
+        );
     }
 
     #[test]

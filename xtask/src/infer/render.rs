@@ -93,7 +93,7 @@ pub fn emit_code(lang: Lang, schemas: Vec<NamedSchema>) -> Result<Vec<OutputFile
     let header = preamble(TOOL, Format::Slashes);
     let (extension, text) = match lang {
         Lang::Typescript => ("ts", typescript::emit_module(&namespace, &header)),
-        Lang::Rust => ("rs", rust::emit_module(&namespace, &header).map_err(diagnostics)?.code),
+        Lang::Rust => ("rs", rust::emit_module_owned(namespace, &header).map_err(diagnostics)?.code),
         Lang::Schema => bail!("JSON Schema is not code; see `render`"),
     };
     Ok(vec![OutputFile { file_name: format!("{stem}.{extension}"), text }])

@@ -349,18 +349,15 @@ pub(super) fn replace_refs(schema: &mut Value, new: &dyn Fn(&str) -> Option<Stri
     {
         *target = replacement;
     }
-    schema_model::subschemas_mut(schema).into_iter().for_each(|sub| replace_refs(sub, new));
+    schema_model::for_each_subschema_mut(schema, |sub| replace_refs(sub, new));
 }
 
 /// Every `$ref` target in `schema` and its subschemas, in order of appearance.
 pub(super) fn ref_targets(schema: &Value, found: &mut Vec<String>) {
-    let subs = schema_model::subschemas(schema);
-    for key in schema.as_object().into_iter().flat_map(|object| object.keys()) {
+    for (key, value) in schema.as_object().into_iter().flatten() {
         if key == "$ref" {
-            found.extend(schema.get("$ref").and_then(Value::as_str).map(str::to_owned));
+            found.extend(value.as_str().map(str::to_owned));
         }
-        for (_, sub) in subs.iter().filter(|(place, _)| place.keyword == key) {
-            ref_targets(sub, found);
-        }
+        schema_model::entry_subschemas(key, value, |_, sub| ref_targets(sub, found));
     }
 }

@@ -57,46 +57,121 @@ pub struct Nesting {
 /// Boxes, in every struct and enum of `file`, the fields whose types start a by-value chain
 /// longer than [`MAX_CHAIN`], and measures the longest chain of all.
 pub fn apply(file: &mut syn::File) -> Nesting {
-    let names: Vec<String> = file.items.iter().filter_map(item_name).collect();
-    let index: BTreeMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
-    let typed: Vec<&Item> = file.items.iter().filter(|item| item_name(item).is_some()).collect();
+    let (boxing, chain) = decide(&[graph(&file.items)]);
+    let boxed = box_fields(&mut file.items, &boxing);
+    Nesting { boxed, chain }
+}
+
+/// What the chains of a list of items depend on: each struct's and enum's name and the
+/// shape of each of its fields' types (plain data, which can move between threads). The
+/// items of a module may be split into lists, one per thread: [`decide`] reads them all.
+pub struct Graph {
+    items: Vec<(String, Vec<Shape>)>,
+}
+
+/// A field type as far as chains go: a path's last name with its type arguments, a tuple,
+/// an array or parenthesised type, or something else.
+enum Shape {
+    Path(String, Vec<Shape>),
+    Tuple(Vec<Shape>),
+    Inside(Box<Shape>),
+    Other,
+}
+
+impl Graph {
+    /// How many structs and enums it has.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+}
+
+/// The graph of `items`.
+pub fn graph(items: &[Item]) -> Graph {
+    let items = items
+        .iter()
+        .filter_map(|item| Some((item_name(item)?, fields_of(item).into_iter().map(shape).collect())))
+        .collect();
+    Graph { items }
+}
+
+fn shape(ty: &Type) -> Shape {
+    match ty {
+        Type::Path(path) => {
+            let Some(last) = path.path.segments.last() else { return Shape::Other };
+            let arguments = match &last.arguments {
+                PathArguments::AngleBracketed(args) => args
+                    .args
+                    .iter()
+                    .filter_map(
+                        |arg| if let GenericArgument::Type(ty) = arg { Some(shape(ty)) } else { None },
+                    )
+                    .collect(),
+                _ => Vec::new(),
+            };
+            Shape::Path(last.ident.to_string(), arguments)
+        }
+        Type::Tuple(tuple) => Shape::Tuple(tuple.elems.iter().map(shape).collect()),
+        Type::Array(array) => Shape::Inside(Box::new(shape(&array.elem))),
+        Type::Paren(inner) => Shape::Inside(Box::new(shape(&inner.elem))),
+        _ => Shape::Other,
+    }
+}
+
+/// Per struct or enum of each graph's items, in order: per field, the names of the types to
+/// box in it (`None`: none). With the longest chain of all.
+pub type Boxing = Vec<Vec<Option<Vec<String>>>>;
+
+/// Which fields of the items of `graphs` (together, in order: one module) to box, and the
+/// longest chain of types.
+pub fn decide(graphs: &[Graph]) -> (Boxing, usize) {
+    let typed: Vec<&(String, Vec<Shape>)> = graphs.iter().flat_map(|graph| &graph.items).collect();
+    let index: BTreeMap<&str, usize> = typed.iter().enumerate().map(|(i, (n, _))| (n.as_str(), i)).collect();
     // Per item, per field: the items it holds by value, and the items it holds at all.
     let held = |through_heap: bool| -> Vec<Vec<Vec<usize>>> {
         typed
             .iter()
-            .map(|item| fields_of(item).iter().map(|ty| children(ty, &index, through_heap)).collect())
+            .map(|(_, fields)| fields.iter().map(|ty| children(ty, &index, through_heap)).collect())
             .collect()
     };
     let (by_value, all) = (held(false), held(true));
     let mut boxed: Vec<Vec<bool>> = by_value.iter().map(|fields| vec![false; fields.len()]).collect();
-    let mut memo = vec![None; names.len()];
-    for item in 0..names.len() {
+    let mut memo = vec![None; typed.len()];
+    for item in 0..typed.len() {
         longest(item, &by_value, &mut memo, &mut Vec::new(), Some(&mut boxed));
     }
-    let mut memo = vec![None; names.len()];
+    let mut memo = vec![None; typed.len()];
     let chain =
-        (0..names.len()).map(|item| longest(item, &all, &mut memo, &mut Vec::new(), None)).max().unwrap_or(0);
+        (0..typed.len()).map(|item| longest(item, &all, &mut memo, &mut Vec::new(), None)).max().unwrap_or(0);
+    let boxing = boxed
+        .iter()
+        .zip(&by_value)
+        .map(|(fields, held)| {
+            fields
+                .iter()
+                .zip(held)
+                .map(|(boxed, children)| {
+                    boxed.then(|| children.iter().map(|&i| typed[i].0.clone()).collect())
+                })
+                .collect()
+        })
+        .collect();
+    (boxing, chain)
+}
+
+/// Boxes the fields of the structs and enums of `items` that `boxing` (one entry per struct
+/// or enum, in order) names; returns how many.
+pub fn box_fields(items: &mut [Item], boxing: &[Vec<Option<Vec<String>>>]) -> usize {
     let mut count = 0;
-    let mut position = 0;
-    for item in &mut file.items {
-        if item_name(item).is_none() {
-            continue;
-        }
-        let targets: Vec<(usize, Vec<String>)> = boxed[position]
-            .iter()
-            .enumerate()
-            .filter(|(_, boxed)| **boxed)
-            .map(|(field, _)| (field, by_value[position][field].iter().map(|&i| names[i].clone()).collect()))
-            .collect();
-        for (field, children) in targets {
-            if let Some(ty) = fields_of_mut(item).into_iter().nth(field) {
-                BoxChildren { children: &children }.visit_type_mut(ty);
+    let typed = items.iter_mut().filter(|item| item_name(item).is_some());
+    for (item, fields) in typed.zip(boxing) {
+        for (ty, children) in fields_of_mut(item).into_iter().zip(fields) {
+            if let Some(children) = children {
+                BoxChildren { children }.visit_type_mut(ty);
                 count += 1;
             }
         }
-        position += 1;
     }
-    Nesting { boxed: count, chain }
+    count
 }
 
 /// The length of the longest chain starting at `item` along `held`'s edges. With `boxing`,
@@ -160,33 +235,22 @@ fn fields_of_mut(item: &mut Item) -> Vec<&mut Type> {
     }
 }
 
-/// The items of `index` that `ty` holds: by value (itself, inside `Option`, tuples and
-/// arrays), and behind a heap wrapper too when `through_heap`.
-fn children(ty: &Type, index: &BTreeMap<&str, usize>, through_heap: bool) -> Vec<usize> {
+/// The items of `index` that a field of type `ty` holds: by value (itself, inside `Option`,
+/// tuples and arrays), and behind a heap wrapper too when `through_heap`.
+fn children(ty: &Shape, index: &BTreeMap<&str, usize>, through_heap: bool) -> Vec<usize> {
     match ty {
-        Type::Path(path) => {
-            let Some(last) = path.path.segments.last() else { return Vec::new() };
-            let name = last.ident.to_string();
+        Shape::Path(name, arguments) => {
             if let Some(&item) = index.get(name.as_str()) {
                 return vec![item];
             }
             if HEAP.contains(&name.as_str()) && !through_heap {
                 return Vec::new();
             }
-            match &last.arguments {
-                PathArguments::AngleBracketed(args) => args
-                    .args
-                    .iter()
-                    .filter_map(|arg| if let GenericArgument::Type(ty) = arg { Some(ty) } else { None })
-                    .flat_map(|ty| children(ty, index, through_heap))
-                    .collect(),
-                _ => Vec::new(),
-            }
+            arguments.iter().flat_map(|ty| children(ty, index, through_heap)).collect()
         }
-        Type::Tuple(tuple) => tuple.elems.iter().flat_map(|ty| children(ty, index, through_heap)).collect(),
-        Type::Array(array) => children(&array.elem, index, through_heap),
-        Type::Paren(inner) => children(&inner.elem, index, through_heap),
-        _ => Vec::new(),
+        Shape::Tuple(elements) => elements.iter().flat_map(|ty| children(ty, index, through_heap)).collect(),
+        Shape::Inside(inner) => children(inner, index, through_heap),
+        Shape::Other => Vec::new(),
     }
 }
 

@@ -46,7 +46,7 @@ impl Placeholders {
                 *text = placeholder;
             }
         }
-        schema_model::subschemas_mut(schema).into_iter().for_each(|sub| self.replace_in(sub));
+        schema_model::for_each_subschema_mut(schema, |sub| self.replace_in(sub));
     }
 
     /// typify's output with every placeholder undone; unchanged when there were none.

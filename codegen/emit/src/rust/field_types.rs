@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use schema_model::subschemas;
+use schema_model::for_each_subschema;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 use syn::{Fields, Item};
@@ -41,8 +41,11 @@ pub fn apply(file: &mut syn::File, types: &BTreeMap<String, Value>) {
 
 /// Whether the schema, or one inline inside it, is marked [`FIXED_OFFSET`].
 fn keeps_offset(schema: &Value) -> bool {
-    schema.get(FIXED_OFFSET) == Some(&Value::Bool(true))
-        || subschemas(schema).into_iter().any(|(_, sub)| keeps_offset(sub))
+    schema.get(FIXED_OFFSET) == Some(&Value::Bool(true)) || {
+        let mut found = false;
+        for_each_subschema(schema, |_, sub| found = found || keeps_offset(sub));
+        found
+    }
 }
 
 /// Whether the schema (or its non-null branch) is an array of unique strings, integers or

@@ -15,17 +15,14 @@ use serde_json::{Value, json};
 use super::unions::{is_option, variant_label};
 
 /// `types` with every inline type that needs a name moved into a definition of its own.
-pub fn hoist_inline_types(types: &BTreeMap<String, Value>) -> BTreeMap<String, Value> {
+pub fn hoist_inline_types(mut types: BTreeMap<String, Value>) -> BTreeMap<String, Value> {
     let mut names: BTreeSet<String> = types.keys().cloned().collect();
     let mut hoisted = BTreeMap::new();
-    let mut result = BTreeMap::new();
-    for (name, schema) in types {
-        let mut schema = schema.clone();
-        hoist_children(&mut schema, name, &mut names, &mut hoisted);
-        result.insert(name.clone(), schema);
+    for (name, schema) in &mut types {
+        hoist_children(schema, name, &mut names, &mut hoisted);
     }
-    result.extend(hoisted);
-    result
+    types.extend(hoisted);
+    types
 }
 
 /// Hoists what lies in `schema` (a type named `owner`, or a place inside one).

@@ -13,17 +13,18 @@ use syn::{Fields, Item};
 use super::unions::{Flatten, pinned_string, variant_label};
 
 /// Reorders every struct's and struct variant's fields to the order of the object schema they
-/// come from, and adds the flattened enums' fields at the end of their structs.
-pub fn apply(file: &mut syn::File, types: &BTreeMap<String, Value>, flattens: &[Flatten]) {
-    let mut lists = Vec::new();
-    for schema in types.values() {
-        collect_orders(schema, &mut lists);
-    }
-    let orders = Orders::new(lists);
+/// come from (in `orders`, made from `types`), and adds the flattened enums' fields at the
+/// end of their structs.
+pub fn apply(
+    file: &mut syn::File,
+    orders: &Orders<'_>,
+    types: &BTreeMap<String, Value>,
+    flattens: &[Flatten],
+) {
     for item in &mut file.items {
         match item {
             Item::Struct(item) => {
-                reorder(&mut item.fields, &orders);
+                reorder(&mut item.fields, orders);
                 let owner = item.ident.to_string();
                 for flatten in flattens.iter().filter(|f| f.owner == owner) {
                     add_flattened(&mut item.fields, flatten);
@@ -34,7 +35,7 @@ pub fn apply(file: &mut syn::File, types: &BTreeMap<String, Value>, flattens: &[
             }
             Item::Enum(item) => {
                 for variant in &mut item.variants {
-                    reorder(&mut variant.fields, &orders);
+                    reorder(&mut variant.fields, orders);
                 }
                 if let Some(schema) = types.get(&item.ident.to_string()) {
                     document_variants(item, schema);
@@ -44,6 +45,17 @@ pub fn apply(file: &mut syn::File, types: &BTreeMap<String, Value>, flattens: &[
         }
     }
     UnsuffixedLengths.visit_file_mut(file);
+}
+
+impl<'a> Orders<'a> {
+    /// The property lists of every object schema in `types`.
+    pub fn of(types: &'a BTreeMap<String, Value>) -> Orders<'a> {
+        let mut lists = Vec::new();
+        for schema in types.values() {
+            collect_orders(schema, &mut lists);
+        }
+        Orders::new(lists)
+    }
 }
 
 /// Adds each undocumented variant the description of the branch it comes from: the branch
@@ -121,12 +133,12 @@ fn collect_orders<'a>(schema: &'a Value, orders: &mut Vec<Vec<&'a str>>) {
     if let Some(Value::Object(properties)) = schema.get("properties") {
         orders.push(properties.keys().map(String::as_str).collect());
     }
-    schema_model::subschemas(schema).into_iter().for_each(|(_, sub)| collect_orders(sub, orders));
+    schema_model::for_each_subschema(schema, |_, sub| collect_orders(sub, orders));
 }
 
 /// The property lists of a module's object schemas, in walk order, with the lists holding
 /// each name, so finding the list for a struct reads only lists that share a name with it.
-struct Orders<'a> {
+pub struct Orders<'a> {
     lists: Vec<Vec<&'a str>>,
     /// Name -> the positions in `lists` of the lists holding it, ascending.
     holding: HashMap<&'a str, Vec<usize>>,

@@ -19,6 +19,7 @@ mod assemble;
 mod cache;
 mod components;
 mod deep_nesting;
+mod detached;
 mod enum_variants;
 mod field_types;
 mod hoist;
@@ -84,23 +85,32 @@ pub type Emitted = Result<RustModule, Vec<Diagnostic>>;
 /// Types that do not refer to each other are emitted on separate cores when the module has
 /// such parts (see `components.rs`); the code is the same as from one piece.
 pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
-    let mut types = hoist::hoist_inline_types(&namespace.types);
+    emit(&namespace.name, namespace.origin, namespace.types.clone(), preamble)
+}
+
+/// [`emit_module`], consuming `namespace`: its schemas become the ones typify reads without
+/// a copy, for a caller that has no further use for them.
+pub fn emit_module_owned(namespace: Namespace, preamble: &str) -> Emitted {
+    emit(&namespace.name, namespace.origin, namespace.types, preamble)
+}
+
+fn emit(module: &str, origin: Origin, types: BTreeMap<String, serde_json::Value>, preamble: &str) -> Emitted {
+    let mut types = hoist::hoist_inline_types(types);
     let flattens = unions::prepare(&mut types);
     let variant_names = enum_variants::disambiguate(&mut types);
-    if namespace.origin == Origin::Inferred {
+    if origin == Origin::Inferred {
         types.values_mut().for_each(prepass::drop_string_formats);
     }
     let layout = postpass::Layout { types: &types, flattens: &flattens };
-    let module = namespace.name.as_str();
     if let Some(parts) = components::parts(&types, free_cores())
-        && let Some(emitted) = emit_parts(module, &parts, &variant_names, namespace.origin, &layout, preamble)
+        && let Some(emitted) = emit_parts(module, &parts, &variant_names, origin, &layout, preamble)
     {
         return emitted;
     }
     let (marked, definitions) = prepare(module, &types, |_| true)?;
     let (tokens, mut needs) = typify_driver::run(module, definitions)?;
     let tokens = variant_names.restore(tokens, module)?;
-    let code = postpass::format_module(module, tokens, marked, namespace.origin, &layout, preamble)?;
+    let code = postpass::format_module(module, tokens, marked, origin, &layout, preamble)?;
     // The post-pass measured how deep the module's types nest, and said so in the code.
     needs.recursion_limit = recursion_limit_needed(&code);
     Ok(RustModule { code, needs })
@@ -190,7 +200,7 @@ thread_local! {
 
 /// The cores work may be shared among: the machine's, or one on a thread of
 /// [`parallel_map`] (the others are busy already).
-fn free_cores() -> usize {
+pub(crate) fn free_cores() -> usize {
     if WORKER.with(std::cell::Cell::get) {
         return 1;
     }
@@ -209,22 +219,50 @@ pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + 
         return items.iter().map(f).collect();
     }
     let next = AtomicUsize::new(0);
+    let work = || {
+        let was_worker = WORKER.with(|worker| worker.replace(true));
+        let _restore = Restore(move || WORKER.with(|worker| worker.set(was_worker)));
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else { break done };
+            done.push((index, f(item)));
+        }
+    };
+    // The calling thread is one of the workers: one thread fewer to start, and what it
+    // makes is freed later by the thread that made it (cheaper than freeing another's).
     let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    WORKER.with(|worker| worker.set(true));
-                    let mut done = Vec::new();
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(index) else { break done };
-                        done.push((index, f(item)));
-                    }
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
+        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
+        let mut results = work();
+        for handle in handles {
+            results.extend(handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        }
+        results
     });
     results.sort_by_key(|(index, _)| *index);
     results.into_iter().map(|(_, result)| result).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::{Origin, SchemaItem};
+
+    #[test]
+    fn a_namespace_emits_the_same_code_borrowed_or_owned() {
+        let item = SchemaItem {
+            name: "Order".into(),
+            schema: json!({"title": "Order", "type": "object", "required": ["lines"], "properties": {
+                "lines": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"}}}},
+                "note": {"type": ["string", "null"]}
+            }}),
+            origin: Origin::Inferred,
+            label: "order.json".into(),
+        };
+        let namespace = crate::namespace("orders", &[item]).expect("a namespace");
+        let borrowed = super::emit_module(&namespace, "// preamble\n").expect("emitted");
+        assert_eq!(super::emit_module_owned(namespace, "// preamble\n").expect("emitted"), borrowed);
+        assert!(borrowed.code.contains("pub struct OrderLinesItem"), "{}", borrowed.code);
+    }
 }

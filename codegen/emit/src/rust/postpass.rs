@@ -12,8 +12,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use std::sync::mpsc;
+
 use proc_macro2::TokenStream;
 use syn::{Fields, GenericArgument, Item, PathArguments, Type};
+
+use super::detached::Detached;
 
 use super::items;
 use super::prepass::NULLABLE_MARK;
@@ -121,40 +125,158 @@ pub fn assemble<'a>(
 }
 
 /// `items` parsed, through the passes and printed one by one, with how many fields became
-/// `Option<Option<T>>`. Printed one by one, the items read as printed together: prettyplease
-/// starts each top-level item on a line of its own.
+/// `Option<Option<T>>` and the longest chain of types. Printed one by one, the items read as
+/// printed together: prettyplease starts each top-level item on a line of its own.
+///
+/// A large list is shared between two threads when a core is free: each parses, passes and
+/// prints its half, and they meet once, for the one pass that reads every item (which
+/// fields to box, see `deep_nesting.rs`). The texts, counts and errors are those of one
+/// thread doing it all.
 fn format_items(
     module: &str,
     items: Vec<items::Item>,
     origin: Origin,
     layout: &Layout<'_>,
 ) -> Result<(Vec<String>, usize, usize), Vec<Diagnostic>> {
-    let items = items
-        .into_iter()
-        .map(|item| syn::parse2::<Item>(item.tokens.into_iter().collect()))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| {
-            vec![Diagnostic::new(module, format!("typify produced code that does not parse: {e}"))]
+    let orders = super::layout::Orders::of(layout.types);
+    let passes = Passes { module, origin, layout, orders: &orders };
+    match halves(&items) {
+        Some(at) => passes.in_halves(items, at),
+        None => passes.whole(items),
+    }
+}
+
+/// Fewer items than this are not worth a second thread.
+const HALVES_FROM_ITEMS: usize = 64;
+
+/// Where to cut `items` into two halves, when it is worth it and a core is free. typify
+/// writes items in the order of their names, which has nothing to do with their sizes, so
+/// halves by count are halves of the work.
+fn halves(items: &[items::Item]) -> Option<usize> {
+    (super::free_cores() >= 2 && items.len() >= HALVES_FROM_ITEMS).then_some(items.len() / 2)
+}
+
+/// The passes over a list of items of one module.
+struct Passes<'a> {
+    module: &'a str,
+    origin: Origin,
+    layout: &'a Layout<'a>,
+    orders: &'a super::layout::Orders<'a>,
+}
+
+/// A list's texts and how many of its fields became `Option<Option<T>>`.
+type Texts = (Vec<String>, usize);
+
+impl Passes<'_> {
+    fn parse(&self, items: impl Iterator<Item = TokenStream>) -> Result<syn::File, Vec<Diagnostic>> {
+        let items = items.map(syn::parse2::<Item>).collect::<Result<Vec<_>, _>>().map_err(|e| {
+            vec![Diagnostic::new(self.module, format!("typify produced code that does not parse: {e}"))]
         })?;
-    let mut file = syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items };
-    super::layout::apply(&mut file, layout.types, layout.flattens);
-    super::field_types::apply(&mut file, layout.types);
-    resolve_field_collisions(&mut file);
-    let nesting = super::deep_nesting::apply(&mut file);
-    let rewritten = keep_absent_distinct(&mut file, origin).map_err(|e| vec![Diagnostic::new(module, e)])?;
-    let texts = file
-        .items
-        .into_iter()
-        .map(|item| {
-            prettyplease::unparse(&syn::File {
-                shebang: None,
-                frontmatter: None,
-                attrs: Vec::new(),
-                items: vec![item],
+        Ok(syn::File { shebang: None, frontmatter: None, attrs: Vec::new(), items })
+    }
+
+    /// The passes before the boxing of deep chains, which reads every item.
+    fn before_nesting(&self, file: &mut syn::File) {
+        super::layout::apply(file, self.orders, self.layout.types, self.layout.flattens);
+        super::field_types::apply(file, self.layout.types);
+        resolve_field_collisions(file);
+    }
+
+    /// The passes after the boxing, and the items printed.
+    fn after_nesting(&self, mut file: syn::File) -> Result<Texts, Vec<Diagnostic>> {
+        let rewritten = keep_absent_distinct(&mut file, self.origin)
+            .map_err(|e| vec![Diagnostic::new(self.module, e)])?;
+        let texts = file
+            .items
+            .into_iter()
+            .map(|item| {
+                prettyplease::unparse(&syn::File {
+                    shebang: None,
+                    frontmatter: None,
+                    attrs: Vec::new(),
+                    items: vec![item],
+                })
             })
+            .collect();
+        Ok((texts, rewritten))
+    }
+
+    fn whole(&self, items: Vec<items::Item>) -> Result<(Vec<String>, usize, usize), Vec<Diagnostic>> {
+        let mut file = self.parse(items.into_iter().map(|item| item.tokens.into_iter().collect()))?;
+        self.before_nesting(&mut file);
+        let nesting = super::deep_nesting::apply(&mut file);
+        let (texts, rewritten) = self.after_nesting(file)?;
+        Ok((texts, rewritten, nesting.chain))
+    }
+
+    /// [`Passes::whole`], the items from `at` on done by another thread.
+    fn in_halves(
+        &self,
+        mut items: Vec<items::Item>,
+        at: usize,
+    ) -> Result<(Vec<String>, usize, usize), Vec<Diagnostic>> {
+        use super::deep_nesting::{Boxing, Graph, box_fields, decide, graph};
+        let mut theirs = Detached::default();
+        for item in items.split_off(at) {
+            theirs.push(item.tokens);
+        }
+        std::thread::scope(|scope| {
+            let (graph_sender, their_graph) = mpsc::channel::<Result<Graph, Vec<Diagnostic>>>();
+            let (boxing_sender, their_boxing) = mpsc::channel::<Boxing>();
+            let other = scope.spawn(move || -> Option<Result<Texts, Vec<Diagnostic>>> {
+                let mut file = match self.parse(theirs.attach()) {
+                    Ok(file) => file,
+                    Err(errors) => {
+                        let _ = graph_sender.send(Err(errors));
+                        return None;
+                    }
+                };
+                self.before_nesting(&mut file);
+                let _ = graph_sender.send(Ok(graph(&file.items)));
+                let boxing = their_boxing.recv().ok()?;
+                box_fields(&mut file.items, &boxing);
+                Some(self.after_nesting(file))
+            });
+            let join = |other: std::thread::ScopedJoinHandle<'_, _>| {
+                other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            };
+            // Errors come in the order one thread meets them: every parse error before any
+            // later pass's, and this half's before the other's.
+            let mut mine = match self.parse(items.into_iter().map(|item| item.tokens.into_iter().collect())) {
+                Ok(file) => file,
+                Err(errors) => {
+                    drop(boxing_sender);
+                    join(other);
+                    return Err(errors);
+                }
+            };
+            self.before_nesting(&mut mine);
+            let my_graph = graph(&mine.items);
+            let their_graph = match their_graph.recv() {
+                Ok(Ok(their_graph)) => their_graph,
+                Ok(Err(errors)) => {
+                    join(other);
+                    return Err(errors);
+                }
+                // The other thread panicked: its panic is this one's.
+                Err(_) => {
+                    drop(boxing_sender);
+                    join(other);
+                    unreachable!("a thread that sends nothing has panicked");
+                }
+            };
+            let my_types = my_graph.len();
+            let (mut boxing, chain) = decide(&[my_graph, their_graph]);
+            let _ = boxing_sender.send(boxing.split_off(my_types));
+            box_fields(&mut mine.items, &boxing);
+            let mine = self.after_nesting(mine);
+            let theirs = join(other);
+            let ((mut texts, mine), (their_texts, theirs)) =
+                (mine?, theirs.expect("the other half is done")?);
+            texts.extend(their_texts);
+            Ok((texts, mine + theirs, chain))
         })
-        .collect();
-    Ok((texts, rewritten, nesting.chain))
+    }
 }
 
 /// Serde glue for `Option<Option<T>>`: absent is `None`, `null` is `Some(None)`.
@@ -353,4 +475,51 @@ fn set_json_name(field: &mut syn::Field, name: &str) {
         }
     }
     field.attrs.push(syn::parse_quote!(#[serde(rename = #name)]));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module of a chain of structs long enough to be boxed, with an `impl` among them.
+    fn chain_items(length: usize, broken_at: Option<usize>) -> Vec<items::Item> {
+        let mut text = String::from("pub struct S0 { pub leaf: i64 }\n");
+        for n in 1..length {
+            if Some(n) == broken_at {
+                text.push_str("pub struct Broken { pub x: }\n");
+            }
+            text.push_str(&format!(
+                "/// Level {n}.\npub struct S{n} {{ #[serde(default)] pub next: Option<S{}>, pub other: Vec<S0> }}\n",
+                n - 1
+            ));
+            if n % 10 == 0 {
+                text.push_str(&format!("impl S{n} {{ pub fn level(&self) -> usize {{ {n} }} }}\n"));
+            }
+        }
+        items::split(text.parse().expect("tokens"))
+    }
+
+    #[test]
+    fn two_threads_format_as_one_does() {
+        let types = BTreeMap::new();
+        let layout = Layout { types: &types, flattens: &[] };
+        let orders = super::super::layout::Orders::of(&types);
+        let passes = Passes { module: "m", origin: Origin::Inferred, layout: &layout, orders: &orders };
+        let items = chain_items(3 * super::super::deep_nesting::MAX_CHAIN, None);
+        let whole = passes.whole(items.clone()).expect("formatted");
+        assert!(whole.0.concat().contains("::std::boxed::Box<S"), "the chain is boxed");
+        assert_eq!(whole.2, 3 * super::super::deep_nesting::MAX_CHAIN);
+        for at in [1, 7, items.len() / 2, items.len() - 1] {
+            assert_eq!(passes.in_halves(items.clone(), at).expect("formatted"), whole, "cut at {at}");
+        }
+        // A parse error is the first one a single thread meets, in either half.
+        for broken in [5, 150] {
+            let items = chain_items(200, Some(broken));
+            let whole = passes.whole(items.clone()).expect_err("broken");
+            for at in [3, 100, 190] {
+                let halves = passes.in_halves(items.clone(), at).expect_err("broken");
+                assert_eq!(halves[0].to_string(), whole[0].to_string(), "broken at {broken}, cut at {at}");
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use schema_model::{Node, admits_null, subschemas_mut};
+use schema_model::{Node, admits_null, for_each_subschema_mut};
 use serde_json::Value;
 
 /// Marks, in a property's description, an optional property that also admits `null`, so
@@ -34,9 +34,7 @@ fn mark_in(schema: &mut Value, types: &BTreeMap<String, Value>, marked: &mut usi
             }
         }
     }
-    for sub in subschemas_mut(schema) {
-        mark_in(sub, types, marked);
-    }
+    for_each_subschema_mut(schema, |sub| mark_in(sub, types, marked));
 }
 
 fn mark_property(property: &mut Value) {
@@ -63,5 +61,5 @@ pub fn drop_string_formats(schema: &mut Value) {
     {
         object.remove("format");
     }
-    subschemas_mut(schema).into_iter().for_each(drop_string_formats);
+    for_each_subschema_mut(schema, drop_string_formats);
 }
