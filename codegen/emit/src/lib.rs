@@ -30,6 +30,7 @@
 
 mod diagnostic;
 mod namespace;
+mod parallel;
 mod preamble;
 pub mod rust;
 pub mod typescript;

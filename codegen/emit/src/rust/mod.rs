@@ -37,10 +37,10 @@ pub use deep_nesting::recursion_limit_needed;
 pub use field_types::FIXED_OFFSET;
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use schemars08::schema::Schema;
 
+use crate::parallel::{free_cores, parallel_map};
 use crate::{Diagnostic, Namespace, Origin};
 
 /// What the generated code of a set of modules needs from outside `std`.
@@ -148,21 +148,15 @@ fn emit_parts(
     preamble: &str,
 ) -> Option<Emitted> {
     let types = layout.types;
+    // `parts` holds at most one part per free core, so each has a thread of its own, on
+    // which its work stays.
     let emit_part = |names: &Vec<&str>| -> Option<(usize, postpass::Formatted, Needs)> {
-        // Each part has a core: its own work stays on its thread.
-        let was_worker = WORKER.with(|worker| worker.replace(true));
-        let _restore = Restore(move || WORKER.with(|worker| worker.set(was_worker)));
         let (marked, definitions) = prepare(module, types, |name| names.contains(&name)).ok()?;
         let (tokens, needs) = typify_driver::run(module, definitions).ok()?;
         let tokens = variant_names.restore(tokens, module).ok()?;
         Some((marked, postpass::format_parts(module, tokens, origin, layout).ok()?, needs))
     };
-    let done: Vec<Option<(usize, postpass::Formatted, Needs)>> = std::thread::scope(|scope| {
-        let others: Vec<_> = parts[1..].iter().map(|part| scope.spawn(move || emit_part(part))).collect();
-        let mut done = vec![emit_part(&parts[0])];
-        done.extend(others.into_iter().map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p))));
-        done
-    });
+    let done = parallel_map(parts, emit_part);
     let mut marked = 0;
     let mut needs = Needs::default();
     let mut formatted = Vec::with_capacity(done.len());
@@ -182,65 +176,6 @@ fn emit_parts(
 /// input order.
 pub fn emit_modules(namespaces: &[Namespace], preamble: &str) -> Vec<Emitted> {
     parallel_map(namespaces, |namespace| emit_module(namespace, preamble))
-}
-
-/// Runs its closure when dropped.
-struct Restore<F: FnMut()>(F);
-
-impl<F: FnMut()> Drop for Restore<F> {
-    fn drop(&mut self) {
-        (self.0)();
-    }
-}
-
-thread_local! {
-    /// Set on [`parallel_map`]'s threads, and on each thread emitting a part of a module.
-    static WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// The cores work may be shared among: the machine's, or one on a thread of
-/// [`parallel_map`] (the others are busy already).
-pub(crate) fn free_cores() -> usize {
-    if WORKER.with(std::cell::Cell::get) {
-        return 1;
-    }
-    std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// `f` over `items` on up to as many threads as the machine has cores, results in order.
-/// typify is single-threaded, but modules are independent, and so is the preparation of a
-/// module's definitions for it.
-///
-/// Called on one of its own threads (a module's work inside [`emit_modules`]), it runs on
-/// that thread: the cores are busy already.
-pub(crate) fn parallel_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let workers = free_cores().min(items.len());
-    if workers <= 1 {
-        return items.iter().map(f).collect();
-    }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let was_worker = WORKER.with(|worker| worker.replace(true));
-        let _restore = Restore(move || WORKER.with(|worker| worker.set(was_worker)));
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(item) = items.get(index) else { break done };
-            done.push((index, f(item)));
-        }
-    };
-    // The calling thread is one of the workers: one thread fewer to start, and what it
-    // makes is freed later by the thread that made it (cheaper than freeing another's).
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (1..workers).map(|_| scope.spawn(work)).collect();
-        let mut results = work();
-        for handle in handles {
-            results.extend(handle.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-        }
-        results
-    });
-    results.sort_by_key(|(index, _)| *index);
-    results.into_iter().map(|(_, result)| result).collect()
 }
 
 #[cfg(test)]

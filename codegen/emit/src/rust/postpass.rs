@@ -153,7 +153,7 @@ const HALVES_FROM_ITEMS: usize = 64;
 /// writes items in the order of their names, which has nothing to do with their sizes, so
 /// halves by count are halves of the work.
 fn halves(items: &[items::Item]) -> Option<usize> {
-    (super::free_cores() >= 2 && items.len() >= HALVES_FROM_ITEMS).then_some(items.len() / 2)
+    (crate::parallel::free_cores() >= 2 && items.len() >= HALVES_FROM_ITEMS).then_some(items.len() / 2)
 }
 
 /// The passes over a list of items of one module.

@@ -34,21 +34,19 @@ pub const TSC_STRICT_ARGS: &[&str] =
 pub fn emit_module(namespace: &Namespace, preamble: &str) -> String {
     let types: Vec<(&String, &Value)> = namespace.types.iter().collect();
     let mut text = String::from(preamble);
-    if types.len() < HALVES_FROM_TYPES || crate::rust::free_cores() < 2 {
+    if types.len() < HALVES_FROM_TYPES {
         declarations(&types, &mut text);
         return text;
     }
     let (mine, theirs) = types.split_at(types.len() / 2);
-    let theirs = std::thread::scope(|scope| {
-        let other = scope.spawn(|| {
-            let mut text = String::new();
-            declarations(theirs, &mut text);
-            text
-        });
-        declarations(mine, &mut text);
-        other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    });
-    text.push_str(&theirs);
+    // On one core (or a thread of a parallel map already), the halves run one after another.
+    for half in crate::parallel::parallel_map(&[mine, theirs], |half| {
+        let mut text = String::new();
+        declarations(half, &mut text);
+        text
+    }) {
+        text.push_str(&half);
+    }
     text
 }
 
