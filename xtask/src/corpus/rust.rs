@@ -2,10 +2,11 @@
 //! through its type.
 //!
 //! The modules share one scratch crate, split among a few binaries of bounded size, at least
-//! one per core (cargo builds them side by side), each distinct group of items compiled once
-//! per binary ([`super::units`]) and modules that share groups in the same binary. A module that does not compile is named by rustc's diagnostics and
-//! built again without the others' company, so it fails alone and every other module keeps
-//! its own verdict. Verdicts are kept by content ([`super::cache`]).
+//! one per core (cargo builds them side by side). Each distinct group of items is compiled
+//! once per binary ([`super::units`]), and modules that share groups go to the same binary.
+//! A module that does not compile is named by rustc's diagnostics and built again without
+//! the others' company, so it fails alone and every other module keeps its own verdict.
+//! Verdicts are kept by content ([`super::cache`]).
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
