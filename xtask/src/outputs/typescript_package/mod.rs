@@ -150,8 +150,13 @@ fn validator_files(
     let mut requests = Vec::new();
     for module in modules {
         for ((event, document), type_name) in module.events.iter().zip(&module.namespace.roots) {
-            paths.push(validator_path(&module_name(&module.source), type_name));
-            requests.push(validators::Request { label: event.qualified_name(), schema: document });
+            let file = validator_path(&module_name(&module.source), type_name);
+            requests.push(validators::Request {
+                label: event.qualified_name(),
+                file: file.clone(),
+                schema: document,
+            });
+            paths.push(file);
         }
     }
     let codes = compiler.compile(&requests)?;
