@@ -17,12 +17,12 @@
 //!
 //! The other commands: [`infer`] (the quicktype replacement), [`corpus`] (inference and both
 //! emitters proven on real JSON), [`compat`] (the compatibility gate over git history),
-//! [`catalog_site`] (the HTML event catalog, tested in [`browser`]), [`version`] (the generated
-//! packages' version from the gate's verdicts), [`ci`] (every check CI runs, with [`moto`] for
-//! the AWS tests). Every child process is run through [`cmd`].
+//! [`version`] (the generated packages' version from the gate's verdicts), [`ci`] (every check
+//! CI runs, with [`moto`] for the AWS tests). The HTML event catalog is the `xtask-catalog`
+//! crate (tested in headless Chromium through [`browser`]), a binary of its own so the main
+//! job does not compile it. Every child process is run through [`cmd`].
 
 pub mod browser;
-pub mod catalog_site;
 pub mod ci;
 pub mod cmd;
 pub mod compat;

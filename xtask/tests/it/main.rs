@@ -6,7 +6,6 @@
 //! would otherwise see.
 
 mod asyncapi;
-mod catalog_browser;
 mod change_locality;
 mod consumer_declarations;
 mod consumer_package;

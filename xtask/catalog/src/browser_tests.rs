@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use xtask::browser;
-use xtask::catalog_site::{self, EventPage};
 use xtask::consumers::Consumers;
+
+use crate::EventPage;
 
 /// The site, built once for all tests into `target/catalog-browser-test`.
 fn site() -> &'static (PathBuf, Vec<EventPage>) {
@@ -19,8 +20,8 @@ fn site() -> &'static (PathBuf, Vec<EventPage>) {
     SITE.get_or_init(|| {
         let root = xtask::workspace::root();
         let out = root.join("target/catalog-browser-test");
-        catalog_site::build(&root, &out).expect("the catalog builds");
-        (out, catalog_site::pages(&root).unwrap())
+        crate::build(&root, &out).expect("the catalog builds");
+        (out, crate::pages(&root).unwrap())
     })
 }
 
@@ -233,8 +234,8 @@ fn an_event_page_lists_its_consumers_with_their_team_and_what_they_read() {
             );
             assert!(row.contains(&format!("href=\"{}\"", consumer.repository)), "{}: {row}", page.id);
             match handled.reads.as_deref() {
-                None => assert!(row.contains(catalog_site::consumers::WHOLE_EVENT), "{row}"),
-                Some([]) => assert!(row.contains(catalog_site::consumers::NO_FIELD), "{row}"),
+                None => assert!(row.contains(crate::consumers::WHOLE_EVENT), "{row}"),
+                Some([]) => assert!(row.contains(crate::consumers::NO_FIELD), "{row}"),
                 Some(reads) => {
                     for read in reads {
                         assert!(

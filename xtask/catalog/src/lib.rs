@@ -17,12 +17,16 @@
 //! published schemas as `cargo xtask schemas` does: a declaration the catalog cannot show
 //! fails the build, naming its file, rather than vanishing from the pages.
 //!
-//! Templates are minijinja (HTML auto-escaped); no JavaScript framework.
+//! Templates are minijinja (HTML auto-escaped); no JavaScript framework. The crate is
+//! apart from the `xtask` library so that the main job's binary does not compile it.
 
 pub mod consumers;
 pub mod fields;
 pub mod platform_svg;
 pub mod versions;
+
+#[cfg(test)]
+mod browser_tests;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -34,10 +38,10 @@ use schema_emit::{Origin, SchemaItem};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compat::history;
-use crate::compat::reviewed::{Choice, Reviewed};
-use crate::consumers::{Consumers, EventSchemas};
-use crate::workspace::SCHEMAS_DIR;
+use xtask::compat::history;
+use xtask::compat::reviewed::{Choice, Reviewed};
+use xtask::consumers::{Consumers, EventSchemas};
+use xtask::workspace::SCHEMAS_DIR;
 
 /// One event's page, as the templates see it.
 #[derive(Debug, Clone, Serialize)]
@@ -173,7 +177,7 @@ fn checked_consumers(root: &Path, schemas: &EventSchemas<'_>) -> Result<Consumer
             "{} problem(s) in the consumer declarations ({}); the catalog shows every consumer, so fix \
              them first:\n  {}",
             problems.len(),
-            crate::consumers::DIR,
+            xtask::consumers::DIR,
             list.join("\n  ")
         );
     }
@@ -344,7 +348,7 @@ mod tests {
     /// declarations (no git history: the pages say so and build anyway).
     fn copy_of_schemas() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        let from = crate::workspace::root().join(SCHEMAS_DIR);
+        let from = xtask::workspace::root().join(SCHEMAS_DIR);
         for entry in walkdir::WalkDir::new(&from) {
             let entry = entry.unwrap();
             let target = dir.path().join(SCHEMAS_DIR).join(entry.path().strip_prefix(&from).unwrap());

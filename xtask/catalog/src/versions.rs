@@ -6,8 +6,8 @@ use schema_compat::{Mode, Policy, compare};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::compat::history::Version;
-use crate::compat::reviewed::Reviewed;
+use xtask::compat::history::Version;
+use xtask::compat::reviewed::Reviewed;
 
 /// One version of an event's schema, as the page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -7,8 +7,8 @@ use schema_model::instance;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::fields::{self, Part};
-use crate::consumers::{Consumers, Handles};
+use crate::fields::{self, Part};
+use xtask::consumers::{Consumers, Handles};
 
 /// One consumer of the event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -100,8 +100,8 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn declared(name: &str, reads: &str) -> crate::consumers::Consumer {
-        crate::consumers::parse(
+    fn declared(name: &str, reads: &str) -> xtask::consumers::Consumer {
+        xtask::consumers::parse(
             &format!("schemas/consumers/{name}.toml"),
             &format!(
                 "name = \"{name}\"\nteam = \"t-{name}\"\nrepository = \"https://example.com/{name}\"\n\n\
