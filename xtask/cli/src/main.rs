@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's commands. The parts are in the `xtask` library; this binary
 //! parses arguments and links every contract crate.
 
+use std::ffi::{OsStr, OsString};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -116,6 +117,19 @@ fn main() -> ExitCode {
     }
 }
 
+/// `cargo run --quiet TARGET -- ARGS` in the workspace this binary was built in (where the
+/// package is, whatever `--root` says), with its exit status.
+fn cargo_run(target: &[&str], args: &[impl AsRef<OsStr>]) -> Result<ExitCode> {
+    let status = Cmd::new("cargo")
+        .args(["run", "--quiet"])
+        .args(target)
+        .arg("--")
+        .args(args)
+        .dir(workspace::root())
+        .status()?;
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let root = cli.root.unwrap_or_else(workspace::root);
     match cli.command {
@@ -123,12 +137,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ci { corpus } => xtask::ci::run(&root, corpus.as_deref())?,
         Command::Corpus { dir, fresh } => xtask::corpus::check_with(&root, &dir, !fresh)?,
         Command::Tail { args } => {
-            let status = Cmd::new("cargo")
-                .args(["run", "--quiet", "--package", "event-runtime-aws", "--bin", "event-tail", "--"])
-                .args(&args)
-                .dir(&root)
-                .status()?;
-            return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+            return cargo_run(&["--package", "event-runtime-aws", "--bin", "event-tail"], &args);
         }
         Command::Infer(args) => return xtask::infer::run(&args),
         Command::Compat(args) => return Ok(xtask::compat::run(&root, &args)),
@@ -137,15 +146,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             // A binary of its own (package `xtask-catalog`), built on first use, so the main
             // job's build never compiles the pages and their templates.
             let out = std::env::current_dir()?.join(out);
-            let status = Cmd::new("cargo")
-                .args(["run", "--quiet", "--package", "xtask-catalog", "--"])
-                .arg("--root")
-                .arg(&root)
-                .arg("--out")
-                .arg(&out)
-                .dir(workspace::root())
-                .status()?;
-            return Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+            let args = [OsString::from("--root"), root.into(), "--out".into(), out.into()];
+            return cargo_run(&["--package", "xtask-catalog"], &args);
         }
     }
     Ok(ExitCode::SUCCESS)
