@@ -86,8 +86,8 @@ fn run_steps(root: &Path, corpus: Option<&Path>, steps: &Steps) -> Result<()> {
     let validate = format!("{}/validate.mjs", crate::outputs::asyncapi::VALIDATOR_DIR);
     steps.run("asyncapi", || command(root, "node", &[&validate, "schemas/asyncapi.yaml"]).run())?;
     // The catalog's own binary, which `cargo xtask catalog` runs: the build step built it
-    // beside this one for its tests (`cargo run` would build it again, with another feature
-    // set, 7 s alone).
+    // beside this one for its tests (`cargo run` compiled the catalog crate again, 7 s alone
+    // at the end of CI: cargo did not reuse the test build's units of it).
     let catalog = this.with_file_name("xtask-catalog");
     steps.run("catalog", || command(root, &catalog, &["--out", "target/catalog"]).run())?;
     let typescript = root.join(crate::workspace::TYPESCRIPT_PACKAGE_DIR);

@@ -50,10 +50,9 @@ pub fn run(root: &Path, args: &SchemasArgs) -> Result<ExitCode> {
     // Writing reuses each committed validator whose stamp matches, so a fresh clone needs no
     // `npm ci`; `--check` compiles every one with ajv, proving them.
     let validators = if args.check {
-        options.validators.clone()
+        options.validators
     } else {
-        let src = root.join(workspace::TYPESCRIPT_PACKAGE_DIR).join("src");
-        options.validators.clone().reusing(src)
+        options.validators.reusing(root.join(workspace::TYPESCRIPT_PACKAGE_DIR).join("src"))
     };
     let options = outputs::Options {
         cache: Some(schema_emit::rust::Cache::new(root.join("target/xtask-cache/rust"))),
