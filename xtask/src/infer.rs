@@ -10,6 +10,9 @@ pub mod inference;
 pub mod plan;
 pub mod render;
 
+#[cfg(test)]
+mod differential;
+
 use std::fmt::{self, Write as _};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -60,10 +60,37 @@ pub(super) fn run_rust(
     reuse: bool,
 ) -> Result<()> {
     run_rust_with(root, scratch, modules, cases, reuse, |module| {
-        namespace(module)
-            .and_then(|namespace| rust::emit_module(namespace, &header()).map_err(|errors| joined(&errors)))
-            .map(|code| code.code)
+        let namespace = namespace(module)?;
+        let code = rust::emit_module(namespace, &header()).map_err(|errors| joined(&errors))?.code;
+        let oracle =
+            rust::emit_module_via_typify(namespace, &header()).map_err(|errors| joined(&errors))?.code;
+        same_as_typify(&code, &oracle)?;
+        Ok(code)
     })
+}
+
+/// Fails, quoting the first line that differs, when the Rust emitter's direct printer wrote
+/// other code than typify writes for the same module (see `schema_emit::rust`): the printer
+/// promises typify's code byte for byte, and the corpus is where unseen shapes show up.
+fn same_as_typify(code: &str, oracle: &str) -> Result<(), String> {
+    if code == oracle {
+        return Ok(());
+    }
+    let (mut printed, mut typify) = (code.lines(), oracle.lines());
+    let mut line = 1;
+    loop {
+        match (printed.next(), typify.next()) {
+            (Some(a), Some(b)) if a == b => line += 1,
+            (a, b) => {
+                return Err(format!(
+                    "the direct Rust printer and typify disagree at line {line}: printed `{}`, typify `{}` \
+                     (a bug of the printer: report the sample)",
+                    a.unwrap_or("<end>"),
+                    b.unwrap_or("<end>")
+                ));
+            }
+        }
+    }
 }
 
 /// [`run_rust`] with the module's code from `emit` (the tests plant code that does not

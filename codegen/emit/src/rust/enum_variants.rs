@@ -49,6 +49,11 @@ impl Placeholders {
         schema_model::for_each_subschema_mut(schema, |sub| self.replace_in(sub));
     }
 
+    /// Whether `value` is one of the placeholders.
+    pub fn holds(&self, value: &str) -> bool {
+        self.by_placeholder.contains_key(value)
+    }
+
     /// typify's output with every placeholder undone; unchanged when there were none.
     pub fn restore(&self, tokens: TokenStream, module: &str) -> Result<TokenStream, Vec<Diagnostic>> {
         if self.by_placeholder.is_empty() {

@@ -20,6 +20,7 @@ mod cache;
 mod components;
 mod deep_nesting;
 mod detached;
+mod direct;
 mod enum_variants;
 mod field_types;
 mod hoist;
@@ -85,23 +86,45 @@ pub type Emitted = Result<RustModule, Vec<Diagnostic>>;
 /// Types that do not refer to each other are emitted on separate cores when the module has
 /// such parts (see `components.rs`); the code is the same as from one piece.
 pub fn emit_module(namespace: &Namespace, preamble: &str) -> Emitted {
-    emit(&namespace.name, namespace.origin, namespace.types.clone(), preamble)
+    emit(&namespace.name, namespace.origin, namespace.types.clone(), preamble, Printer::Direct)
+}
+
+/// [`emit_module`] with every type through typify, even those the direct printer writes
+/// (see `direct/mod.rs`): the oracle the printer is checked against.
+pub fn emit_module_via_typify(namespace: &Namespace, preamble: &str) -> Emitted {
+    emit(&namespace.name, namespace.origin, namespace.types.clone(), preamble, Printer::Typify)
+}
+
+/// Who writes inferred types.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Printer {
+    /// The direct printer where it can, typify elsewhere.
+    Direct,
+    /// typify alone.
+    Typify,
 }
 
 /// [`emit_module`], consuming `namespace`: its schemas become the ones typify reads without
 /// a copy, for a caller that has no further use for them.
 pub fn emit_module_owned(namespace: Namespace, preamble: &str) -> Emitted {
-    emit(&namespace.name, namespace.origin, namespace.types, preamble)
+    emit(&namespace.name, namespace.origin, namespace.types, preamble, Printer::Direct)
 }
 
-fn emit(module: &str, origin: Origin, types: BTreeMap<String, serde_json::Value>, preamble: &str) -> Emitted {
-    let mut types = hoist::hoist_inline_types(types);
-    let flattens = unions::prepare(&mut types);
-    let variant_names = enum_variants::disambiguate(&mut types);
-    if origin == Origin::Inferred {
-        types.values_mut().for_each(prepass::drop_string_formats);
-    }
+fn emit(
+    module: &str,
+    origin: Origin,
+    types: BTreeMap<String, serde_json::Value>,
+    preamble: &str,
+    printer: Printer,
+) -> Emitted {
+    let Schemas { types, flattens, variant_names } = schema_passes(types, origin);
     let layout = postpass::Layout { types: &types, flattens: &flattens };
+    if origin == Origin::Inferred
+        && printer == Printer::Direct
+        && let Some(emitted) = direct::emit(module, &types, &variant_names, &layout, preamble)
+    {
+        return emitted;
+    }
     if let Some(parts) = components::parts(&types, free_cores())
         && let Some(emitted) = emit_parts(module, &parts, &variant_names, origin, &layout, preamble)
     {
@@ -114,6 +137,27 @@ fn emit(module: &str, origin: Origin, types: BTreeMap<String, serde_json::Value>
     // The post-pass measured how deep the module's types nest, and said so in the code.
     needs.recursion_limit = recursion_limit_needed(&code);
     Ok(RustModule { code, needs })
+}
+
+/// A module's schemas after the passes that run before any printing.
+struct Schemas {
+    /// Every definition, inline types hoisted and unions prepared.
+    types: BTreeMap<String, serde_json::Value>,
+    /// The enums to flatten back into their structs.
+    flattens: Vec<unions::Flatten>,
+    /// The enum values replaced by placeholders.
+    variant_names: enum_variants::Placeholders,
+}
+
+/// The schema passes (`hoist.rs`, `unions.rs`, `enum_variants.rs`, `prepass.rs`) over `types`.
+fn schema_passes(types: BTreeMap<String, serde_json::Value>, origin: Origin) -> Schemas {
+    let mut types = hoist::hoist_inline_types(types);
+    let flattens = unions::prepare(&mut types);
+    let variant_names = enum_variants::disambiguate(&mut types);
+    if origin == Origin::Inferred {
+        types.values_mut().for_each(prepass::drop_string_formats);
+    }
+    Schemas { types, flattens, variant_names }
 }
 
 /// How many properties were marked, and the definitions as typify reads them.

@@ -1,0 +1,494 @@
+//! What an inferred definition becomes in Rust, read from its schema the way typify reads
+//! it: a struct, a string enum, or `None` for every shape this printer leaves to typify.
+
+use std::collections::BTreeMap;
+
+use schema_model::{Node, admits_null};
+use serde_json::Value;
+
+use super::names::{Case, sanitize};
+
+/// A definition this printer writes itself.
+pub enum Shape<'a> {
+    /// An object with properties.
+    Struct(Vec<Field<'a>>),
+    /// A string with a list of values, each a variant (identifier, JSON value).
+    StringEnum(Vec<(String, &'a str)>),
+    /// An untagged enum: one variant per branch of an `anyOf` or type of a `type` list.
+    Untagged(Vec<Variant>, Impls),
+    /// A newtype over a list, a map or a number (a sample whose top level is not an object).
+    Newtype(Ty, Impls),
+}
+
+/// A variant of an untagged enum: a newtype over `ty`, or the unit variant `null` is.
+pub struct Variant {
+    /// The variant's identifier.
+    pub ident: String,
+    /// What it holds; `None` for `null`.
+    pub ty: Option<Ty>,
+}
+
+/// The conversions typify implements for a type, which decide those of an untagged enum
+/// holding it.
+#[derive(Clone, Copy, Default)]
+pub struct Impls {
+    /// `Display`.
+    pub display: bool,
+    /// `FromStr`.
+    pub from_str: bool,
+    /// Whether any string parses into it (a `String`, or an enum holding one).
+    pub any_string: bool,
+}
+
+/// One field of a struct, as typify and the post-passes write it.
+pub struct Field<'a> {
+    /// The Rust identifier (after typify's recasing and the collision pass).
+    pub ident: String,
+    /// The JSON name, when it differs from `ident`.
+    pub rename: Option<&'a str>,
+    /// The field's type, after the post-passes' rewrites.
+    pub ty: Ty,
+    /// How serde reads and writes it.
+    pub presence: Presence,
+}
+
+/// The serde options a field's presence in the JSON calls for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Required, never `null`.
+    Required,
+    /// Required and nullable: `Option<T>` that must still be present.
+    RequiredNullable,
+    /// Optional and not nullable: `Option<T>` skipped when `None`; `default` when typify
+    /// wrote it (lists and maps, whose intrinsic default it uses).
+    Optional { default: bool },
+    /// Optional and nullable: `Option<Option<T>>` through `double_option`.
+    OptionalNullable,
+}
+
+/// A Rust type, as typify spells it.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Ty {
+    String,
+    I64,
+    F64,
+    Bool,
+    Unit,
+    Value,
+    JsonMap,
+    Named(String),
+    Vec(Box<Ty>),
+    Map(Box<Ty>),
+    Option(Box<Ty>),
+}
+
+impl Ty {
+    /// The type's text.
+    pub fn write(&self, out: &mut String) {
+        match self {
+            Ty::String => out.push_str("::std::string::String"),
+            Ty::I64 => out.push_str("i64"),
+            Ty::F64 => out.push_str("f64"),
+            Ty::Bool => out.push_str("bool"),
+            Ty::Unit => out.push_str("()"),
+            Ty::Value => out.push_str("::serde_json::Value"),
+            Ty::JsonMap => out.push_str("::serde_json::Map<::std::string::String, ::serde_json::Value>"),
+            Ty::Named(name) => out.push_str(name),
+            Ty::Vec(inner) => wrap(out, "::std::vec::Vec<", inner),
+            Ty::Map(inner) => wrap(out, "::std::collections::BTreeMap<::std::string::String, ", inner),
+            Ty::Option(inner) => wrap(out, "::std::option::Option<", inner),
+        }
+    }
+
+    /// Whether the text has generic arguments, where prettyplease may break a long line.
+    pub fn is_generic(&self) -> bool {
+        matches!(self, Ty::JsonMap | Ty::Vec(_) | Ty::Map(_) | Ty::Option(_))
+    }
+}
+
+fn wrap(out: &mut String, open: &str, inner: &Ty) {
+    out.push_str(open);
+    inner.write(out);
+    out.push('>');
+}
+
+/// The keywords an inferred definition or property may carry that this printer understands;
+/// any other keyword leaves the definition to typify.
+const OBJECT_KEYS: [&str; 6] = ["type", "title", "properties", "required", "$schema", "$comment"];
+
+/// What `schema`, a definition of `types`, becomes; `None` leaves it to typify.
+pub fn of<'a>(
+    schema: &'a Value,
+    types: &BTreeMap<String, Value>,
+    is_placeholder: impl Fn(&str) -> bool,
+) -> Option<Shape<'a>> {
+    let object = schema.as_object()?;
+    if object.contains_key("enum") {
+        // An enum whose values clash as identifiers holds placeholders: typify's to restore.
+        let variants = string_enum(schema)?;
+        return (!variants.iter().any(|(_, value)| is_placeholder(value)))
+            .then_some(Shape::StringEnum(variants));
+    }
+    if let Some(variants) = untagged(schema, types) {
+        let impls = impls_of_variants(&variants, types, 0)?;
+        return Some(Shape::Untagged(variants, impls));
+    }
+    if let Some(inner) = newtype(schema, types) {
+        let impls = impls_of(&inner, types, 0)?;
+        return Some(Shape::Newtype(inner, impls));
+    }
+    let node = Node::new(schema);
+    if !object.keys().all(|key| OBJECT_KEYS.contains(&key.as_str()))
+        || node.types() != ["object"]
+        || node.properties().next().is_none()
+    {
+        return None;
+    }
+    fields(schema, types).map(Shape::Struct)
+}
+
+fn string_enum(schema: &Value) -> Option<Vec<(String, &str)>> {
+    let object = schema.as_object()?;
+    if !object.keys().all(|key| ["type", "title", "enum", "$schema", "$comment"].contains(&key.as_str()))
+        || Node::new(schema).types() != ["string"]
+    {
+        return None;
+    }
+    let values = object.get("enum")?.as_array()?;
+    let variants: Vec<(String, &str)> = values
+        .iter()
+        .map(|value| value.as_str().map(|text| (sanitize(text, Case::Pascal), text)))
+        .collect::<Option<_>>()?;
+    let mut idents: Vec<&str> = variants.iter().map(|(ident, _)| ident.as_str()).collect();
+    idents.sort_unstable();
+    let distinct = idents.windows(2).all(|pair| pair[0] != pair[1]);
+    (distinct && !variants.is_empty()).then_some(variants)
+}
+
+fn fields<'a>(schema: &'a Value, types: &BTreeMap<String, Value>) -> Option<Vec<Field<'a>>> {
+    let node = Node::new(schema);
+    let required = node.required();
+    let mut fields = Vec::new();
+    for (json_name, property) in node.properties() {
+        let base = base_type(property, types)?;
+        let nullable = admits_null(property, types);
+        let is_required = required.contains(&json_name.as_str());
+        let (ty, presence) = match (is_required, nullable, base) {
+            (true, false, ty) => (ty, Presence::Required),
+            (true, true, ty @ Ty::Option(_)) => (ty, Presence::RequiredNullable),
+            (true, true, ty @ (Ty::Value | Ty::Unit)) => (ty, Presence::Required),
+            (false, false, ty @ (Ty::Vec(_) | Ty::Map(_) | Ty::JsonMap)) => {
+                (Ty::Option(Box::new(ty)), Presence::Optional { default: true })
+            }
+            (false, false, ty) => (Ty::Option(Box::new(ty)), Presence::Optional { default: false }),
+            (false, true, ty @ Ty::Option(_)) => (Ty::Option(Box::new(ty)), Presence::OptionalNullable),
+            // (An optional `null`-only property, `()`, is refused by the typify path: left to it.)
+            (false, true, ty @ Ty::Value) => {
+                (Ty::Option(Box::new(Ty::Option(Box::new(ty)))), Presence::OptionalNullable)
+            }
+            _ => return None,
+        };
+        let ident = sanitize(json_name, Case::Snake);
+        let rename = (ident != *json_name).then_some(json_name.as_str());
+        fields.push(Field { ident, rename, ty, presence });
+    }
+    resolve_collisions(&mut fields, node.properties().map(|(name, _)| name.as_str()));
+    Some(fields)
+}
+
+/// How many of `fields` are `Option<Option<T>>` through `double_option`.
+pub fn double_options(fields: &[Field<'_>]) -> usize {
+    fields.iter().filter(|field| field.presence == Presence::OptionalNullable).count()
+}
+
+/// Distinct identifiers for fields that recase to one (`URL` and `url`): the first keeps it,
+/// the others take the first free numbered suffix, as the typify path's post-pass does.
+fn resolve_collisions<'a>(fields: &mut [Field<'a>], json_names: impl Iterator<Item = &'a str>) {
+    let idents: std::collections::BTreeSet<String> = fields.iter().map(|f| f.ident.clone()).collect();
+    let mut taken = std::collections::BTreeSet::new();
+    for (field, json_name) in fields.iter_mut().zip(json_names) {
+        if taken.insert(field.ident.clone()) {
+            continue;
+        }
+        let base = field.ident.trim_start_matches("r#").to_owned();
+        let fresh = (2..)
+            .map(|n| format!("{base}_{n}"))
+            .find(|name| !taken.contains(name) && !idents.contains(name))
+            .expect("some suffix is free");
+        field.rename = Some(json_name);
+        field.ident = fresh.clone();
+        taken.insert(fresh);
+    }
+}
+
+/// The type typify gives a property's schema, before presence is applied.
+fn base_type(schema: &Value, types: &BTreeMap<String, Value>) -> Option<Ty> {
+    let object = match schema {
+        Value::Bool(true) => return Some(Ty::Value),
+        Value::Object(object) => object,
+        _ => return None,
+    };
+    if object.is_empty() {
+        return Some(Ty::Value);
+    }
+    if let Some(reference) = object.get("$ref") {
+        let name = reference.as_str()?.strip_prefix("#/definitions/")?;
+        return (object.len() == 1 && types.contains_key(name))
+            .then(|| Ty::Named(sanitize(name, Case::Pascal)));
+    }
+    if let Some(branches) = object.get("anyOf") {
+        return option_of_branches(object, branches.as_array()?, types);
+    }
+    let allowed = ["type", "items", "additionalProperties"];
+    if !object.keys().all(|key| allowed.contains(&key.as_str())) {
+        return None;
+    }
+    let node = Node::new(schema);
+    let types_named = node.types();
+    let (nullable, kinds): (Vec<&str>, Vec<&str>) = types_named.iter().partition(|t| **t == "null");
+    let ty = match kinds.as_slice() {
+        [] if !nullable.is_empty() => return (object.len() == 1).then_some(Ty::Unit),
+        ["string"] => Ty::String,
+        ["integer"] => Ty::I64,
+        ["number"] => Ty::F64,
+        ["boolean"] => Ty::Bool,
+        ["array"] if !object.contains_key("additionalProperties") => match object.get("items") {
+            None => Ty::Vec(Box::new(Ty::Value)),
+            Some(items) => Ty::Vec(Box::new(element_type(items, types)?)),
+        },
+        ["object"] if !object.contains_key("items") => match object.get("additionalProperties") {
+            None => Ty::JsonMap,
+            Some(values) => Ty::Map(Box::new(element_type(values, types)?)),
+        },
+        _ => return None,
+    };
+    if !matches!(ty, Ty::Vec(_)) && object.contains_key("items")
+        || !matches!(ty, Ty::Map(_) | Ty::JsonMap) && object.contains_key("additionalProperties")
+    {
+        return None;
+    }
+    Some(if nullable.is_empty() { ty } else { Ty::Option(Box::new(ty)) })
+}
+
+/// An array's items or a map's values: typify's type for the schema as it stands.
+fn element_type(schema: &Value, types: &BTreeMap<String, Value>) -> Option<Ty> {
+    base_type(schema, types)
+}
+
+/// `anyOf: [X, {"type": "null"}]` (either order) is `Option<X>`.
+fn option_of_branches(
+    object: &serde_json::Map<String, Value>,
+    branches: &[Value],
+    types: &BTreeMap<String, Value>,
+) -> Option<Ty> {
+    if object.len() != 1 {
+        return None;
+    }
+    let [a, b] = branches else { return None };
+    let is_null =
+        |s: &Value| s.as_object().is_some_and(|o| o.len() == 1 && o.get("type") == Some(&"null".into()));
+    let other = match (is_null(a), is_null(b)) {
+        (false, true) => a,
+        (true, false) => b,
+        _ => return None,
+    };
+    match base_type(other, types)? {
+        Ty::Option(_) | Ty::Unit | Ty::Value => None,
+        ty => Some(Ty::Option(Box::new(ty))),
+    }
+}
+
+/// The type a definition that is neither an object with properties nor an enum wraps, for
+/// the kinds whose newtype this printer knows (not `String`, whose newtype typify derives more
+/// for, nor `Option` or `Value`).
+fn newtype(schema: &Value, types: &BTreeMap<String, Value>) -> Option<Ty> {
+    let object = schema.as_object()?;
+    if object.contains_key("properties") || object.contains_key("enum") || object.contains_key("anyOf") {
+        return None;
+    }
+    let mut content = object.clone();
+    content.remove("title");
+    match base_type(&Value::Object(content), types)? {
+        ty @ (Ty::I64 | Ty::F64 | Ty::Bool | Ty::Vec(_) | Ty::Map(_) | Ty::JsonMap) => Some(ty),
+        _ => None,
+    }
+}
+
+/// The JSON kinds a value of a type can have, to tell untagged variants apart.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    Null,
+    Boolean,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+/// The variants of an untagged enum `schema` is, when each holds values of its own JSON kind
+/// (so typify sees them as mutually exclusive and makes an untagged enum of them):
+/// - `type: [..]` with two or more types besides `null`, in typify's order (null, boolean,
+///   integer, number, string, array), named after the types;
+/// - `anyOf` of titled branches and at most one `null`, named after the titles (or the
+///   referenced type), in order.
+fn untagged(schema: &Value, types: &BTreeMap<String, Value>) -> Option<Vec<Variant>> {
+    let object = schema.as_object()?;
+    let mut variants = Vec::new();
+    let mut kinds = Vec::new();
+    if let Some(branches) = object.get("anyOf") {
+        if !object.keys().all(|key| ["anyOf", "title"].contains(&key.as_str())) {
+            return None;
+        }
+        for branch in branches.as_array()? {
+            let (name, ty, kind) = branch_variant(branch, types)?;
+            variants.push((name, ty));
+            kinds.push(kind);
+        }
+    } else {
+        let Some(Value::Array(listed)) = object.get("type") else { return None };
+        if !object
+            .keys()
+            .all(|key| ["type", "title", "items", "additionalProperties"].contains(&key.as_str()))
+        {
+            return None;
+        }
+        const ORDER: [&str; 7] = ["null", "boolean", "integer", "number", "string", "array", "object"];
+        let listed: Vec<&str> = listed.iter().map(Value::as_str).collect::<Option<_>>()?;
+        if listed.iter().any(|t| !ORDER.contains(t))
+            || listed.iter().filter(|t| **t != "null").count() < 2
+            || object.contains_key("items") && !listed.contains(&"array")
+            || object.contains_key("additionalProperties") && !listed.contains(&"object")
+        {
+            return None;
+        }
+        for name in ORDER.iter().filter(|t| listed.contains(t)) {
+            // Each type keeps the keywords that apply to it, as typify splits them.
+            let mut single = serde_json::Map::new();
+            single.insert("type".into(), Value::String((*name).to_owned()));
+            let own = match *name {
+                "array" => Some("items"),
+                "object" => Some("additionalProperties"),
+                _ => None,
+            };
+            if let Some((key, value)) = own.and_then(|key| object.get_key_value(key)) {
+                single.insert(key.clone(), value.clone());
+            }
+            let (ty, kind) = match *name {
+                "null" => (None, Kind::Null),
+                _ => (Some(base_type(&Value::Object(single), types)?), kind_of_type(name)?),
+            };
+            variants.push((sanitize(name, Case::Pascal), ty));
+            kinds.push(kind);
+        }
+    }
+    let mut sorted = kinds.clone();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|pair| pair[0] == pair[1]) || variants.len() < 2 {
+        return None;
+    }
+    let names = prune_common_prefix(variants.iter().map(|(name, _)| name.clone()).collect())?;
+    Some(names.into_iter().zip(variants).map(|(ident, (_, ty))| Variant { ident, ty }).collect())
+}
+
+/// A branch of an `anyOf`: its variant name as typify finds it, its type, its kind.
+fn branch_variant(branch: &Value, types: &BTreeMap<String, Value>) -> Option<(String, Option<Ty>, Kind)> {
+    let object = branch.as_object()?;
+    if object.len() == 1 && object.get("type") == Some(&Value::String("null".into())) {
+        return Some(("Null".to_owned(), None, Kind::Null));
+    }
+    let mut content = object.clone();
+    content.remove("title");
+    let content = Value::Object(content);
+    if let Some(reference) = object.get("$ref") {
+        // typify names a `$ref` variant after the reference, whatever its title.
+        let name = reference.as_str()?.strip_prefix("#/definitions/")?;
+        let target = types.get(name)?;
+        let kind = if Node::new(target).properties().next().is_some() {
+            Kind::Object
+        } else if string_enum(target).is_some() {
+            Kind::String
+        } else {
+            return None;
+        };
+        let ty = (content.as_object()?.len() == 1).then(|| base_type(&content, types))??;
+        return Some((sanitize(name, Case::Pascal), Some(ty), kind));
+    }
+    let title = object.get("title")?.as_str()?;
+    let [kind] = Node::new(&content).types()[..] else { return None };
+    let ty = base_type(&content, types)?;
+    Some((sanitize(title, Case::Pascal), Some(ty), kind_of_type(kind)?))
+}
+
+fn kind_of_type(name: &str) -> Option<Kind> {
+    Some(match name {
+        "boolean" => Kind::Boolean,
+        // Integers and numbers overlap: an enum with both is left to typify.
+        "integer" | "number" => Kind::Number,
+        "string" => Kind::String,
+        "array" => Kind::Array,
+        "object" => Kind::Object,
+        _ => return None,
+    })
+}
+
+/// typify's variant names: the common leading words of all names removed; `None` when that
+/// leaves one empty (typify then numbers the variants) or two names are the same.
+fn prune_common_prefix(names: Vec<String>) -> Option<Vec<String>> {
+    use heck::{ToKebabCase, ToPascalCase};
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
+        return None;
+    }
+    let common = names.iter().cloned().reduce(|a, b| {
+        let (a, b) = (a.to_kebab_case(), b.to_kebab_case());
+        let words: Vec<&str> =
+            a.split('-').zip(b.split('-')).take_while(|(x, y)| x == y).map(|(x, _)| x).collect();
+        words.join("-").to_pascal_case()
+    })?;
+    names
+        .into_iter()
+        .map(|name| name.get(common.len()..).filter(|rest| !rest.is_empty()).map(str::to_owned))
+        .collect()
+}
+
+/// The conversions of an untagged enum with `variants`; `None` when a variant holds a type
+/// whose conversions are not known here.
+fn impls_of_variants(variants: &[Variant], types: &BTreeMap<String, Value>, depth: usize) -> Option<Impls> {
+    let mut all = Impls { display: true, from_str: true, any_string: false };
+    for variant in variants {
+        let Some(ty) = &variant.ty else {
+            all.display = false;
+            all.from_str = false;
+            continue;
+        };
+        let own = impls_of(ty, types, depth)?;
+        all.display &= own.display;
+        all.from_str &= own.from_str;
+        all.any_string |= own.any_string;
+    }
+    all.from_str &= !all.any_string;
+    Some(all)
+}
+
+/// typify's conversions of `ty`.
+fn impls_of(ty: &Ty, types: &BTreeMap<String, Value>, depth: usize) -> Option<Impls> {
+    let scalar = Impls { display: true, from_str: true, any_string: false };
+    Some(match ty {
+        Ty::Bool | Ty::I64 | Ty::F64 => scalar,
+        Ty::String => Impls { any_string: true, ..scalar },
+        Ty::Named(name) => {
+            let schema = types.get(name)?;
+            if string_enum(schema).is_some() {
+                scalar
+            } else if Node::new(schema).properties().next().is_some() && schema.get("anyOf").is_none() {
+                Impls::default()
+            } else if depth < 8 {
+                impls_of_variants(&untagged(schema, types)?, types, depth + 1)?
+            } else {
+                return None;
+            }
+        }
+        _ => Impls::default(),
+    })
+}
