@@ -71,14 +71,18 @@ enum Template {
     Array(Box<Template>),
     Scalar(usize),
     Either(Vec<Template>),
+    /// An object keyed by data (ids), which inference makes a map.
+    Map(Box<Template>),
 }
 
 fn template(random: &mut Random, depth: usize) -> Template {
     if depth >= 4 {
         return Template::Scalar(random.below(5));
     }
-    match random.below(10) {
+    match random.below(12) {
         0 => Template::Scalar(random.below(5)),
+        10 => Template::Object(Vec::new()),
+        11 => Template::Map(Box::new(template(random, depth + 1))),
         1 if depth > 0 => {
             Template::Either((0..2 + random.below(2)).map(|_| template(random, depth + 1)).collect())
         }
@@ -106,6 +110,13 @@ fn sample(template: &Template, random: &mut Random) -> Value {
         },
         Template::Array(item) => Value::Array((0..random.below(4)).map(|_| sample(item, random)).collect()),
         Template::Either(branches) => sample(&branches[random.below(branches.len())], random),
+        Template::Map(values) => {
+            let entries = 2 + random.below(4);
+            let map: Map<String, Value> = (0..entries)
+                .map(|_| (format!("{}", 100_000 + random.below(900_000)), sample(values, random)))
+                .collect();
+            Value::Object(map)
+        }
         Template::Object(fields) => {
             let mut object = Map::new();
             for (key, field) in fields {

@@ -34,22 +34,31 @@ fn hoist_children(
 ) {
     let option = is_option(schema);
     let Some(object) = schema.as_object_mut() else { return };
-    let mut children: Vec<(String, &mut Value)> = Vec::new();
+    // A child's suffix is made only if the child needs a name or has children: most
+    // properties of inferred types are scalars.
+    let mut children: Vec<(Suffix<'_>, &mut Value)> = Vec::new();
     let mut variants: Vec<(String, &mut Value)> = Vec::new();
     for (key, value) in object.iter_mut() {
         match (key.as_str(), value) {
             ("properties", Value::Object(properties)) => {
-                children.extend(properties.iter_mut().map(|(name, s)| (schema_ident::pascal_case(name), s)));
+                children.extend(properties.iter_mut().map(|(name, s)| (Suffix::Property(name), s)));
             }
-            ("items", item @ Value::Object(_)) => children.push(("Item".to_owned(), item)),
+            ("items", item @ Value::Object(_)) => children.push((Suffix::Fixed("Item".to_owned()), item)),
             ("items", Value::Array(positions)) => {
-                children.extend(positions.iter_mut().enumerate().map(|(i, s)| (format!("Item{}", i + 1), s)));
+                children.extend(
+                    positions
+                        .iter_mut()
+                        .enumerate()
+                        .map(|(i, s)| (Suffix::Fixed(format!("Item{}", i + 1)), s)),
+                );
             }
-            ("additionalProperties", value @ Value::Object(_)) => children.push(("Value".to_owned(), value)),
+            ("additionalProperties", value @ Value::Object(_)) => {
+                children.push((Suffix::Fixed("Value".to_owned()), value));
+            }
             ("anyOf" | "oneOf", Value::Array(branches)) => {
                 if option {
                     // "X or null" is `Option<X>`: X is named as the place itself.
-                    children.extend(branches.iter_mut().map(|s| (String::new(), s)));
+                    children.extend(branches.iter_mut().map(|s| (Suffix::Fixed(String::new()), s)));
                 } else {
                     // An enum's variants stay inline; what is inside them is named after the
                     // variant.
@@ -59,7 +68,9 @@ fn hoist_children(
                 }
             }
             ("allOf", Value::Array(parts)) => {
-                children.extend(parts.iter_mut().enumerate().map(|(i, s)| (format!("Part{}", i + 1), s)));
+                children.extend(
+                    parts.iter_mut().enumerate().map(|(i, s)| (Suffix::Fixed(format!("Part{}", i + 1)), s)),
+                );
             }
             _ => {}
         }
@@ -68,7 +79,10 @@ fn hoist_children(
         hoist_in_variant(branch, &format!("{owner}{label}"), names, hoisted);
     }
     for (suffix, child) in children {
-        let base = format!("{owner}{suffix}");
+        if !needs_a_name(child) && !has_children(child) {
+            continue;
+        }
+        let base = format!("{owner}{}", suffix.text());
         if needs_a_name(child) {
             let name = schema_ident::unique_name(&base, names);
             let mut moved = std::mem::replace(child, json!({"$ref": format!("#/definitions/{name}")}));
@@ -82,6 +96,31 @@ fn hoist_children(
             hoist_children(child, &base, names, hoisted);
         }
     }
+}
+
+/// How a child's name continues its owner's: a property's name (PascalCased when needed), or
+/// a fixed suffix.
+enum Suffix<'a> {
+    Property(&'a str),
+    Fixed(String),
+}
+
+impl Suffix<'_> {
+    fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Suffix::Property(name) => schema_ident::pascal_case(name).into(),
+            Suffix::Fixed(text) => text.as_str().into(),
+        }
+    }
+}
+
+/// Whether anything in `schema` could be hoisted: it holds subschemas.
+fn has_children(schema: &Value) -> bool {
+    schema.as_object().is_some_and(|object| {
+        ["properties", "items", "additionalProperties", "anyOf", "oneOf", "allOf"]
+            .iter()
+            .any(|key| object.contains_key(*key))
+    })
 }
 
 /// Hoists what lies inside one variant of an enum. The variant's own content stays inline

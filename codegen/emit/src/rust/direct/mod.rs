@@ -75,38 +75,60 @@ struct Mine<'a> {
     left: BTreeSet<&'a str>,
 }
 
-/// Every definition of `types` (named `idents`) the printer knows, printed.
+/// Fewer types than this are not worth a second thread.
+const HALVES_FROM_TYPES: usize = 64;
+
+/// Every definition of `types` (named `idents`) the printer knows, printed; a large module
+/// in two halves on two cores when they are free.
 fn print_all<'a>(
     types: &'a BTreeMap<String, Value>,
     idents: Vec<String>,
     placeholders: &Placeholders,
 ) -> Mine<'a> {
-    let mut mine = Vec::new();
-    let mut rewritten = 0;
-    let mut left: BTreeSet<&str> = BTreeSet::new();
-    for ((name, schema), ident) in types.iter().zip(idents) {
-        let printed = shape::of(schema, types, |value| placeholders.holds(value)).and_then(|shape| {
-            let (text, doubles) = match &shape {
-                shape::Shape::Struct(fields) => {
-                    (print::structure(&ident, fields), shape::double_options(fields))
-                }
-                shape::Shape::StringEnum(variants) => (print::string_enum(&ident, variants), 0),
-                shape::Shape::Untagged(variants, impls) => (print::untagged(&ident, variants, *impls), 0),
-                shape::Shape::Newtype(inner, impls) => (print::newtype(&ident, inner, *impls), 0),
-            };
-            Some((text.finish()?, doubles))
-        });
+    let entries: Vec<(&'a String, &'a Value, String)> =
+        types.iter().zip(idents).map(|((name, schema), ident)| (name, schema, ident)).collect();
+    let halves: Vec<&[(&String, &Value, String)]> = if entries.len() >= HALVES_FROM_TYPES {
+        let (first, second) = entries.split_at(entries.len() / 2);
+        vec![first, second]
+    } else {
+        vec![&entries]
+    };
+    let printed = crate::parallel::parallel_map(&halves, |half| {
+        half.iter()
+            .map(|(_, schema, ident)| print_one(schema, ident, types, placeholders))
+            .collect::<Vec<_>>()
+    });
+    let mut mine = Mine { mine: Vec::with_capacity(entries.len()), rewritten: 0, left: BTreeSet::new() };
+    for ((name, _, ident), printed) in entries.iter().zip(printed.into_iter().flatten()) {
         match printed {
             Some((text, doubles)) => {
-                rewritten += doubles;
-                mine.push(Printed { defines: Some(ident), is_mod: false, text });
+                mine.rewritten += doubles;
+                mine.mine.push(Printed { defines: Some(ident.clone()), is_mod: false, text });
             }
             None => {
-                left.insert(name);
+                mine.left.insert(name.as_str());
             }
         }
     }
-    Mine { mine, rewritten, left }
+    mine
+}
+
+/// One definition's text and how many of its fields are `Option<Option<T>>`; `None` when it
+/// is left to typify.
+fn print_one(
+    schema: &Value,
+    ident: &str,
+    types: &BTreeMap<String, Value>,
+    placeholders: &Placeholders,
+) -> Option<(String, usize)> {
+    let shape = shape::of(schema, types, |value| placeholders.holds(value))?;
+    let (text, doubles) = match &shape {
+        shape::Shape::Struct(fields) => (print::structure(ident, fields), shape::double_options(fields)),
+        shape::Shape::StringEnum(variants) => (print::string_enum(ident, variants), 0),
+        shape::Shape::Untagged(variants, impls) => (print::untagged(ident, variants, *impls), 0),
+        shape::Shape::Newtype(inner, impls) => (print::newtype(ident, inner, *impls), 0),
+    };
+    Some((text.finish()?, doubles))
 }
 
 /// The items typify writes for the definitions in `left`, run on them and every definition
@@ -276,6 +298,7 @@ mod tests {
             ("Point", json!({"title": "Point", "type": "object", "properties": {"x": {"type": "boolean"}}})),
             ("Ids", json!({"title": "Ids", "type": "array", "items": {"type": "integer"}})),
             ("Count", json!({"title": "Count", "type": "integer"})),
+            ("Bag", json!({"title": "Bag", "type": "object", "additionalProperties": true})),
             (
                 "Empty",
                 json!({"title": "Empty", "type": "object", "required": ["gone"], "properties": {"gone": {"type": "null"}}}),

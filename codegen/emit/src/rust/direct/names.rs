@@ -17,6 +17,12 @@ pub enum Case {
 
 /// typify's identifier for `input`.
 pub fn sanitize(input: &str, case: Case) -> String {
+    if let Case::Snake = case
+        && is_plain_snake(input)
+    {
+        // What heck gives back unchanged, the common case: spared its allocations.
+        return if typify_impl::accept_as_ident(input) { input.to_owned() } else { format!("{input}_") };
+    }
     let to_case = |text: &str| match case {
         Case::Pascal => text.to_pascal_case(),
         Case::Snake => text.to_snake_case(),
@@ -34,6 +40,15 @@ pub fn sanitize(input: &str, case: Case) -> String {
     if typify_impl::accept_as_ident(&out) { out } else { format!("{out}_") }
 }
 
+/// Lowercase ASCII words of letters and digits, the first starting with a letter, joined by
+/// single underscores: a name heck's snake case leaves as it is.
+fn is_plain_snake(input: &str) -> bool {
+    input.starts_with(|c: char| c.is_ascii_lowercase())
+        && input.split('_').all(|word| {
+            !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +61,18 @@ mod tests {
         assert_eq!(sanitize("", Case::Pascal), "X");
         assert_eq!(sanitize("+1", Case::Pascal), "plus1", "typify keeps its special case lowercase");
         assert_eq!(sanitize("https://api.github.com/x{/y}", Case::Pascal), "HttpsApiGithubComXY");
+    }
+
+    #[test]
+    fn plain_snake_names_are_what_heck_makes_of_them() {
+        for name in ["id", "html_url", "a1", "a_1", "v2_beta3", "x_2_y", "self", "type", "fn", "abc_def_ghi"]
+        {
+            assert!(is_plain_snake(name), "{name}");
+            let through_heck = heck::ToSnakeCase::to_snake_case(name);
+            assert_eq!(through_heck, name, "heck keeps {name}");
+        }
+        for name in ["_id", "id_", "a__b", "A", "aB", "1a", "", "ünï", "a-b"] {
+            assert!(!is_plain_snake(name), "{name}");
+        }
     }
 }

@@ -22,10 +22,13 @@ pub struct Text {
 }
 
 impl Text {
+    fn indent(&mut self, indent: usize) {
+        const SPACES: &str = "                                ";
+        self.out.push_str(&SPACES[..indent.min(SPACES.len())]);
+    }
+
     fn line(&mut self, indent: usize, text: &str) {
-        for _ in 0..indent {
-            self.out.push(' ');
-        }
+        self.indent(indent);
         self.out.push_str(text);
         self.out.push('\n');
     }
@@ -50,24 +53,27 @@ impl Text {
 
     /// `{head}{ty}{tail}` at `indent`; when too long and `ty` has one type argument, broken
     /// inside it: the argument on a line of its own, four columns in, with a comma.
-    fn typed(&mut self, indent: usize, head: &str, ty: &Ty, tail: &str) {
-        let mut one_line = String::with_capacity(head.len() + 64 + tail.len());
-        one_line.push_str(head);
-        ty.write(&mut one_line);
-        one_line.push_str(tail);
-        if indent + one_line.len() <= MARGIN || !ty.is_generic() {
-            self.line(indent, &one_line);
+    fn typed(&mut self, indent: usize, head: &[&str], ty: &Ty, tail: &str) {
+        let start = self.out.len();
+        self.indent(indent);
+        head.iter().for_each(|piece| self.out.push_str(piece));
+        ty.write(&mut self.out);
+        self.out.push_str(tail);
+        if self.out.len() - start <= MARGIN || !ty.is_generic() {
+            self.out.push('\n');
             return;
         }
         let (open, inner) = match ty {
             Ty::Vec(inner) => ("::std::vec::Vec<", inner),
             Ty::Option(inner) => ("::std::option::Option<", inner),
             _ => {
-                self.breakable(indent, &one_line);
+                self.out.push('\n');
+                self.unsure = true;
                 return;
             }
         };
-        self.line(indent, &format!("{head}{open}"));
+        self.out.truncate(start);
+        self.line(indent, &format!("{}{open}", head.concat()));
         let mut argument = type_text(inner);
         argument.push(',');
         self.breakable(indent + 4, &argument);
@@ -121,40 +127,44 @@ pub fn structure(name: &str, fields: &[Field<'_>]) -> Text {
 }
 
 fn field_lines(text: &mut Text, field: &Field<'_>) {
-    let mut options: Vec<String> = Vec::new();
-    if let Some(json) = field.rename {
-        options.push(format!("rename = {}", literal(json)));
-    }
     const IS_NONE: &str = "skip_serializing_if = \"::std::option::Option::is_none\"";
-    match field.presence {
-        Presence::Required => {}
-        Presence::RequiredNullable => {
-            options.push("deserialize_with = \"::std::option::Option::deserialize\"".to_owned());
-        }
-        Presence::Optional { default } => {
-            if default {
-                options.push("default".to_owned());
-            }
-            options.push(IS_NONE.to_owned());
-        }
+    let rename = field.rename.map(|json| format!("rename = {}", literal(json)));
+    let presence: &[&str] = match field.presence {
+        Presence::Required => &[],
+        Presence::RequiredNullable => &["deserialize_with = \"::std::option::Option::deserialize\""],
+        Presence::Optional { default: false } => &[IS_NONE],
+        Presence::Optional { default: true } => &["default", IS_NONE],
         Presence::OptionalNullable => {
             text.line(4, "///");
-            options.extend([IS_NONE.to_owned(), "default".to_owned(), "with = \"double_option\"".to_owned()]);
+            &[IS_NONE, "default", "with = \"double_option\""]
         }
-    }
+    };
+    let mut options: Vec<&str> = Vec::with_capacity(4);
+    options.extend(rename.as_deref());
+    options.extend(presence);
     attribute(text, 4, "serde", &options);
-    text.typed(4, &format!("pub {}: ", field.ident), &field.ty, ",");
+    text.typed(4, &["pub ", &field.ident, ": "], &field.ty, ",");
 }
 
 /// `#[name(options)]` at `indent`, one option per line when it does not fit; nothing when
 /// there are no options.
-fn attribute(text: &mut Text, indent: usize, name: &str, options: &[String]) {
+fn attribute(text: &mut Text, indent: usize, name: &str, options: &[&str]) {
     if options.is_empty() {
         return;
     }
-    let one_line = format!("#[{name}({})]", options.join(", "));
-    if indent + one_line.len() <= MARGIN {
-        text.line(indent, &one_line);
+    let length = name.len() + 5 + options.iter().map(|o| o.len() + 2).sum::<usize>() - 2;
+    if indent + length <= MARGIN {
+        text.indent(indent);
+        for piece in ["#[", name, "("] {
+            text.out.push_str(piece);
+        }
+        for (at, option) in options.iter().enumerate() {
+            if at > 0 {
+                text.out.push_str(", ");
+            }
+            text.out.push_str(option);
+        }
+        text.out.push_str(")]\n");
         return;
     }
     text.line(indent, &format!("#[{name}("));
@@ -173,7 +183,7 @@ pub fn string_enum(name: &str, variants: &[(String, &str)]) -> Text {
     text.line(0, &format!("pub enum {name} {{"));
     for (ident, value) in variants {
         if ident != value {
-            attribute(&mut text, 4, "serde", &[format!("rename = {}", literal(value))]);
+            attribute(&mut text, 4, "serde", &[&format!("rename = {}", literal(value))]);
         }
         text.line(4, &format!("{ident},"));
     }

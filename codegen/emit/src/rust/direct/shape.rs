@@ -167,12 +167,13 @@ fn string_enum(schema: &Value) -> Option<Vec<(String, &str)>> {
 
 fn fields<'a>(schema: &'a Value, types: &BTreeMap<String, Value>) -> Option<Vec<Field<'a>>> {
     let node = Node::new(schema);
-    let required = node.required();
+    let mut required = node.required();
+    required.sort_unstable();
     let mut fields = Vec::new();
     for (json_name, property) in node.properties() {
         let base = base_type(property, types)?;
         let nullable = admits_null(property, types);
-        let is_required = required.contains(&json_name.as_str());
+        let is_required = required.binary_search(&json_name.as_str()).is_ok();
         let (ty, presence) = match (is_required, nullable, base) {
             (true, false, ty) => (ty, Presence::Required),
             (true, true, ty @ Ty::Option(_)) => (ty, Presence::RequiredNullable),
@@ -258,7 +259,11 @@ fn base_type(schema: &Value, types: &BTreeMap<String, Value>) -> Option<Ty> {
         },
         ["object"] if !object.contains_key("items") => match object.get("additionalProperties") {
             None => Ty::JsonMap,
-            Some(values) => Ty::Map(Box::new(element_type(values, types)?)),
+            // typify spells a map of any JSON values as serde_json's.
+            Some(values) => match element_type(values, types)? {
+                Ty::Value => Ty::JsonMap,
+                ty => Ty::Map(Box::new(ty)),
+            },
         },
         _ => return None,
     };
