@@ -97,7 +97,10 @@ impl Text {
     /// of this printer, left to the typify path).
     pub fn finish(self) -> Option<String> {
         if !self.unsure {
-            return Some(self.out);
+            // Items are held until the module is assembled: without their growth slack.
+            let mut out = self.out;
+            out.shrink_to_fit();
+            return Some(out);
         }
         let file = syn::parse_file(&self.out).ok()?;
         Some(prettyplease::unparse(&file))
