@@ -576,3 +576,17 @@ mod grouping_tests {
         assert_eq!(even_groups(&modules[..1], LINES_PER_BINARY, 8), vec![vec![0]]);
     }
 }
+
+#[cfg(test)]
+mod oracle_tests {
+    use super::same_as_typify;
+
+    #[test]
+    fn printed_code_that_differs_from_typify_fails_quoting_the_first_difference() {
+        assert_eq!(same_as_typify("a\nb\n", "a\nb\n"), Ok(()));
+        let error = same_as_typify("a\nb\nc\n", "a\nx\nc\n").expect_err("they differ");
+        assert!(error.contains("line 2") && error.contains("`b`") && error.contains("`x`"), "{error}");
+        let error = same_as_typify("a\n", "a\nmore\n").expect_err("typify wrote more");
+        assert!(error.contains("line 2") && error.contains("<end>") && error.contains("`more`"), "{error}");
+    }
+}

@@ -12,6 +12,10 @@
 //! - the result is formatted with prettyplease under the caller's preamble, item by item,
 //!   each repeated `impl` shape once (`items.rs`).
 //!
+//! Inferred types (samples' shapes) skip typify: `direct/` prints the code the steps above
+//! write for them, byte for byte, and leaves to typify only what it does not know exactly;
+//! [`emit_module_via_typify`] is the oracle it is checked against.
+//!
 //! [`emit_modules`] runs modules in parallel across the machine's cores; [`Cache`] skips
 //! modules whose schemas did not change.
 
