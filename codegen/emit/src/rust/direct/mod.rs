@@ -272,7 +272,9 @@ mod tests {
         vec![
             (
                 "Order",
-                json!({"title": "Order", "type": "object", "required": ["id", "URL", "url", "note", "status", "lines"],
+                json!({"title": "Order", "type": "object", "required": ["id", "URL", "url", "note", "status", "lines",
+                    "a_map_field_whose_name_is_long_enough_to_break_its_type_in_three",
+                    "a_loose_map_field_whose_name_is_long_enough_to_break_its_type_too"],
                 "properties": {
                     "id": {"type": "integer"},
                     "URL": {"type": "string"},
@@ -284,6 +286,11 @@ mod tests {
                     "tags": {"type": "array", "items": {"type": "string"}},
                     "attributes": {"type": "object", "additionalProperties": {"type": "integer"}},
                     "anything": {"type": "object"},
+                    "loose": {"type": "object", "additionalProperties": {}},
+                    "a_map_field_whose_name_is_long_enough_to_break_its_type_in_three": {"type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+                    "a_loose_map_field_whose_name_is_long_enough_to_break_its_type_too": {"type": "object",
+                        "additionalProperties": {}},
                     "status": {"type": "string", "enum": ["open", "closed", long]},
                     "lines": {"type": "array", "items": {"type": "object", "required": ["sku"],
                         "properties": {"sku": {"type": "string"}, "qty": {"type": ["integer", "string"]}}}},
@@ -340,6 +347,8 @@ mod tests {
             "impl ::std::str::FromStr for Count {",
             "#[serde(untagged)]",
             "    >,\n",
+            "::serde_json::Map<\n        ::std::string::String,\n        ::serde_json::Value,\n    >,",
+            "pub loose: ::std::option::Option<\n        ::serde_json::Map<",
         ] {
             assert!(direct.code.contains(expected), "{expected:?} in:\n{}", direct.code);
         }

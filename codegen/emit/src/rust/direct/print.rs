@@ -51,8 +51,8 @@ impl Text {
         self.breakable(0, &tail);
     }
 
-    /// `{head}{ty}{tail}` at `indent`; when too long and `ty` has one type argument, broken
-    /// inside it: the argument on a line of its own, four columns in, with a comma.
+    /// `{head}{ty}{tail}` at `indent`; when too long, broken inside `ty`'s type arguments:
+    /// each on a line of its own, four columns in, with a comma.
     fn typed(&mut self, indent: usize, head: &[&str], ty: &Ty, tail: &str) {
         let start = self.out.len();
         self.indent(indent);
@@ -63,9 +63,12 @@ impl Text {
             self.out.push('\n');
             return;
         }
-        let (open, inner) = match ty {
-            Ty::Vec(inner) => ("::std::vec::Vec<", inner),
-            Ty::Option(inner) => ("::std::option::Option<", inner),
+        const STRING: &str = "::std::string::String";
+        let (open, arguments) = match ty {
+            Ty::Vec(inner) => ("::std::vec::Vec<", vec![type_text(inner)]),
+            Ty::Option(inner) => ("::std::option::Option<", vec![type_text(inner)]),
+            Ty::Map(values) => ("::std::collections::BTreeMap<", vec![STRING.to_owned(), type_text(values)]),
+            Ty::JsonMap => ("::serde_json::Map<", vec![STRING.to_owned(), "::serde_json::Value".to_owned()]),
             _ => {
                 self.out.push('\n');
                 self.unsure = true;
@@ -74,9 +77,10 @@ impl Text {
         };
         self.out.truncate(start);
         self.line(indent, &format!("{}{open}", head.concat()));
-        let mut argument = type_text(inner);
-        argument.push(',');
-        self.breakable(indent + 4, &argument);
+        for mut argument in arguments {
+            argument.push(',');
+            self.breakable(indent + 4, &argument);
+        }
         self.line(indent, &format!(">{tail}"));
     }
 
