@@ -183,7 +183,7 @@ pub fn run(args: &InferArgs) -> Result<ExitCode> {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                 fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
             }
-            fs::write(&path, render::single_text(lang, &files))
+            fs::write(&path, render::single_text(lang, &files).as_bytes())
                 .with_context(|| format!("writing {}", path.display()))?;
             eprintln!("wrote {}", path.display());
         }

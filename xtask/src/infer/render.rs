@@ -1,5 +1,7 @@
 //! The output of a run: schema documents, or one TypeScript or Rust module of every type.
 
+use std::borrow::Cow;
+
 use anyhow::{Result, bail};
 use serde_json::Value;
 
@@ -106,9 +108,11 @@ fn diagnostics(found: Vec<schema_emit::Diagnostic>) -> anyhow::Error {
 /// The output as one text (for standard output or a single `-o` file): the one schema, or for
 /// several types one JSON object mapping each type name to its document (written from the
 /// documents' texts, so no second copy of every schema is built); code as it is.
-pub fn single_text(lang: Lang, files: &[OutputFile]) -> String {
+pub fn single_text(lang: Lang, files: &[OutputFile]) -> Cow<'_, str> {
     match (lang, files) {
-        (Lang::Schema, [_]) | (_, []) => files.iter().map(|f| f.text.as_str()).collect(),
+        // One file is written as it is: a copy would add its size to the peak memory.
+        (_, [one]) => Cow::Borrowed(&one.text),
+        (_, []) => Cow::Borrowed(""),
         (Lang::Schema, _) => {
             let mut text = String::from("{\n");
             for (index, file) in files.iter().enumerate() {
@@ -124,9 +128,9 @@ pub fn single_text(lang: Lang, files: &[OutputFile]) -> String {
                 text.push_str(if index + 1 < files.len() { ",\n" } else { "\n" });
             }
             text.push_str("}\n");
-            text
+            Cow::Owned(text)
         }
-        _ => files.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("\n"),
+        _ => Cow::Owned(files.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("\n")),
     }
 }
 
