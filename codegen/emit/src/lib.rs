@@ -29,6 +29,7 @@
 #![deny(missing_docs)]
 
 mod diagnostic;
+pub mod graph;
 mod namespace;
 mod parallel;
 mod preamble;

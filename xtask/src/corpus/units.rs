@@ -449,60 +449,17 @@ fn words_of(tokens: TokenStream, words: &mut BTreeSet<String>) -> bool {
     true
 }
 
-/// Tarjan's strongly connected components of the groups, each component after every
-/// component it names; members in the order of `nodes`. Iterative, so a long chain of types
-/// (deeply nested samples) cannot overflow the stack.
+/// The strongly connected components of the groups (Tarjan's, iterative: a long chain of
+/// types from deeply nested samples cannot overflow the stack), each component after every
+/// component it names; members in the order of `nodes`.
 fn strongly_connected(nodes: &[String], edges: &HashMap<&str, BTreeSet<String>>) -> Vec<Vec<String>> {
     let position: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
     let successors: Vec<Vec<usize>> =
         nodes.iter().map(|n| edges[n.as_str()].iter().map(|m| position[m.as_str()]).collect()).collect();
-    let unvisited = usize::MAX;
-    let (mut index, mut low) = (vec![unvisited; nodes.len()], vec![0; nodes.len()]);
-    let (mut on_stack, mut stack, mut components) = (vec![false; nodes.len()], Vec::new(), Vec::new());
-    let mut counter = 0;
-    for start in 0..nodes.len() {
-        if index[start] != unvisited {
-            continue;
-        }
-        // Each frame: a node and how many of its successors it has looked at.
-        let mut frames = vec![(start, 0)];
-        index[start] = counter;
-        low[start] = counter;
-        counter += 1;
-        stack.push(start);
-        on_stack[start] = true;
-        while let Some(&mut (node, ref mut next)) = frames.last_mut() {
-            if let Some(&successor) = successors[node].get(*next) {
-                *next += 1;
-                if index[successor] == unvisited {
-                    index[successor] = counter;
-                    low[successor] = counter;
-                    counter += 1;
-                    stack.push(successor);
-                    on_stack[successor] = true;
-                    frames.push((successor, 0));
-                } else if on_stack[successor] {
-                    low[node] = low[node].min(index[successor]);
-                }
-                continue;
-            }
-            frames.pop();
-            if let Some(&(parent, _)) = frames.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                let mut component = Vec::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component.push(member);
-                    if member == node {
-                        break;
-                    }
-                }
-                component.sort_unstable();
-                components.push(component.into_iter().map(|m| nodes[m].clone()).collect());
-            }
-        }
+    let found = schema_emit::graph::components(&successors);
+    let mut components: Vec<Vec<String>> = vec![Vec::new(); found.sizes.len()];
+    for (node, &component) in found.of.iter().enumerate() {
+        components[component].push(nodes[node].clone());
     }
     components
 }

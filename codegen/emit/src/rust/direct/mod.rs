@@ -14,7 +14,6 @@
 //! The typify path stays the oracle: `emit_module_via_typify` writes the same module without
 //! this printer, and the tests and the corpus check compare the two.
 
-mod graph;
 mod names;
 mod print;
 mod shape;
@@ -207,12 +206,12 @@ fn shallow(types: &BTreeMap<String, Value>) -> bool {
             }
         });
     }
-    let components = graph::components(&by_value);
+    let components = crate::graph::components(&by_value);
     if components.sizes.iter().any(|&size| size > 1) || (0..types.len()).any(|at| by_value[at].contains(&at))
     {
         return false;
     }
-    graph::longest_bound(&all) <= SHALLOW
+    crate::graph::longest_bound(&all) <= SHALLOW
 }
 
 /// Calls `found` with every `$ref`'s definition name in `schema`, and whether the value is
@@ -240,23 +239,7 @@ fn refs_by_value<'a>(schema: &'a Value, by_value: bool, found: &mut impl FnMut(&
 
 /// Calls `found` with the definition name of every `$ref` in `schema`.
 fn refs_in<'a>(schema: &'a Value, found: &mut impl FnMut(&'a str)) {
-    match schema {
-        Value::Object(object) => {
-            for (key, value) in object {
-                match (key.as_str(), value) {
-                    ("$ref", Value::String(target)) => {
-                        if let Some(name) = target.strip_prefix("#/definitions/") {
-                            found(name);
-                        }
-                    }
-                    ("enum" | "const" | "default" | "examples", _) => {}
-                    _ => refs_in(value, found),
-                }
-            }
-        }
-        Value::Array(list) => list.iter().for_each(|item| refs_in(item, found)),
-        _ => {}
-    }
+    refs_by_value(schema, true, &mut |name, _| found(name));
 }
 
 #[cfg(test)]

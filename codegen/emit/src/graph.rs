@@ -1,4 +1,5 @@
-//! The strongly connected components of a graph of types, and a bound on its longest chain.
+//! Graphs of types (per node, the nodes it refers to): strongly connected components, and a
+//! bound on the longest chain. Shared by the Rust printer and the corpus check's units.
 
 /// The components of a graph: each node's component, and each component's size.
 pub struct Components {
