@@ -39,7 +39,12 @@ impl Placeholders {
             let mut idents = BTreeSet::new();
             for value in values.iter_mut() {
                 let Value::String(text) = value else { continue };
-                let base = schema_ident::pascal_case(text);
+                let base = match text.as_str() {
+                    // typify's own special case, in the case a type's variants take.
+                    "+1" => "Plus1".to_owned(),
+                    "-1" => "Minus1".to_owned(),
+                    _ => schema_ident::pascal_case(text),
+                };
                 let ident = schema_ident::unique_name(&base, &mut idents);
                 let placeholder = format!("Zzvariant{}x", self.by_placeholder.len());
                 self.by_placeholder.insert(placeholder.clone(), (std::mem::take(text), ident));
@@ -106,12 +111,18 @@ impl VisitMut for &Placeholders {
 }
 
 /// Whether two string values of an enum would get one variant name from typify, which
-/// PascalCases the value's letters and digits, with `x` before a leading digit (and names
-/// `+1` and `-1` `Plus1` and `Minus1`). Compared with case and separators ignored, which
-/// catches every clash typify has and at worst a few it would have avoided.
+/// PascalCases the value's letters and digits, with `x` before a leading digit; or whether a
+/// value is `+1` or `-1`, which typify names `plus1` and `minus1`. Compared with case and
+/// separators ignored, which catches every clash typify has and at worst a few it would have
+/// avoided.
 fn clashes(values: &[Value]) -> bool {
     let mut keys = BTreeSet::new();
     values.iter().filter_map(Value::as_str).any(|text| {
+        // typify names these `plus1` and `minus1`, which are not CamelCase: rustc warns
+        // every crate that uses them (`non_camel_case_types`).
+        if text == "+1" || text == "-1" {
+            return true;
+        }
         let key = match text {
             "+1" => "plus1".to_owned(),
             "-1" => "minus1".to_owned(),
@@ -137,6 +148,7 @@ mod tests {
         assert!(clashes(&[json!("foo-bar"), json!("foo_bar")]));
         assert!(clashes(&[json!("1a"), json!("x1a")]));
         assert!(clashes(&[json!("+1"), json!("plus1")]));
+        assert!(clashes(&[json!("+1"), json!("0")]), "typify would name it `plus1`");
         assert!(!clashes(&[json!("open"), json!("closed"), json!(null)]));
     }
 

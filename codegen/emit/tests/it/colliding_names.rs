@@ -24,6 +24,27 @@ fn enum_values_that_differ_only_in_case_get_distinct_variants_with_exact_renames
 }
 
 #[test]
+fn plus_and_minus_one_become_camel_case_variants() {
+    // typify names them `plus1` and `minus1`, which rustc warns about in every crate using them.
+    let schema = json!({"type": "object", "required": ["vote"], "properties": {
+        "vote": {"$ref": "#/definitions/Vote"}},
+        "definitions": {"Vote": {"type": "string", "enum": ["+1", "-1", "0"]}}});
+    let item =
+        SchemaItem { name: "Poll".into(), schema, origin: Origin::Inferred, label: "poll.json".into() };
+    let ns = namespace("poll", &[item]).unwrap();
+    let code = rust::emit_module(&ns, "").unwrap().code;
+    let compact: String = code.split_whitespace().collect();
+    for (value, variant) in [("+1", "Plus1"), ("-1", "Minus1"), ("0", "Type0")] {
+        assert!(compact.contains(&format!("#[serde(rename=\"{value}\")]{variant},")), "{value}: {code}");
+    }
+    assert_eq!(
+        code,
+        rust::emit_module_via_typify(&ns, "").unwrap().code,
+        "the printer leaves them to typify"
+    );
+}
+
+#[test]
 fn optional_properties_named_like_object_prototype_members_admit_the_inherited_member() {
     let schema = json!({"type": "object", "properties": {
         "constructor": {"type": "integer"}, "valueOf": {"type": "string"}, "name": {"type": "string"}}});
