@@ -3,10 +3,12 @@
 //!
 //! `cargo xtask infer --lang rust` went through typify's type space, its token streams, syn
 //! and prettyplease: over 90% of its time on a large folder. Inferred schemas use a small
-//! dialect (objects, string enums, lists, maps, nullable scalars), so this printer writes
-//! their structs and string enums as text directly ([`shape`], [`print`]). Any definition it
-//! does not know exactly (a union, a newtype, an enum typify would name otherwise) still goes
-//! through typify, with the definitions it refers to, and its items are merged into the
+//! dialect (objects, string enums, unions, lists, maps, nullable scalars), so this printer
+//! writes their structs, enums and newtypes as text directly: [`shape`] (with [`untagged`]
+//! and [`conversions`]) reads a definition as typify would, [`print`] writes it, [`text`]
+//! formats it as prettyplease would, [`names`] recases names as typify does. Any definition it
+//! does not know exactly (an enum with clashing values, a union of two branches of one JSON
+//! kind, a newtype over a string) still goes through typify, with the definitions it refers to, and its items are merged into the
 //! module by type name, as the parallel path merges parts (`components.rs`). A module whose
 //! types nest deep or refer to themselves goes through typify whole: the boxing and the
 //! `recursion_limit` are typify's and the post-passes' decisions.
@@ -14,9 +16,12 @@
 //! The typify path stays the oracle: `emit_module_via_typify` writes the same module without
 //! this printer, and the tests and the corpus check compare the two.
 
+mod conversions;
 mod names;
 mod print;
 mod shape;
+mod text;
+mod untagged;
 
 use std::collections::{BTreeMap, BTreeSet};
 
