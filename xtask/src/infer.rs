@@ -65,6 +65,11 @@ pub struct InferArgs {
     /// Source language, for quicktype's command lines: only `json`.
     #[arg(long = "src-lang", short = 's', value_name = "LANG")]
     pub src_lang: Option<String>,
+    /// With `--lang rust`: write every type through typify instead of the printer that writes
+    /// inferred types directly. The code is the same, byte for byte (tests and the corpus
+    /// check prove it); this gets around a printer bug until it is fixed.
+    #[arg(long)]
+    pub via_typify: bool,
 }
 
 /// An output language.
@@ -141,6 +146,9 @@ pub fn run(args: &InferArgs) -> Result<ExitCode> {
         bail!("--src-lang {source}: only JSON samples are read");
     }
     let (lang, destination) = output_of(args)?;
+    if args.via_typify && lang != Lang::Rust {
+        bail!("--via-typify applies to Rust output only; add --lang rust or write to a `.rs` file");
+    }
     let types = plan(&args.inputs, args.name.as_deref())?;
     let hints = match &args.hints {
         Some(_) if types.len() != 1 => bail!(
@@ -158,7 +166,7 @@ pub fn run(args: &InferArgs) -> Result<ExitCode> {
     let inferred = match lang {
         Lang::Schema => inference::infer_all_then(&types, &hints, render::schema_file),
         Lang::Typescript | Lang::Rust => infer_all(&types, &hints).and_then(|(schemas, warnings)| {
-            emit_code(lang, schemas).map(|files| (files, warnings)).map_err(|e| vec![e])
+            emit_code(lang, schemas, args.via_typify).map(|files| (files, warnings)).map_err(|e| vec![e])
         }),
     };
     let (files, warnings) = match inferred {
@@ -278,6 +286,26 @@ mod tests {
         let failing = dir.path().join("in2").display().to_string();
         assert_eq!(run(&args(&[&failing, "--out", &out.display().to_string()])).unwrap(), ExitCode::FAILURE);
         assert!(!out.join("C.json").exists(), "nothing is written when an input fails");
+    }
+
+    #[test]
+    fn rust_through_typify_is_the_same_code_and_asked_for_rust_only() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "in/order.json", r#"{"id": 1, "note": null, "lines": [{"sku": "a", "qty": 2}]}"#);
+        write(dir.path(), "in/other.json", r#"{"id": 2, "note": "x", "lines": [], "state": "open"}"#);
+        let input = dir.path().join("in").display().to_string();
+        let printed = dir.path().join("printed.rs").display().to_string();
+        let typify = dir.path().join("typify.rs").display().to_string();
+        assert_eq!(run(&args(&[&input, "-t", "Order", "-o", &printed])).unwrap(), ExitCode::SUCCESS);
+        assert_eq!(
+            run(&args(&[&input, "-t", "Order", "-o", &typify, "--via-typify"])).unwrap(),
+            ExitCode::SUCCESS
+        );
+        let code = fs::read_to_string(&printed).unwrap();
+        assert!(code.contains("pub struct Order {"), "{code}");
+        assert_eq!(code, fs::read_to_string(&typify).unwrap());
+        let error = run(&args(&[&input, "--via-typify"])).unwrap_err().to_string();
+        assert!(error.contains("--via-typify applies to Rust output only"), "{error}");
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub struct OutputFile {
 pub fn render(lang: Lang, schemas: &[NamedSchema]) -> Result<Vec<OutputFile>> {
     match lang {
         Lang::Schema => Ok(schemas.iter().cloned().map(schema_file).collect()),
-        other => emit_code(other, schemas.to_vec()),
+        other => emit_code(other, schemas.to_vec(), false),
     }
 }
 
@@ -72,8 +72,9 @@ fn canonical_text(value: &Value) -> String {
 ///
 /// All types go into one module (`<Name>.ts` or `<Name>.rs` for one type, `types.ts` or
 /// `types.rs` for several), so shapes they share are declared once; names that clash get
-/// their type's name as a prefix (see [`schema_emit::namespace`]).
-pub fn emit_code(lang: Lang, schemas: Vec<NamedSchema>) -> Result<Vec<OutputFile>> {
+/// their type's name as a prefix (see [`schema_emit::namespace`]). `via_typify` writes Rust
+/// through typify alone (see `--via-typify`).
+pub fn emit_code(lang: Lang, schemas: Vec<NamedSchema>, via_typify: bool) -> Result<Vec<OutputFile>> {
     if schemas.is_empty() {
         bail!("no types to emit");
     }
@@ -95,6 +96,9 @@ pub fn emit_code(lang: Lang, schemas: Vec<NamedSchema>) -> Result<Vec<OutputFile
     let header = preamble(TOOL, Format::Slashes);
     let (extension, text) = match lang {
         Lang::Typescript => ("ts", typescript::emit_module(&namespace, &header)),
+        Lang::Rust if via_typify => {
+            ("rs", rust::emit_module_via_typify(&namespace, &header).map_err(diagnostics)?.code)
+        }
         Lang::Rust => ("rs", rust::emit_module_owned(namespace, &header).map_err(diagnostics)?.code),
         Lang::Schema => bail!("JSON Schema is not code; see `render`"),
     };
