@@ -438,28 +438,39 @@ fn resolve_field_collisions(file: &mut syn::File) {
 /// names depend only on the struct's own fields, never on other types.
 fn resolve_in(fields: &mut Fields) {
     let Fields::Named(fields) = fields else { return };
-    // Every identifier in the struct, so a new name never takes a later field's.
-    let idents: BTreeSet<String> =
-        fields.named.iter().filter_map(|f| f.ident.as_ref().map(ToString::to_string)).collect();
-    // Identifier -> the field that has it.
-    let mut taken: BTreeMap<String, usize> = BTreeMap::new();
-    for index in 0..fields.named.len() {
-        let ident = fields.named[index].ident.as_ref().map(ToString::to_string).unwrap_or_default();
-        if let std::collections::btree_map::Entry::Vacant(slot) = taken.entry(ident.clone()) {
-            slot.insert(index);
-            continue;
-        }
-        let base = ident.trim_start_matches("r#").to_owned();
-        let fresh = (2..)
-            .map(|n| format!("{base}_{n}"))
-            .find(|name| !taken.contains_key(name) && !idents.contains(name))
-            .expect("some suffix is free");
-        let field = &mut fields.named[index];
+    let idents: Vec<String> =
+        fields.named.iter().map(|f| f.ident.as_ref().map(ToString::to_string).unwrap_or_default()).collect();
+    for (field, fresh) in fields.named.iter_mut().zip(numbered_duplicates(&idents)) {
+        let Some(fresh) = fresh else { continue };
         let name = super::layout::json_name(field);
         set_json_name(field, &name);
         field.ident = Some(syn::Ident::new(&fresh, proc_macro2::Span::call_site()));
-        taken.insert(fresh, index);
     }
+}
+
+/// For the identifiers of one struct's fields, in order: the new identifier of each field
+/// whose identifier an earlier field has (`None` for the others), the first free numbered
+/// suffix, never one another field has. The rule of [`resolve_in`], shared with the printer
+/// of inferred types (`direct/shape.rs`), which must name fields exactly as it does.
+pub(super) fn numbered_duplicates(idents: &[String]) -> Vec<Option<String>> {
+    // Every identifier in the struct, so a new name never takes a later field's.
+    let all: BTreeSet<&str> = idents.iter().map(String::as_str).collect();
+    let mut taken: BTreeSet<String> = BTreeSet::new();
+    idents
+        .iter()
+        .map(|ident| {
+            if taken.insert(ident.clone()) {
+                return None;
+            }
+            let base = ident.trim_start_matches("r#");
+            let fresh = (2..)
+                .map(|n| format!("{base}_{n}"))
+                .find(|name| !taken.contains(name) && !all.contains(name.as_str()))
+                .expect("some suffix is free");
+            taken.insert(fresh.clone());
+            Some(fresh)
+        })
+        .collect()
 }
 
 /// Makes sure the field keeps `name` on the wire after its identifier changes.

@@ -200,23 +200,16 @@ pub fn double_options(fields: &[Field<'_>]) -> usize {
     fields.iter().filter(|field| field.presence == Presence::OptionalNullable).count()
 }
 
-/// Distinct identifiers for fields that recase to one (`URL` and `url`): the first keeps it,
-/// the others take the first free numbered suffix, as the typify path's post-pass does.
+/// Distinct identifiers for fields that recase to one (`URL` and `url`), numbered by the
+/// typify path's own rule; a renumbered field keeps its JSON name.
 fn resolve_collisions<'a>(fields: &mut [Field<'a>], json_names: impl Iterator<Item = &'a str>) {
-    let idents: std::collections::BTreeSet<String> = fields.iter().map(|f| f.ident.clone()).collect();
-    let mut taken = std::collections::BTreeSet::new();
-    for (field, json_name) in fields.iter_mut().zip(json_names) {
-        if taken.insert(field.ident.clone()) {
-            continue;
+    let idents: Vec<String> = fields.iter().map(|field| field.ident.clone()).collect();
+    let renumbered = super::super::postpass::numbered_duplicates(&idents);
+    for ((field, json_name), fresh) in fields.iter_mut().zip(json_names).zip(renumbered) {
+        if let Some(fresh) = fresh {
+            field.rename = Some(json_name);
+            field.ident = fresh;
         }
-        let base = field.ident.trim_start_matches("r#").to_owned();
-        let fresh = (2..)
-            .map(|n| format!("{base}_{n}"))
-            .find(|name| !taken.contains(name) && !idents.contains(name))
-            .expect("some suffix is free");
-        field.rename = Some(json_name);
-        field.ident = fresh.clone();
-        taken.insert(fresh);
     }
 }
 
