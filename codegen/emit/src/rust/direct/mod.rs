@@ -48,7 +48,7 @@ pub fn emit(
 ) -> Option<Emitted> {
     // typify names each definition by its recased name (`NSString` is `NsString`).
     let idents: Vec<String> = types.keys().map(|name| names::sanitize(name, names::Case::Pascal)).collect();
-    if !layout.flattens.is_empty() || !distinct(&idents) || !shallow(types) {
+    if !layout.flattens.is_empty() || !all_distinct(&idents) || !shallow(types) {
         return None;
     }
     let Mine { mut mine, mut rewritten, left } = print_all(types, idents, placeholders);
@@ -172,11 +172,10 @@ fn through_typify(
     Some((Formatted { items, rewritten, chain: 0 }, needs))
 }
 
-/// Whether no two of `idents` are the same.
-fn distinct(idents: &[String]) -> bool {
-    let mut sorted: Vec<&String> = idents.iter().collect();
-    sorted.sort_unstable();
-    sorted.windows(2).all(|pair| pair[0] != pair[1])
+/// Whether no two of `items` are the same (identifiers, variant names, JSON kinds).
+fn all_distinct<T: Ord>(items: impl IntoIterator<Item = T>) -> bool {
+    let mut seen = BTreeSet::new();
+    items.into_iter().all(|item| seen.insert(item))
 }
 
 /// `names` and every definition they refer to, directly or not.

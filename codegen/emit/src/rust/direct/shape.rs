@@ -157,9 +157,7 @@ pub(super) fn string_enum(schema: &Value) -> Option<Vec<(String, &str)>> {
         .iter()
         .map(|value| value.as_str().map(|text| (sanitize(text, Case::Pascal), text)))
         .collect::<Option<_>>()?;
-    let mut idents: Vec<&str> = variants.iter().map(|(ident, _)| ident.as_str()).collect();
-    idents.sort_unstable();
-    let distinct = idents.windows(2).all(|pair| pair[0] != pair[1]);
+    let distinct = super::all_distinct(variants.iter().map(|(ident, _)| ident));
     (distinct && !variants.is_empty()).then_some(variants)
 }
 
@@ -246,12 +244,12 @@ pub(super) fn base_type(schema: &Value, types: &BTreeMap<String, Value>) -> Opti
         ["boolean"] => Ty::Bool,
         ["array"] if !object.contains_key("additionalProperties") => match object.get("items") {
             None => Ty::Vec(Box::new(Ty::Value)),
-            Some(items) => Ty::Vec(Box::new(element_type(items, types)?)),
+            Some(items) => Ty::Vec(Box::new(base_type(items, types)?)),
         },
         ["object"] if !object.contains_key("items") => match object.get("additionalProperties") {
             None => Ty::JsonMap,
             // typify spells a map of any JSON values as serde_json's.
-            Some(values) => match element_type(values, types)? {
+            Some(values) => match base_type(values, types)? {
                 Ty::Value => Ty::JsonMap,
                 ty => Ty::Map(Box::new(ty)),
             },
@@ -264,11 +262,6 @@ pub(super) fn base_type(schema: &Value, types: &BTreeMap<String, Value>) -> Opti
         return None;
     }
     Some(if nullable.is_empty() { ty } else { Ty::Option(Box::new(ty)) })
-}
-
-/// An array's items or a map's values: typify's type for the schema as it stands.
-fn element_type(schema: &Value, types: &BTreeMap<String, Value>) -> Option<Ty> {
-    base_type(schema, types)
 }
 
 /// `anyOf: [X, {"type": "null"}]` (either order) is `Option<X>`.

@@ -76,9 +76,7 @@ pub fn untagged(schema: &Value, types: &BTreeMap<String, Value>) -> Option<Vec<V
             kinds.push(kind);
         }
     }
-    let mut sorted = kinds.clone();
-    sorted.sort_unstable();
-    if sorted.windows(2).any(|pair| pair[0] == pair[1]) || variants.len() < 2 {
+    if !super::all_distinct(&kinds) || variants.len() < 2 {
         return None;
     }
     let names = prune_common_prefix(variants.iter().map(|(name, _)| name.clone()).collect())?;
@@ -130,9 +128,7 @@ fn kind_of_type(name: &str) -> Option<Kind> {
 /// leaves one empty (typify then numbers the variants) or two names are the same.
 fn prune_common_prefix(names: Vec<String>) -> Option<Vec<String>> {
     use heck::{ToKebabCase, ToPascalCase};
-    let mut sorted = names.clone();
-    sorted.sort_unstable();
-    if sorted.windows(2).any(|pair| pair[0] == pair[1]) {
+    if !super::all_distinct(&names) {
         return None;
     }
     let common = names.iter().cloned().reduce(|a, b| {
