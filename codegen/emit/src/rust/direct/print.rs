@@ -73,10 +73,7 @@ pub fn string_enum(name: &str, variants: &[(String, &str)]) -> Text {
     }
     text.line(12, "_ => Err(\"invalid value\".into()),");
     text.push(CLOSE_MATCH_FN_IMPL);
-    for source in ["&str", "::std::string::String"] {
-        text.impl_header(&format!("::std::convert::TryFrom<{source}>"), name);
-        text.push(&TRY_FROM_BODY.replace("SOURCE", source));
-    }
+    try_from_strings(&mut text, name);
     text
 }
 
@@ -119,10 +116,7 @@ pub fn untagged(name: &str, variants: &[Variant], impls: Impls) -> Text {
             text.breakable(12, &format!("Ok(Self::{}(v))", variant.ident));
         }
         text.push(UNTAGGED_FROM_STR_TAIL);
-        for source in ["&str", "::std::string::String"] {
-            text.impl_header(&format!("::std::convert::TryFrom<{source}>"), name);
-            text.push(&TRY_FROM_BODY.replace("SOURCE", source));
-        }
+        try_from_strings(&mut text, name);
     }
     for variant in variants {
         let Some(ty) = &variant.ty else { continue };
@@ -130,12 +124,7 @@ pub fn untagged(name: &str, variants: &[Variant], impls: Impls) -> Text {
         if !unique || *ty == Ty::String {
             continue;
         }
-        let ty = ty.text();
-        text.impl_header(&format!("::std::convert::From<{ty}>"), name);
-        text.conversion_fn(&ty);
-        text.breakable(8, &format!("Self::{}(value)", variant.ident));
-        text.line(4, "}");
-        text.line(0, "}");
+        from_impl(&mut text, &ty.text(), name, &format!("Self::{}(value)", variant.ident));
     }
     text
 }
@@ -154,16 +143,8 @@ pub fn newtype(name: &str, inner: &Ty, impls: Impls) -> Text {
     text.line(8, "&self.0");
     text.line(4, "}");
     text.line(0, "}");
-    text.impl_header(&format!("::std::convert::From<{name}>"), &ty);
-    text.conversion_fn(name);
-    text.line(8, "value.0");
-    text.line(4, "}");
-    text.line(0, "}");
-    text.impl_header(&format!("::std::convert::From<{ty}>"), name);
-    text.conversion_fn(&ty);
-    text.line(8, "Self(value)");
-    text.line(4, "}");
-    text.line(0, "}");
+    from_impl(&mut text, name, &ty, "value.0");
+    from_impl(&mut text, &ty, name, "Self(value)");
     if impls.display {
         text.impl_header("::std::fmt::Display", name);
         text.push(NEWTYPE_DISPLAY_BODY);
@@ -183,6 +164,24 @@ pub fn newtype(name: &str, inner: &Ty, impls: Impls) -> Text {
         }
     }
     text
+}
+
+/// `impl From<source> for target`, its `from` returning `body`.
+fn from_impl(text: &mut Text, source: &str, target: &str, body: &str) {
+    text.impl_header(&format!("::std::convert::From<{source}>"), target);
+    text.conversion_fn(source);
+    text.breakable(8, body);
+    text.line(4, "}");
+    text.line(0, "}");
+}
+
+/// `TryFrom<&str>` and `TryFrom<String>` through the type's `FromStr`, as typify writes them
+/// for enums.
+fn try_from_strings(text: &mut Text, name: &str) {
+    for source in ["&str", "::std::string::String"] {
+        text.impl_header(&format!("::std::convert::TryFrom<{source}>"), name);
+        text.push(&TRY_FROM_BODY.replace("SOURCE", source));
+    }
 }
 
 const NEWTYPE_DISPLAY_BODY: &str =

@@ -73,21 +73,29 @@ pub enum Ty {
     Option(Box<Ty>),
 }
 
+/// How typify spells the paths of the types it uses, up to a generic type's `<`.
+const STRING: &str = "::std::string::String";
+const VALUE: &str = "::serde_json::Value";
+const VEC: &str = "::std::vec::Vec<";
+const OPTION: &str = "::std::option::Option<";
+const MAP: &str = "::std::collections::BTreeMap<";
+const JSON_MAP: &str = "::serde_json::Map<";
+
 impl Ty {
     /// The type's text.
     pub fn write(&self, out: &mut String) {
         match self {
-            Ty::String => out.push_str("::std::string::String"),
+            Ty::String => out.push_str(STRING),
             Ty::I64 => out.push_str("i64"),
             Ty::F64 => out.push_str("f64"),
             Ty::Bool => out.push_str("bool"),
             Ty::Unit => out.push_str("()"),
-            Ty::Value => out.push_str("::serde_json::Value"),
-            Ty::JsonMap => out.push_str("::serde_json::Map<::std::string::String, ::serde_json::Value>"),
+            Ty::Value => out.push_str(VALUE),
             Ty::Named(name) => out.push_str(name),
-            Ty::Vec(inner) => wrap(out, "::std::vec::Vec<", inner),
-            Ty::Map(inner) => wrap(out, "::std::collections::BTreeMap<::std::string::String, ", inner),
-            Ty::Option(inner) => wrap(out, "::std::option::Option<", inner),
+            Ty::Vec(inner) => wrap(out, &[VEC], inner),
+            Ty::Option(inner) => wrap(out, &[OPTION], inner),
+            Ty::Map(inner) => wrap(out, &[MAP, STRING, ", "], inner),
+            Ty::JsonMap => [JSON_MAP, STRING, ", ", VALUE, ">"].iter().for_each(|piece| out.push_str(piece)),
         }
     }
 
@@ -98,14 +106,21 @@ impl Ty {
         out
     }
 
-    /// Whether the text has generic arguments, where prettyplease may break a long line.
-    pub fn is_generic(&self) -> bool {
-        matches!(self, Ty::JsonMap | Ty::Vec(_) | Ty::Map(_) | Ty::Option(_))
+    /// A generic type's path up to its `<`, and its type arguments' texts.
+    pub fn generic(&self) -> Option<(&'static str, Vec<String>)> {
+        Some(match self {
+            Ty::Vec(inner) => (VEC, vec![inner.text()]),
+            Ty::Option(inner) => (OPTION, vec![inner.text()]),
+            Ty::Map(values) => (MAP, vec![STRING.to_owned(), values.text()]),
+            Ty::JsonMap => (JSON_MAP, vec![STRING.to_owned(), VALUE.to_owned()]),
+            _ => return None,
+        })
     }
 }
 
-fn wrap(out: &mut String, open: &str, inner: &Ty) {
-    out.push_str(open);
+/// `open` (a generic path up to its last type argument), `inner`, and the closing `>`.
+fn wrap(out: &mut String, open: &[&str], inner: &Ty) {
+    open.iter().for_each(|piece| out.push_str(piece));
     inner.write(out);
     out.push('>');
 }

@@ -64,21 +64,11 @@ impl Text {
         head.iter().for_each(|piece| self.out.push_str(piece));
         ty.write(&mut self.out);
         self.out.push_str(tail);
-        if self.out.len() - start <= MARGIN || !ty.is_generic() {
+        // A type without arguments has no break point: the line stays whole, however long.
+        let broken = (self.out.len() - start > MARGIN).then(|| ty.generic()).flatten();
+        let Some((open, arguments)) = broken else {
             self.out.push('\n');
             return;
-        }
-        const STRING: &str = "::std::string::String";
-        let (open, arguments) = match ty {
-            Ty::Vec(inner) => ("::std::vec::Vec<", vec![inner.text()]),
-            Ty::Option(inner) => ("::std::option::Option<", vec![inner.text()]),
-            Ty::Map(values) => ("::std::collections::BTreeMap<", vec![STRING.to_owned(), values.text()]),
-            Ty::JsonMap => ("::serde_json::Map<", vec![STRING.to_owned(), "::serde_json::Value".to_owned()]),
-            _ => {
-                self.out.push('\n');
-                self.unsure = true;
-                return;
-            }
         };
         self.out.truncate(start);
         self.line(indent, &format!("{}{open}", head.concat()));
