@@ -257,6 +257,13 @@ mod tests {
         package
     }
 
+    /// A schema with one required `id`, and its validator as ajv compiles it.
+    fn compiled_id_validator() -> (Value, Vec<String>) {
+        let schema = json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}});
+        let compiled = uncached().compile(&[thing(&schema)]).unwrap_or_else(|e| panic!("{e:?}"));
+        (schema, compiled)
+    }
+
     /// `text` written as the validator file of [`thing`] under `src`, after a preamble line.
     fn write_validator(src: &std::path::Path, text: &str) {
         let path = src.join("validators/t/Thing.js");
@@ -266,8 +273,7 @@ mod tests {
 
     #[test]
     fn a_written_validator_whose_stamp_matches_is_reused_without_npm_or_node() {
-        let schema = json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}});
-        let compiled = uncached().compile(&[thing(&schema)]).unwrap_or_else(|e| panic!("{e:?}"));
+        let (schema, compiled) = compiled_id_validator();
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("src");
         write_validator(&src, &compiled[0]);
@@ -279,8 +285,7 @@ mod tests {
 
     #[test]
     fn a_written_validator_is_compiled_again_when_its_body_or_its_schema_changed() {
-        let schema = json!({"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}});
-        let compiled = uncached().compile(&[thing(&schema)]).unwrap_or_else(|e| panic!("{e:?}"));
+        let (schema, compiled) = compiled_id_validator();
         let dir = tempfile::tempdir().unwrap();
         let src = dir.path().join("src");
         // A hand edit to the body: the stamp no longer matches, and ajv's code comes back.
