@@ -79,11 +79,12 @@ fn hoist_children(
         hoist_in_variant(branch, &format!("{owner}{label}"), names, hoisted);
     }
     for (suffix, child) in children {
-        if !needs_a_name(child) && !has_children(child) {
+        let named = needs_a_name(child);
+        if !named && !has_children(child) {
             continue;
         }
         let base = format!("{owner}{}", suffix.text());
-        if needs_a_name(child) {
+        if named {
             let name = schema_ident::unique_name(&base, names);
             let mut moved = std::mem::replace(child, json!({"$ref": format!("#/definitions/{name}")}));
             if let Some(description) = moved.get("description").cloned() {

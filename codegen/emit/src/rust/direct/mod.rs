@@ -8,10 +8,11 @@
 //! and [`conversions`]) reads a definition as typify would, [`print`] writes it, [`text`]
 //! formats it as prettyplease would, [`names`] recases names as typify does. Any definition it
 //! does not know exactly (an enum with clashing values, a union of two branches of one JSON
-//! kind, a newtype over a string) still goes through typify, with the definitions it refers to, and its items are merged into the
-//! module by type name, as the parallel path merges parts (`components.rs`). A module whose
-//! types nest deep or refer to themselves goes through typify whole: the boxing and the
-//! `recursion_limit` are typify's and the post-passes' decisions.
+//! kind, a newtype over a string) still goes through typify, with the definitions it refers
+//! to, and its items are merged into the module by type name, as the parallel path merges
+//! parts (`components.rs`). A module whose types nest deep or refer to themselves goes
+//! through typify whole: the boxing and the `recursion_limit` are typify's and the
+//! post-passes' decisions.
 //!
 //! The typify path stays the oracle: `emit_module_via_typify` writes the same module without
 //! this printer, and the tests and the corpus check compare the two.
